@@ -1,0 +1,66 @@
+# 일사천리 — two commands for a fresh machine: `make run` and `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= ideas_site.settings.dev
+
+.PHONY: run test install install-dev migrate demo serve lint format worker refit bench clean
+
+$(BIN)/python:
+	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+serve:
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Set up (venv, install, migrate, demo content) and serve on http://127.0.0.1:8000
+run: demo
+	@echo "Serving 일사천리 on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Install test tools into the same .venv and run the whole suite
+test: install-dev
+	DJANGO_SETTINGS_MODULE=ideas_site.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Background worker for the production profile (django-tasks database backend)
+worker: install
+	$(BIN)/python manage.py db_worker
+
+## Re-fit the track classifier on reviewer labels and re-cluster every idea
+refit: install
+	$(BIN)/python manage.py nlp_refit
+
+bench: install-dev
+	$(BIN)/python benchmarks/triage_eval.py
+	$(BIN)/python benchmarks/similar_lookup.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var

@@ -1,0 +1,266 @@
+"""JSON API under /api/v1/ (django-ninja). Validation goes through the same form as the site."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import django_auth
+from wagtail.api.v3.auth import BearerTokenAuth
+
+from . import selectors, services
+from .forms import IdeaFilterForm, IdeaForm
+from .models import ContestPage
+
+
+api = NinjaAPI(
+    title="일사천리 API",
+    version="1",
+    description="일사천리 창의 아이디어 공모 API: 공모전, 정책 트랙, 공개 아이디어, 아이디어 제출과 공감.",
+    urls_namespace="api-v1",
+)
+# Personal bearer tokens (Wagtail's APIToken, made in the admin or with `manage.py api_tokens`) or the session.
+auth_methods = [BearerTokenAuth(), django_auth]
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+class TrackOut(Schema):
+    id: int
+    slug: str
+    name: str
+    description: str
+    job_target: int | None
+    target_note: str
+
+
+class PhaseOut(Schema):
+    phase: str
+    label: str
+    starts: datetime | None
+    ends: datetime | None
+    current: bool
+
+
+class ContestOut(Schema):
+    id: int
+    slug: str
+    title: str
+    intro: str
+    url: str
+    phase: str
+    phase_label: str
+    is_submission_open: bool
+    submission_opens_at: datetime
+    submission_closes_at: datetime
+    results_at: datetime
+    tracks: list[TrackOut]
+    timeline: list[PhaseOut]
+
+    @staticmethod
+    def resolve_url(obj):
+        return obj.url or ""
+
+    @staticmethod
+    def resolve_phase(obj):
+        return str(obj.phase.value)
+
+    @staticmethod
+    def resolve_phase_label(obj):
+        return str(obj.phase.label)
+
+    @staticmethod
+    def resolve_tracks(obj):
+        return list(obj.tracks.all())
+
+    @staticmethod
+    def resolve_timeline(obj):
+        return [{**t, "phase": str(t["phase"].value), "label": str(t["label"])} for t in obj.timeline]
+
+
+class IdeaOut(Schema):
+    reference: str
+    contest_id: int
+    title: str
+    summary: str
+    track: str | None
+    target_group: str
+    district: str
+    expected_jobs: int | None
+    status: str
+    status_label: str
+    support_count: int
+    tags: list[str]
+    author: str
+    published_at: datetime | None
+    url: str
+
+    @staticmethod
+    def resolve_title(obj):
+        return obj.title_public
+
+    @staticmethod
+    def resolve_summary(obj):
+        return obj.summary_public
+
+    @staticmethod
+    def resolve_track(obj):
+        return obj.track.slug if obj.track else None
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_support_count(obj):
+        return getattr(obj, "support_count", None) or obj.supports.count()
+
+    @staticmethod
+    def resolve_tags(obj):
+        return [t.name for t in obj.tags.all()]
+
+    @staticmethod
+    def resolve_author(obj):
+        return obj.author.public_name
+
+    @staticmethod
+    def resolve_url(obj):
+        return obj.get_absolute_url()
+
+
+class IdeaDetailOut(IdeaOut):
+    body: str
+    official_answer: str
+
+    @staticmethod
+    def resolve_body(obj):
+        return obj.body_public
+
+
+class IdeaIn(Schema):
+    contest_id: int
+    title: str
+    summary: str
+    body: str
+    track: str | None = None
+    target_group: str
+    district: str
+    expected_jobs: int | None = None
+    submission_token: str | None = None
+
+
+class IdeaFiltersIn(Schema):
+    contest: int | None = None
+    track: str | None = None
+    district: str | None = None
+    target_group: str | None = None
+    status: str | None = None
+    tag: str | None = None
+    q: str | None = None
+    sort: str | None = None
+
+
+class SupportOut(Schema):
+    supported: bool
+    created: bool
+    support_count: int
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": _("입력값을 확인해 주세요."), "errors": errors}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or _("권한이 없습니다.")}, status=403)
+
+
+contests = Router(tags=["공모전"])
+ideas = Router(tags=["아이디어"])
+
+
+@contests.get("/contests", response=list[ContestOut], summary="공모전 목록")
+def contest_list(request: HttpRequest):
+    return list(selectors.contest_list_public())
+
+
+@contests.get("/contests/{contest_id}", response={200: ContestOut, 404: ErrorOut}, summary="공모전 상세")
+def contest_detail(request: HttpRequest, contest_id: int):
+    return get_object_or_404(selectors.contest_list_public(), pk=contest_id)
+
+
+@contests.get("/tracks", response=list[TrackOut], summary="정책 트랙 목록")
+def track_list(request: HttpRequest):
+    return list(selectors.track_list())
+
+
+@ideas.get("/ideas", response=list[IdeaOut], summary="공개 아이디어 목록")
+@paginate(PageNumberPagination, page_size=20)
+def idea_list(request: HttpRequest, filters: Query[IdeaFiltersIn]):
+    contest = ContestPage.objects.filter(pk=filters.contest).first() if filters.contest else None
+    form = IdeaFilterForm(
+        {k: v for k, v in filters.dict().items() if v is not None and k != "contest"},
+        tracks=contest.tracks.all() if contest else selectors.track_list(),
+    )
+    values = form.cleaned_or_empty()
+    return selectors.idea_list_public(filters=selectors.IdeaFilters(contest=contest, **values))
+
+
+@ideas.get("/ideas/{reference}", response={200: IdeaDetailOut, 404: ErrorOut}, summary="아이디어 상세")
+def idea_detail(request: HttpRequest, reference: str):
+    idea = selectors.idea_get_for(reference=reference, user=request.user)
+    if idea is None:
+        return 404, {"detail": _("아이디어를 찾을 수 없습니다.")}
+    return 200, idea
+
+
+@ideas.post(
+    "/ideas",
+    response={201: IdeaDetailOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=auth_methods,
+    summary="아이디어 제출",
+)
+def idea_submit(request: HttpRequest, payload: IdeaIn):
+    contest = ContestPage.objects.live().filter(pk=payload.contest_id).first()
+    if contest is None:
+        return 404, {"detail": _("공모전을 찾을 수 없습니다."), "errors": {"contest_id": [_("없는 공모전입니다.")]}}
+    data = payload.dict()
+    form = IdeaForm({k: ("" if v is None else v) for k, v in data.items() if k != "contest_id"}, contest=contest)
+    if not form.is_valid():
+        return 400, {"detail": _("입력값을 확인해 주세요."), "errors": {k: [str(m) for m in v] for k, v in form.errors.items()}}
+    idea = services.idea_submit(
+        contest=contest,
+        author=request.user,
+        data=form.idea_data(),
+        submission_token=form.cleaned_data.get("submission_token"),
+        request=request,
+    )
+    return 201, selectors.idea_get_for(reference=idea.reference, user=request.user)
+
+
+@ideas.post(
+    "/ideas/{reference}/support",
+    response={200: SupportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=auth_methods,
+    summary="아이디어에 공감",
+)
+def idea_support(request: HttpRequest, reference: str):
+    idea = selectors.idea_get_for(reference=reference, user=request.user)
+    if idea is None:
+        return 404, {"detail": _("아이디어를 찾을 수 없습니다.")}
+    created = services.idea_support(idea=idea, user=request.user)
+    return 200, {"supported": True, "created": created, "support_count": idea.supports.count()}
+
+
+api.add_router("/", contests)
+api.add_router("/", ideas)

@@ -1,0 +1,238 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+from wagtail.search import index
+
+from ..choices import HIDDEN_STATUSES, District, IdeaStatus, TargetGroup
+from .base import TimeStampedModel
+
+
+class IdeaQuerySet(models.QuerySet):
+    def public(self):
+        """Ideas anyone may see: approved by screening, not hidden, not withdrawn or rejected."""
+        return self.filter(published_at__isnull=False, hidden_at__isnull=True).exclude(
+            status__in=HIDDEN_STATUSES
+        )
+
+    def with_support_count(self):
+        return self.annotate(support_count=Count("supports", distinct=True))
+
+    def visible_to(self, user):
+        """Public ideas, plus the user's own; staff see everything."""
+        if user.is_authenticated and (user.is_staff or user.is_superuser):
+            return self
+        if user.is_authenticated:
+            return self.filter(
+                Q(published_at__isnull=False, hidden_at__isnull=True) & ~Q(status__in=HIDDEN_STATUSES)
+                | Q(author=user)
+            )
+        return self.public()
+
+
+class Idea(index.Indexed, TimeStampedModel):
+    """A job-creation idea a citizen submitted to a contest.
+
+    The author's text is kept as written; the `*_public` fields hold the same text with
+    personal data masked and are what every public surface shows. Status changes only
+    through `ideas.services` (see `choices.STATUS_TRANSITIONS`).
+    """
+
+    contest = models.ForeignKey(
+        "ideas.ContestPage", on_delete=models.PROTECT, related_name="ideas", verbose_name=_("공모전")
+    )
+    reference = models.CharField(_("접수 번호"), max_length=20, unique=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ideas", verbose_name=_("작성자")
+    )
+    co_authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="co_authored_ideas", verbose_name=_("공동 제안자")
+    )
+    submission_token = models.UUIDField(default=uuid.uuid4, editable=False)
+
+    title = models.CharField(_("제목"), max_length=100)
+    summary = models.CharField(_("요약"), max_length=300)
+    body = models.TextField(_("내용"), max_length=5000)
+    title_public = models.CharField(max_length=100, blank=True, editable=False)
+    summary_public = models.CharField(max_length=300, blank=True, editable=False)
+    body_public = models.TextField(blank=True, editable=False)
+
+    track = models.ForeignKey(
+        "ideas.PolicyTrack",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ideas",
+        verbose_name=_("정책 트랙"),
+        help_text=_("비워 두면 '잘 모르겠어요'로 접수되고 트랙은 나중에 추천됩니다."),
+    )
+    target_group = models.CharField(_("대상"), max_length=20, choices=TargetGroup.choices)
+    district = models.CharField(_("지역"), max_length=20, choices=District.choices)
+    expected_jobs = models.PositiveIntegerField(_("예상 일자리 수"), null=True, blank=True)
+
+    status = models.CharField(
+        _("상태"), max_length=20, choices=IdeaStatus.choices, default=IdeaStatus.SUBMITTED, db_index=True
+    )
+    official_answer = models.TextField(_("공식 답변"), blank=True)
+    published_at = models.DateTimeField(_("공개 일시"), null=True, blank=True, db_index=True)
+    hidden_at = models.DateTimeField(_("신고로 숨김 처리된 일시"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("철회 일시"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_ideas",
+        verbose_name=_("병합된 아이디어"),
+    )
+
+    # Automatic analysis (nlp). Each value records the model version and confidence.
+    search_tokens = models.TextField(blank=True, editable=False)
+    suggested_track = models.ForeignKey(
+        "ideas.PolicyTrack", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("추천 트랙"),
+    )
+    suggested_track_score = models.FloatField(_("추천 신뢰도"), null=True, blank=True)
+    track_confirmed = models.BooleanField(_("심사자가 트랙을 확인함"), default=False)
+    cluster = models.IntegerField(_("주제 묶음"), null=True, blank=True)
+    cluster_label = models.CharField(_("주제 묶음 이름"), max_length=100, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates",
+        verbose_name=_("중복 의심 원본"),
+    )
+    duplicate_score = models.FloatField(null=True, blank=True)
+    nlp_version = models.CharField(max_length=40, blank=True)
+    analysed_at = models.DateTimeField(null=True, blank=True)
+    analysis_error = models.CharField(max_length=300, blank=True)
+
+    tags = TaggableManager(through="ideas.IdeaTag", blank=True, verbose_name=_("태그"))
+
+    objects = IdeaQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("title_public"),
+        index.SearchField("summary_public"),
+        index.SearchField("body_public"),
+        index.SearchField("search_tokens"),
+        index.FilterField("contest_id"),
+        index.FilterField("status"),
+        index.FilterField("published_at"),
+    ]
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("아이디어")
+        verbose_name_plural = _("아이디어")
+        constraints = [
+            models.UniqueConstraint(fields=["author", "submission_token"], name="idea_once_per_form"),
+            models.CheckConstraint(
+                condition=Q(expected_jobs__isnull=True) | Q(expected_jobs__gte=0),
+                name="idea_expected_jobs_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["contest", "status", "published_at"])]
+
+    def __str__(self) -> str:
+        return f"[{self.reference}] {self.title_public or self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("ideas:idea-detail", kwargs={"reference": self.reference})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.published_at is not None
+            and self.hidden_at is None
+            and self.status not in HIDDEN_STATUSES
+        )
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == IdeaStatus.WITHDRAWN
+
+
+class IdeaTag(TaggedItemBase):
+    """A tag on an idea, with where it came from: the NLP model (with confidence) or a person."""
+
+    class Source(models.TextChoices):
+        MACHINE = "machine", _("자동 추천")
+        REVIEWER = "reviewer", _("심사자")
+
+    content_object = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="tagged_items")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.REVIEWER)
+    confidence = models.FloatField(null=True, blank=True)
+    model_version = models.CharField(max_length=40, blank=True)
+    accepted = models.BooleanField(null=True, help_text=_("심사자가 자동 태그를 수락(참)/거절(거짓)"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("아이디어 태그")
+        verbose_name_plural = _("아이디어 태그")
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="idea_tag_once")]
+
+
+class IdeaAttachment(models.Model):
+    """A PDF/PNG/JPEG attached to an idea; its type was checked from its content."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("파일"), upload_to="ideas/attachments/%Y/%m/")
+    original_name = models.CharField(_("원래 파일 이름"), max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("첨부 파일")
+        verbose_name_plural = _("첨부 파일")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class IdeaStatusChange(models.Model):
+    """One step in an idea's status history, shown to its author."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=IdeaStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=IdeaStatus.choices)
+    reason = models.TextField(_("사유"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("상태 변경 이력")
+        verbose_name_plural = _("상태 변경 이력")
+
+    def __str__(self) -> str:
+        return f"{self.idea_id}: {self.from_status} → {self.to_status}"
+
+
+class Support(models.Model):
+    """공감: one per citizen per idea, guaranteed by the database."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("공감")
+        verbose_name_plural = _("공감")
+        constraints = [models.UniqueConstraint(fields=["user", "idea"], name="support_once_per_user")]
+
+
+class IdeaSimilarity(models.Model):
+    """A similar idea found by the NLP index, with its cosine score and model version."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="similarities")
+    other = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    model_version = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [models.UniqueConstraint(fields=["idea", "other"], name="similarity_once")]

@@ -1,0 +1,223 @@
+from django import forms
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..blocks import BodyStreamBlock, PrizeBlock
+
+
+class HomePage(Page):
+    """The site root: what 일사천리 is, the open contests and the latest ideas."""
+
+    intro = models.CharField(_("소개 문구"), max_length=250, blank=True)
+    body = StreamField(BodyStreamBlock(), blank=True, verbose_name=_("본문"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["ideas.ContestIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("홈 페이지")
+
+    def get_context(self, request, *args, **kwargs):
+        from ..selectors import contest_list_open, idea_list_public
+
+        context = super().get_context(request, *args, **kwargs)
+        context["open_contests"] = contest_list_open()
+        context["latest_ideas"] = idea_list_public()[:6]
+        return context
+
+
+class ContestIndexPage(Page):
+    """Lists every contest round, the open ones first."""
+
+    intro = models.CharField(_("소개 문구"), max_length=250, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["ideas.HomePage"]
+    subpage_types = ["ideas.ContestPage"]
+
+    class Meta:
+        verbose_name = _("공모전 목록 페이지")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["contests"] = (
+            ContestPage.objects.child_of(self).live().order_by("-submission_opens_at")
+        )
+        return context
+
+
+class Phase(models.TextChoices):
+    UPCOMING = "upcoming", _("접수 예정")
+    SUBMISSION = "submission", _("아이디어 접수")
+    SCREENING = "screening", _("검토")
+    REVIEW = "review", _("심사")
+    DELIBERATION = "deliberation", _("결과 발표 준비")
+    RESULTS = "results", _("결과 발표")
+
+
+class ModerationMode(models.TextChoices):
+    ALL = "all", _("모든 제출물 사전 검토")
+    FLAGGED = "flagged", _("자동 점검에 걸린 제출물만 사전 검토")
+
+
+class ContestPage(RoutablePageMixin, Page):
+    """One round of the 일사천리 creative idea contest.
+
+    Its phases are data (the windows below); `phase` and the `is_*` predicates read them and
+    nothing else compares dates. Ideas are plain models pointing at this page.
+    """
+
+    intro = models.CharField(_("한 줄 소개"), max_length=250)
+    body = StreamField(BodyStreamBlock(), blank=True, verbose_name=_("공모 안내와 규칙"))
+    prizes = StreamField([("prize", PrizeBlock())], blank=True, verbose_name=_("시상 내역"))
+    tracks = ParentalManyToManyField("ideas.PolicyTrack", blank=True, verbose_name=_("공모 분야(정책 트랙)"))
+
+    submission_opens_at = models.DateTimeField(_("접수 시작"))
+    submission_closes_at = models.DateTimeField(_("접수 마감"))
+    screening_closes_at = models.DateTimeField(_("검토 종료"))
+    review_closes_at = models.DateTimeField(_("심사 종료"))
+    results_at = models.DateTimeField(_("결과 발표"))
+
+    moderation_mode = models.CharField(
+        _("사전 검토 방식"), max_length=10, choices=ModerationMode.choices, default=ModerationMode.ALL
+    )
+    results_intro = StreamField(BodyStreamBlock(), blank=True, verbose_name=_("결과 발표 안내"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("prizes"),
+        FieldPanel("tracks", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("submission_opens_at"), FieldPanel("submission_closes_at")]),
+                FieldRowPanel([FieldPanel("screening_closes_at"), FieldPanel("review_closes_at")]),
+                FieldPanel("results_at"),
+            ],
+            heading=_("진행 일정"),
+        ),
+        FieldPanel("moderation_mode"),
+        FieldPanel("results_intro"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["ideas.ContestIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("공모전 페이지")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(submission_opens_at__lt=models.F("submission_closes_at"))
+                & models.Q(submission_closes_at__lte=models.F("screening_closes_at"))
+                & models.Q(screening_closes_at__lte=models.F("review_closes_at"))
+                & models.Q(review_closes_at__lte=models.F("results_at")),
+                name="contest_phases_in_order",
+            )
+        ]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        order = [
+            "submission_opens_at",
+            "submission_closes_at",
+            "screening_closes_at",
+            "review_closes_at",
+            "results_at",
+        ]
+        values = [getattr(self, f) for f in order]
+        if all(values):
+            for (a, va), (b, vb) in zip(zip(order, values), zip(order[1:], values[1:])):
+                if vb < va or (a == "submission_opens_at" and vb == va):
+                    raise ValidationError({b: _("일정은 접수 시작 → 접수 마감 → 검토 종료 → 심사 종료 → 결과 발표 순서여야 합니다.")})
+
+    # ---- phases as data -------------------------------------------------------------
+    def phase_at(self, when=None) -> Phase:
+        now = when or timezone.now()
+        if now < self.submission_opens_at:
+            return Phase.UPCOMING
+        if now < self.submission_closes_at:
+            return Phase.SUBMISSION
+        if now < self.screening_closes_at:
+            return Phase.SCREENING
+        if now < self.review_closes_at:
+            return Phase.REVIEW
+        if now < self.results_at:
+            return Phase.DELIBERATION
+        return Phase.RESULTS
+
+    @property
+    def phase(self) -> Phase:
+        return self.phase_at()
+
+    @property
+    def is_submission_open(self) -> bool:
+        return self.phase == Phase.SUBMISSION
+
+    @property
+    def is_support_open(self) -> bool:
+        """공감 is collected from the opening until the review ends."""
+        return self.phase in (Phase.SUBMISSION, Phase.SCREENING, Phase.REVIEW)
+
+    @property
+    def is_results_published(self) -> bool:
+        return self.phase == Phase.RESULTS
+
+    @property
+    def timeline(self) -> list[dict]:
+        current = self.phase
+        steps = [
+            (Phase.SUBMISSION, self.submission_opens_at, self.submission_closes_at),
+            (Phase.SCREENING, self.submission_closes_at, self.screening_closes_at),
+            (Phase.REVIEW, self.screening_closes_at, self.review_closes_at),
+            (Phase.RESULTS, self.results_at, None),
+        ]
+        return [
+            {"phase": p, "label": p.label, "starts": s, "ends": e, "current": p == current}
+            for p, s, e in steps
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        from ..selectors import idea_list_public, idea_list_results
+
+        context = super().get_context(request, *args, **kwargs)
+        context["recent_ideas"] = idea_list_public(contest=self)[:6]
+        if self.is_results_published:
+            context["winners"] = idea_list_results(contest=self)
+        return context
+
+    @path("ideas/", name="ideas")
+    def ideas_view(self, request):
+        from ..views import contest_idea_list
+
+        return contest_idea_list(request, self)
+
+    @path("submit/", name="submit")
+    def submit_view(self, request):
+        from ..views import contest_idea_submit
+
+        return contest_idea_submit(request, self)
+
+    @path("results/", name="results")
+    def results_view(self, request):
+        from django.shortcuts import render
+
+        from ..selectors import idea_list_results
+
+        if not self.is_results_published:
+            from django.http import Http404
+
+            raise Http404
+        return render(request, "ideas/contest_results.html", {"page": self, "contest": self, "winners": idea_list_results(contest=self)})

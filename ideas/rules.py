@@ -1,0 +1,28 @@
+"""Named permissions of the ideas app, combined once from predicates."""
+
+import rules
+
+from .predicates import (
+    contest_accepts_submissions,
+    contest_accepts_supports,
+    has_privacy_consent,
+    is_author,
+    is_citizen,
+    is_editable_status,
+    is_field_worker,
+    is_moderator,
+    is_public,
+    is_site_admin,
+)
+
+# Citizens and field workers write ideas; moderators and reviewers judge them, so they do not.
+can_write_ideas = (is_citizen | is_field_worker) & has_privacy_consent
+
+rules.add_perm("ideas.submit_idea", can_write_ideas & contest_accepts_submissions)
+rules.add_perm("ideas.edit_own_idea", is_author & is_editable_status & contest_accepts_submissions)
+rules.add_perm("ideas.withdraw_own_idea", is_author & is_editable_status & contest_accepts_submissions)
+rules.add_perm(
+    "ideas.support_idea", (is_citizen | is_field_worker) & is_public & ~is_author & contest_accepts_supports
+)
+rules.add_perm("ideas.view_idea", is_public | is_author | is_moderator | is_site_admin)
+rules.add_perm("ideas.view_personal_data", is_moderator | is_site_admin)

@@ -1,0 +1,234 @@
+"""Services that write: submitting, editing, withdrawing and supporting ideas, status changes.
+
+Views, forms and the API call these; nothing else changes an idea's status.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import rules
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from moderation.services import audit_record, screening_on_submit
+
+from .choices import EDITABLE_STATUSES, STATUS_TRANSITIONS, IdeaStatus
+from .models import ContestPage, Idea, IdeaAttachment, IdeaStatusChange, PolicyTrack, Support, User
+from .validators import validate_attachment
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IdeaData:
+    """The fields a citizen writes. Forms and the API build one after validating input."""
+
+    title: str
+    summary: str
+    body: str
+    track: PolicyTrack | None
+    target_group: str
+    district: str
+    expected_jobs: int | None = None
+
+
+def _schedule_analysis(idea: Idea) -> None:
+    """Queue the NLP analysis after the transaction commits; its failure never undoes a submission."""
+    from nlp.tasks import analyse_idea_later
+
+    transaction.on_commit(lambda: analyse_idea_later(idea.pk))
+
+
+def _save_attachments(idea: Idea, files: Iterable) -> None:
+    files = list(files or [])
+    if idea.attachments.count() + len(files) > settings.IDEAS_MAX_ATTACHMENTS:
+        raise ValidationError(
+            {"attachments": _("첨부 파일은 %(n)d개까지 올릴 수 있습니다.") % {"n": settings.IDEAS_MAX_ATTACHMENTS}}
+        )
+    for upload in files:
+        mime = validate_attachment(upload)
+        IdeaAttachment.objects.create(
+            idea=idea,
+            file=upload,
+            original_name=upload.name[:200],
+            content_type=mime,
+            size=upload.size,
+        )
+
+
+def _check_track(contest: ContestPage, track: PolicyTrack | None) -> None:
+    if track is not None and not contest.tracks.filter(pk=track.pk).exists():
+        raise ValidationError({"track": _("이 공모전에서 받지 않는 정책 트랙입니다.")})
+
+
+def _record_status(idea: Idea, from_status: str, to_status: str, actor, reason: str = "") -> None:
+    IdeaStatusChange.objects.create(
+        idea=idea, from_status=from_status, to_status=to_status, actor=actor, reason=reason
+    )
+
+
+@transaction.atomic
+def idea_submit(
+    *,
+    contest: ContestPage,
+    author: User,
+    data: IdeaData,
+    attachments: Iterable = (),
+    submission_token: uuid.UUID | None = None,
+    request=None,
+) -> Idea:
+    """Submit an idea to an open contest. Returns the new idea (or the one already submitted
+    with the same form token, so a double-clicked submit makes one idea, not two)."""
+    if submission_token is not None:
+        existing = Idea.objects.filter(author=author, submission_token=submission_token).first()
+        if existing is not None:
+            return existing
+    if not contest.is_submission_open:
+        raise ValidationError(_("지금은 아이디어 접수 기간이 아닙니다. 접수가 마감되었거나 아직 시작되지 않았습니다."))
+    if not rules.has_perm("ideas.submit_idea", author, contest):
+        raise PermissionDenied(_("아이디어를 제출할 권한이 없습니다."))
+    _check_track(contest, data.track)
+    idea = Idea(
+        contest=contest,
+        author=author,
+        submission_token=submission_token or uuid.uuid4(),
+        reference=f"tmp-{secrets.token_hex(6)}",
+        status=IdeaStatus.SUBMITTED,
+        **data.__dict__,
+    )
+    idea.full_clean(exclude=["reference", "title_public", "summary_public", "body_public"])
+    try:
+        with transaction.atomic():
+            idea.save()
+    except IntegrityError:
+        # A parallel request with the same form token won the race.
+        return Idea.objects.get(author=author, submission_token=idea.submission_token)
+    idea.reference = f"{timezone.localtime().year}-{idea.pk:05d}"
+    idea.save(update_fields=["reference"])
+    _save_attachments(idea, attachments)
+    _record_status(idea, "", IdeaStatus.SUBMITTED, author)
+    screening_on_submit(item=idea, request=request, is_edit=False)
+    _schedule_analysis(idea)
+    return idea
+
+
+@transaction.atomic
+def idea_update(
+    *,
+    idea: Idea,
+    actor: User,
+    data: IdeaData,
+    attachments: Iterable = (),
+    remove_attachments: Iterable[int] = (),
+    request=None,
+) -> Idea:
+    """Edit an idea. Only its author, only while submission is open and the idea editable."""
+    idea = Idea.objects.select_for_update().get(pk=idea.pk)
+    if not rules.has_perm("ideas.edit_own_idea", actor, idea):
+        raise PermissionDenied(_("접수 기간이 끝났거나 수정할 수 없는 상태의 아이디어입니다."))
+    _check_track(idea.contest, data.track)
+    for field, value in data.__dict__.items():
+        setattr(idea, field, value)
+    idea.full_clean(exclude=["title_public", "summary_public", "body_public"])
+    idea.save()
+    idea.attachments.filter(pk__in=list(remove_attachments)).delete()
+    _save_attachments(idea, attachments)
+    screening_on_submit(item=idea, request=request, is_edit=True)
+    _schedule_analysis(idea)
+    return idea
+
+
+@transaction.atomic
+def idea_withdraw(*, idea: Idea, actor: User, request=None) -> Idea:
+    """The author withdraws the idea; it disappears from public pages but its history stays."""
+    idea = Idea.objects.select_for_update().get(pk=idea.pk)
+    if not rules.has_perm("ideas.withdraw_own_idea", actor, idea):
+        raise PermissionDenied(_("접수 기간이 끝났거나 철회할 수 없는 상태의 아이디어입니다."))
+    old = idea.status
+    idea.status = IdeaStatus.WITHDRAWN
+    idea.withdrawn_at = timezone.now()
+    idea.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    _record_status(idea, old, IdeaStatus.WITHDRAWN, actor, _("제안자가 철회했습니다."))
+    return idea
+
+
+@transaction.atomic
+def idea_change_status(
+    *,
+    idea: Idea,
+    to_status: str,
+    actor: User | None,
+    reason: str = "",
+    official_answer: str | None = None,
+    request=None,
+) -> Idea:
+    """Move an idea to another status along `STATUS_TRANSITIONS`, with history and audit record.
+
+    A rejection needs a reason. Returns the updated idea.
+    """
+    idea = Idea.objects.select_for_update().get(pk=idea.pk)
+    old = idea.status
+    if to_status == old:
+        return idea
+    if to_status not in STATUS_TRANSITIONS.get(old, ()):
+        raise ValidationError(
+            _("'%(old)s'에서 '%(new)s'(으)로 바꿀 수 없습니다.")
+            % {"old": IdeaStatus(old).label, "new": IdeaStatus(to_status).label}
+        )
+    if to_status == IdeaStatus.REJECTED and not reason.strip():
+        raise ValidationError({"reason": _("반려할 때는 사유를 적어야 합니다.")})
+    idea.status = to_status
+    fields = ["status", "updated_at"]
+    if official_answer is not None:
+        idea.official_answer = official_answer
+        fields.append("official_answer")
+    idea.save(update_fields=fields)
+    _record_status(idea, old, to_status, actor, reason)
+    audit_record(
+        actor=actor,
+        action="idea.status",
+        target=idea,
+        before={"status": old},
+        after={"status": to_status, "reason": reason},
+        request=request,
+    )
+    return idea
+
+
+def idea_support(*, idea: Idea, user: User) -> bool:
+    """Add the user's 공감 to an idea. Returns True if added, False if it was already there.
+
+    The database's unique constraint decides under parallel clicks.
+    """
+    if not rules.has_perm("ideas.support_idea", user, idea):
+        if idea.author_id == user.pk:
+            raise PermissionDenied(_("자신의 아이디어에는 공감할 수 없습니다."))
+        raise PermissionDenied(_("지금은 이 아이디어에 공감할 수 없습니다."))
+    try:
+        with transaction.atomic():
+            Support.objects.create(idea=idea, user=user)
+    except IntegrityError:
+        return False
+    return True
+
+
+def idea_unsupport(*, idea: Idea, user: User) -> bool:
+    """Take back the user's 공감. Returns True if one was removed."""
+    deleted, _unused = Support.objects.filter(idea=idea, user=user).delete()
+    return bool(deleted)
+
+
+def user_record_consent(*, user: User, version: str | None = None) -> User:
+    """Store which personal-information notice the user accepted, and when."""
+    user.privacy_consent_version = version or settings.PRIVACY_NOTICE_VERSION
+    user.privacy_consent_at = timezone.now()
+    user.save(update_fields=["privacy_consent_version", "privacy_consent_at"])
+    return user

@@ -1,0 +1,213 @@
+"""Public and citizen views. Each parses input, calls one service or selector, renders."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+import rules
+
+from . import selectors, services
+from .forms import IdeaFilterForm, IdeaForm
+from .models import ContestPage
+
+
+def _apply_service_error(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+def contest_idea_list(request, contest: ContestPage, template="ideas/idea_list.html"):
+    tracks = list(contest.tracks.all())
+    filter_form = IdeaFilterForm(request.GET or None, tracks=tracks)
+    values = filter_form.cleaned_or_empty() if request.GET else {}
+    filters = selectors.IdeaFilters(contest=contest, **values)
+    paginator = Paginator(selectors.idea_list_public(filters=filters), settings.IDEAS_LIST_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        template,
+        {
+            "page": contest,
+            "contest": contest,
+            "filter_form": filter_form,
+            "ideas_page": page,
+            "supported_ids": selectors.user_has_supported(user=request.user, idea_ids=[i.pk for i in page]),
+            "querystring": query.urlencode(),
+            "result_count": paginator.count,
+        },
+    )
+
+
+def contest_idea_submit(request, contest: ContestPage):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    if not contest.is_submission_open:
+        return render(request, "ideas/submission_closed.html", {"page": contest, "contest": contest}, status=403)
+    if not rules.has_perm("ideas.submit_idea", request.user, contest):
+        return render(request, "ideas/cannot_submit.html", {"page": contest, "contest": contest}, status=403)
+    form = IdeaForm(request.POST or None, request.FILES or None, contest=contest)
+    if request.method == "POST" and form.is_valid():
+        try:
+            idea = services.idea_submit(
+                contest=contest,
+                author=request.user,
+                data=form.idea_data(),
+                attachments=form.cleaned_data.get("attachments") or [],
+                submission_token=form.cleaned_data.get("submission_token"),
+                request=request,
+            )
+        except ValidationError as e:
+            _apply_service_error(form, e)
+        except PermissionDenied as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(
+                request, _("아이디어가 접수되었습니다. 접수 번호는 %(ref)s 입니다.") % {"ref": idea.reference}
+            )
+            return redirect(idea.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "ideas/idea_form.html", {"page": contest, "contest": contest, "form": form}, status=status)
+
+
+def idea_detail(request, reference: str):
+    idea = selectors.idea_get_for(reference=reference, user=request.user)
+    if idea is None:
+        raise Http404(_("아이디어를 찾을 수 없습니다."))
+    is_author = request.user.is_authenticated and idea.author_id == request.user.pk
+    return render(
+        request,
+        "ideas/idea_detail.html",
+        {
+            "idea": idea,
+            "contest": idea.contest,
+            "is_author": is_author,
+            "can_edit": rules.has_perm("ideas.edit_own_idea", request.user, idea),
+            "can_support": rules.has_perm("ideas.support_idea", request.user, idea),
+            "has_supported": bool(selectors.user_has_supported(user=request.user, idea_ids=[idea.pk])),
+            "similar": selectors.idea_list_similar(idea=idea),
+        },
+    )
+
+
+@login_required
+def idea_edit(request, reference: str):
+    idea = selectors.idea_get_for(reference=reference, user=request.user)
+    if idea is None or idea.author_id != request.user.pk:
+        raise Http404(_("아이디어를 찾을 수 없습니다."))
+    if not rules.has_perm("ideas.edit_own_idea", request.user, idea):
+        messages.error(request, _("접수 기간이 끝났거나 수정할 수 없는 상태입니다."))
+        return redirect(idea.get_absolute_url())
+    initial = {
+        "title": idea.title, "summary": idea.summary, "body": idea.body,
+        "track": idea.track.slug if idea.track else "", "target_group": idea.target_group,
+        "district": idea.district, "expected_jobs": idea.expected_jobs,
+    }
+    form = IdeaForm(request.POST or None, request.FILES or None, idea=idea, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        remove = [int(x) for x in request.POST.getlist("remove_attachment") if x.isdigit()]
+        try:
+            services.idea_update(
+                idea=idea, actor=request.user, data=form.idea_data(),
+                attachments=form.cleaned_data.get("attachments") or [], remove_attachments=remove, request=request,
+            )
+        except ValidationError as e:
+            _apply_service_error(form, e)
+        except PermissionDenied as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("수정했습니다. 다시 검토를 거쳐 공개됩니다."))
+            return redirect(idea.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "ideas/idea_form.html", {"contest": idea.contest, "form": form, "idea": idea}, status=status)
+
+
+@login_required
+@require_POST
+def idea_withdraw(request, reference: str):
+    idea = selectors.idea_get_for(reference=reference, user=request.user)
+    if idea is None:
+        raise Http404(_("아이디어를 찾을 수 없습니다."))
+    try:
+        services.idea_withdraw(idea=idea, actor=request.user, request=request)
+    except PermissionDenied as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("아이디어를 철회했습니다. 목록에서 더 이상 보이지 않습니다."))
+    return redirect("ideas:my-ideas")
+
+
+@require_POST
+def idea_support(request, reference: str):
+    if not request.user.is_authenticated:
+        if request.headers.get("accept", "").startswith("application/json"):
+            return JsonResponse({"detail": _("공감하려면 로그인해 주세요.")}, status=401)
+        return redirect(f"/accounts/login/?next=/ideas/{reference}/")
+    idea = selectors.idea_get_for(reference=reference, user=request.user)
+    if idea is None:
+        raise Http404(_("아이디어를 찾을 수 없습니다."))
+    try:
+        if request.POST.get("action") == "remove":
+            services.idea_unsupport(idea=idea, user=request.user)
+            msg = _("공감을 취소했습니다.")
+        else:
+            added = services.idea_support(idea=idea, user=request.user)
+            msg = _("공감했습니다.") if added else _("이미 공감한 아이디어입니다.")
+    except PermissionDenied as e:
+        if request.headers.get("accept", "").startswith("application/json"):
+            return JsonResponse({"detail": str(e)}, status=403)
+        messages.error(request, str(e))
+        return redirect(idea.get_absolute_url())
+    if request.headers.get("accept", "").startswith("application/json"):
+        count = idea.supports.count()
+        return JsonResponse({"detail": msg, "support_count": count})
+    messages.success(request, msg)
+    return HttpResponseRedirect(idea.get_absolute_url())
+
+
+@login_required
+def my_ideas(request):
+    return render(request, "ideas/my_ideas.html", {"ideas": selectors.idea_list_for_author(user=request.user)})
+
+
+@require_GET
+def similar_while_writing(request):
+    """Up to 5 similar published ideas for a draft (title + first paragraph), as JSON."""
+    text = (request.GET.get("title", "") + "\n" + request.GET.get("body", ""))[:3000]
+    contest_id = request.GET.get("contest")
+    results = selectors.idea_list_similar_to_text(text=text, contest_id=contest_id)
+    return JsonResponse(
+        {"results": [{"title": i.title_public, "url": i.get_absolute_url(), "reference": i.reference, "score": round(s, 3)} for i, s in results]}
+    )
+
+
+def idea_attachment(request, reference: str, pk: int):
+    """Serve an attachment only to those who may see its idea (never straight from /media/)."""
+    from django.http import FileResponse
+
+    idea = selectors.idea_get_for(reference=reference, user=request.user)
+    attachment = idea.attachments.filter(pk=pk).first() if idea else None
+    if attachment is None:
+        raise Http404(_("파일을 찾을 수 없습니다."))
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(attachment.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def privacy_notice(request):
+    return render(request, "ideas/privacy_notice.html", {"PRIVACY_NOTICE_VERSION": settings.PRIVACY_NOTICE_VERSION})

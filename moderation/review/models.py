@@ -1,0 +1,1 @@
+"""Review panel models (rubric, assignments, score sheets)."""

