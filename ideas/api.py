@@ -1,6 +1,5 @@
 """JSON API under /api/v1/ (django-ninja). Validation goes through the same form as the site."""
 
-from __future__ import annotations
 
 from datetime import datetime
 
