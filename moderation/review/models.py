@@ -126,7 +126,11 @@ class ConflictDeclaration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("심사위원")
     )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("관련 인물"),
     )
     organisation = models.CharField(_("관련 기관/단체"), max_length=100, blank=True)
@@ -156,7 +160,9 @@ class Assignment(models.Model):
     panel = models.ForeignKey(ReviewPanel, on_delete=models.CASCADE, related_name="assignments")
     idea = models.ForeignKey("ideas.Idea", on_delete=models.CASCADE, related_name="review_assignments")
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="review_assignments",
         verbose_name=_("심사위원"),
     )
     status = models.CharField(
@@ -220,6 +226,9 @@ class CriterionScore(models.Model):
                 name="review_score_on_scale",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.value}"
 
 
 class Decision(models.Model):

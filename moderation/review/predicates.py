@@ -1,0 +1,24 @@
+"""Permission predicates of the review panel (django-rules); combined into named rules in `rules.py`."""
+
+import rules
+
+from ideas.models.pages import Phase
+
+from .choices import AssignmentStatus
+
+
+@rules.predicate
+def is_assigned_reviewer(user, assignment) -> bool:
+    """The user holds this (active) assignment."""
+    return (
+        assignment is not None
+        and user.is_authenticated
+        and assignment.reviewer_id == user.pk
+        and assignment.status == AssignmentStatus.ACTIVE
+    )
+
+
+@rules.predicate
+def scoring_is_open(user, assignment) -> bool:
+    """Scores may be written between the end of screening and `review_closes_at`."""
+    return assignment is not None and assignment.panel.contest.phase == Phase.REVIEW

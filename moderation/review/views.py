@@ -1,0 +1,121 @@
+"""Reviewer pages on the public site (/review/): the blind queue, the score sheet, conflicts and
+attachments. Each view parses input, calls one selector or service, renders.
+
+Anything not assigned to the signed-in reviewer answers 404, so ids reveal nothing.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import ConflictForm, ScoreSheetForm
+
+
+def _reviewer_only(request) -> None:
+    if not rules.has_perm("review.access_queue", request.user):
+        raise PermissionDenied(_("심사위원만 볼 수 있습니다."))
+
+
+def _assignment_or_404(request, pk: int):
+    _reviewer_only(request)
+    assignment = selectors.review_assignment_for(reviewer=request.user, assignment_id=pk)
+    if assignment is None:
+        raise Http404(_("배정된 아이디어를 찾을 수 없습니다."))
+    return assignment
+
+
+def _no_store(response):
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def review_queue(request):
+    _reviewer_only(request)
+    return _no_store(render(request, "review/queue.html", {"items": selectors.review_queue_for(request.user)}))
+
+
+@login_required
+def review_entry(request, pk: int):
+    assignment = _assignment_or_404(request, pk)
+    can_score = rules.has_perm("review.score_entry", request.user, assignment)
+    sheet = selectors.review_own_sheet(assignment=assignment)
+    submitted = sheet is not None and sheet.status == "submitted"
+    criteria = list(assignment.panel.criteria.all())
+    form = ScoreSheetForm(request.POST or None, criteria=criteria, sheet=sheet, disabled=submitted or not can_score)
+    status = 200
+    if request.method == "POST":
+        if not can_score or submitted:
+            raise PermissionDenied(_("심사 기간이 끝났거나 이미 제출한 심사표입니다."))
+        submit = "submit" in request.POST
+        if form.is_valid():
+            try:
+                services.review_score_save(
+                    assignment=assignment,
+                    reviewer=request.user,
+                    values=form.values(),
+                    comments=form.comments(),
+                    comment=form.cleaned_data.get("comment") or "",
+                    submit=submit,
+                    request=request,
+                )
+            except ValidationError as e:
+                for field, errs in getattr(e, "error_dict", {None: e.error_list}).items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                messages.success(request, _("심사표를 제출했습니다.") if submit else _("임시 저장했습니다."))
+                return redirect("review:entry", pk=assignment.pk)
+        status = 400
+    context = {
+        "entry": selectors.review_entry_blind(assignment),
+        "form": form,
+        "sheet_status": sheet.status if sheet else None,
+        "submitted": submitted,
+        "can_score": can_score and not submitted,
+        "deadline": assignment.panel.contest.review_closes_at,
+        "conflict_form": ConflictForm(),
+        "can_declare_conflict": rules.has_perm("review.declare_conflict", request.user, assignment) and not submitted,
+    }
+    return _no_store(render(request, "review/entry.html", context, status=status))
+
+
+@login_required
+@require_POST
+def review_conflict(request, pk: int):
+    assignment = _assignment_or_404(request, pk)
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("이해충돌 사유를 적어 주세요."))
+        return redirect("review:entry", pk=assignment.pk)
+    try:
+        services.review_conflict_declare(
+            assignment=assignment, reviewer=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+    except (ValidationError, PermissionDenied) as e:
+        messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
+        return redirect("review:entry", pk=assignment.pk)
+    messages.success(request, _("이해충돌 신고를 접수했습니다. 이 아이디어는 다른 심사위원에게 넘어갑니다."))
+    return redirect("review:queue")
+
+
+@login_required
+def review_attachment(request, pk: int, file_pk: int):
+    """An attachment of an assigned entry, only to its reviewer (never straight from /media/)."""
+    assignment = _assignment_or_404(request, pk)
+    attachment = assignment.idea.attachments.filter(pk=file_pk).first()
+    if attachment is None:
+        raise Http404(_("파일을 찾을 수 없습니다."))
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(attachment.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return _no_store(response)
