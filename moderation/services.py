@@ -1,20 +1,68 @@
-"""Moderation services: the audit trail and the screening hook every submission passes."""
+"""Moderation services: the audit trail, the screening of every submission, moderator decisions,
+citizen reports and access to personal data.
+
+Every service is keyword-only and atomic; every staff action writes exactly one audit record in
+the same transaction. Items are reached through `moderation.items.adapter_for`, so ideas,
+grievances and comments go through the same code.
+"""
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from typing import Any
 
+import rules
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .models import AuditEntry
+from . import abuse, duplicates, pii, spamguard
+from .choices import (
+    FindingKind,
+    RejectionReason,
+    ReportDecision,
+    ReportReason,
+    ReportStatus,
+    ScreeningStatus,
+    ScreeningTrigger,
+)
+from .items import adapter_for
+from .models import AuditEntry, Report, ScreeningCase, ScreeningFinding
+from .quotas import client_ip, quota_count
+
+logger = logging.getLogger(__name__)
+
+#: This many submissions by one author within BURST_WINDOW flag the latest.
+BURST_LIMIT = 3
+BURST_WINDOW = timedelta(minutes=10)
+RRN_MESSAGE = gettext_lazy(
+    "주민등록번호로 보이는 숫자가 있습니다. 개인정보 보호를 위해 주민등록번호는 적을 수 없습니다. 지우고 다시 제출해 주세요."
+)
+
+
+class ScreeningConflict(ValidationError):
+    """Someone else decided first; the caller shows this message and reloads."""
+
+    def __init__(self, message=None):
+        super().__init__(
+            message or _("다른 모더레이터가 이미 처리했습니다. 목록을 새로 고쳐 확인해 주세요."), code="conflict"
+        )
+
+
+# ---- audit ---------------------------------------------------------------------------------
 
 
 def _client(request) -> tuple[str | None, str]:
     if request is None:
         return None, ""
-    ip = request.META.get("REMOTE_ADDR") or None
-    return ip, (request.META.get("HTTP_USER_AGENT") or "")[:300]
+    return client_ip(request), (request.META.get("HTTP_USER_AGENT") or "")[:300]
 
 
 @transaction.atomic
@@ -38,67 +86,443 @@ def audit_record(
         object_repr=str(target)[:200] if target is not None else "",
         before=before or {},
         after=after or {},
-        note=note,
+        note=note[:2000],
         ip_address=ip,
         user_agent=agent,
     )
 
 
-def _text_fields(item) -> dict[str, str]:
-    """The citizen-written text fields of a submission (ideas and grievances alike)."""
-    return {f: getattr(item, f) for f in getattr(item, "MODERATED_TEXT_FIELDS", ("title", "summary", "body"))}
+# ---- automatic checks ----------------------------------------------------------------------
 
 
-def screening_on_submit(*, item, request=None, is_edit: bool = False) -> None:
+def _findings_for(item, texts: dict[str, str], *, is_edit: bool, request) -> list[ScreeningFinding]:
+    """Run every automatic check; unsaved findings, in a stable order."""
+    adapter = adapter_for(item)
+    found: list[ScreeningFinding] = []
+    for field, text in texts.items():
+        kinds = pii.find_personal_data(text)
+        if kinds:
+            detail = ", ".join(f"{pii.KIND_LABELS[k]} {n}개" for k, n in kinds.items())
+            found.append(ScreeningFinding(kind=FindingKind.PERSONAL_DATA, field=field, detail=detail[:300]))
+        for signal in abuse.text_signals(text):
+            found.append(
+                ScreeningFinding(
+                    kind=signal.kind,
+                    field=field,
+                    detail=signal.detail[:300],
+                    score=signal.score,
+                    checker_version=abuse.VERSION,
+                )
+            )
+    if not is_edit:
+        recent = adapter.recent_count_by_author(item, since=timezone.now() - BURST_WINDOW)
+        if recent >= BURST_LIMIT:
+            found.append(
+                ScreeningFinding(
+                    kind=FindingKind.BURST, detail=_("최근 10분 동안 %(n)d건 제출") % {"n": recent}, score=float(recent)
+                )
+            )
+    seconds = spamguard.fill_seconds(request)
+    if seconds is not None and seconds < spamguard.MIN_FILL_SECONDS:
+        detail = _("작성 시간 확인 값이 올바르지 않음") if seconds < 0 else _("%(s)d초 만에 작성") % {"s": seconds}
+        found.append(ScreeningFinding(kind=FindingKind.TOO_FAST, detail=detail, score=seconds))
+    for other_pk, score in duplicate_find(item=item, texts=texts):
+        found.append(
+            ScreeningFinding(
+                kind=FindingKind.DUPLICATE,
+                detail=_("유사도 %(p)d%%") % {"p": round(score * 100)},
+                score=score,
+                related_object_id=other_pk,
+                checker_version=duplicates.VERSION,
+            )
+        )
+    return found
+
+
+def duplicate_find(*, item, texts: dict[str, str] | None = None) -> list[tuple[int, float]]:
+    """Near-duplicates of `item` among earlier submissions of its contest: `(pk, score)`.
+
+    The one place moderation looks for duplicates; switch it to `nlp.similar` when that exists.
+    """
+    adapter = adapter_for(item)
+    text = "\n".join((texts or adapter.texts(item)).values())
+    return duplicates.duplicate_candidates_scored(text=text, candidates=adapter.duplicate_candidates(item))
+
+
+def screening_on_submit(*, item, request=None, is_edit: bool = False) -> ScreeningCase:
     """Run the automatic checks on a new or edited submission, inside its transaction.
 
-    A resident registration number blocks the submission (ValidationError naming the field);
-    other personal data is masked in the `*_public` copies. The item is public at once only
-    when its contest screens flagged submissions only and nothing was flagged; otherwise it
-    waits for a moderator.
+    A resident registration number blocks the submission (ValidationError naming the field), and
+    so does a filled-in honeypot field. Other personal data is masked in the `*_public` copies.
+    Findings (personal data, profanity, advertising, links, repetition, bursts, speed, duplicates)
+    are stored on the item's screening case. The item is public at once only when its contest
+    screens flagged submissions only and nothing was flagged; otherwise it waits, unpublished,
+    for a moderator. Returns the case.
     """
-    from django.core.exceptions import ValidationError
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    from .pii import find_personal_data, find_resident_numbers, mask_personal_data
-
-    texts = _text_fields(item)
-    errors = {
-        field: _(
-            "주민등록번호로 보이는 숫자가 있습니다. 개인정보 보호를 위해 주민등록번호는 적을 수 없습니다. 지우고 다시 제출해 주세요."
-        )
-        for field, text in texts.items()
-        if find_resident_numbers(text)
-    }
+    adapter = adapter_for(item)
+    texts = adapter.texts(item)
+    errors = {field: RRN_MESSAGE for field, text in texts.items() if pii.find_resident_numbers(text)}
     if errors:
         raise ValidationError(errors)
+    if spamguard.honeypot_filled(request):
+        raise ValidationError(
+            _("자동 프로그램으로 보내진 것으로 보여 접수하지 않았습니다. 직접 작성해 다시 제출해 주세요.")
+        )
+
+    public_fields = []
     for field, text in texts.items():
-        setattr(item, f"{field}_public", mask_personal_data(text))
-    flagged = any(find_personal_data(t) for t in texts.values())
-    contest = getattr(item, "contest", None)
-    auto_publish = contest is not None and contest.moderation_mode == "flagged" and not flagged
-    item.published_at = timezone.now() if auto_publish else None
-    item.save(update_fields=[*(f"{f}_public" for f in texts), "published_at"])
+        name = adapter.public_field(item, field)
+        if name:
+            setattr(item, name, pii.mask_personal_data(text))
+            public_fields.append(name)
+    if public_fields:
+        item.save(update_fields=public_fields)
+
+    findings = _findings_for(item, texts, is_edit=is_edit, request=request)
+    contest = adapter.contest(item)
+    flagged_only = getattr(contest, "moderation_mode", "all") == "flagged"
+    now = timezone.now()
+    item_ct = ContentType.objects.get_for_model(item)
+    case = (
+        ScreeningCase.objects.select_for_update()
+        .filter(content_type=item_ct, object_id=item.pk, status=ScreeningStatus.PENDING)
+        .first()
+    )
+    auto_publish = flagged_only and not findings and case is None
+    fields = {
+        "contest": contest if getattr(contest, "pk", None) else None,
+        "track": adapter.track(item),
+        "trigger": ScreeningTrigger.EDIT if is_edit else ScreeningTrigger.NEW,
+        "is_flagged": bool(findings),
+    }
+    if case is not None:
+        for k, v in fields.items():
+            setattr(case, k, v)
+        case.save(update_fields=[*fields])
+        case.findings.all().delete()
+    elif auto_publish:
+        case = ScreeningCase.objects.create(
+            content_type=item_ct,
+            object_id=item.pk,
+            status=ScreeningStatus.APPROVED,
+            decided_at=now,
+            decision_note=_("자동 점검 통과: 바로 공개"),
+            **fields,
+        )
+    else:
+        case = ScreeningCase.objects.create(content_type=item_ct, object_id=item.pk, submitted_at=now, **fields)
+    for f in findings:
+        f.case = case
+    ScreeningFinding.objects.bulk_create(findings)
+
+    if auto_publish:
+        adapter.publish(item, when=now)
+    else:
+        adapter.unpublish(item)
+    if request is not None and not is_edit:
+        user_id = getattr(adapter.author(item), "pk", None)
+        ip = client_ip(request)
+        transaction.on_commit(lambda: quota_count(user_id=user_id, ip=ip))
+    return case
+
+
+# ---- moderator decisions -------------------------------------------------------------------
+
+
+def _require(perm: str, actor, obj=None) -> None:
+    if actor is None or not rules.has_perm(perm, actor, obj):
+        raise PermissionDenied(_("이 작업을 할 권한이 없습니다."))
+
+
+def _close_pending(*, item, actor, status: str, **decision) -> ScreeningCase:
+    """Close the item's pending case with one decision, or raise ScreeningConflict.
+
+    The row lock plus the conditional UPDATE make two moderators acting at once end with one
+    decision: the second finds no pending case (or updates no row) and gets the conflict.
+    """
+    ct = ContentType.objects.get_for_model(item)
+    case = (
+        ScreeningCase.objects.select_for_update()
+        .filter(content_type=ct, object_id=item.pk, status=ScreeningStatus.PENDING)
+        .first()
+    )
+    if case is None:
+        raise ScreeningConflict()
+    now = timezone.now()
+    updated = ScreeningCase.objects.filter(pk=case.pk, status=ScreeningStatus.PENDING).update(
+        status=status, decided_at=now, decided_by=actor, **decision
+    )
+    if not updated:
+        raise ScreeningConflict()
+    case.refresh_from_db()
+    return case
+
+
+def _reload(item):
+    return type(item)._default_manager.get(pk=item.pk)
+
+
+def _notify_author(*, item, subject: str, message: str, reason: str = "") -> None:
+    """E-mail the author (plain text) after the transaction commits. A mail failure is logged and
+    never undoes the decision; the status page shows the same message."""
+    author = adapter_for(item).author(item)
+    email = getattr(author, "email", "")
+    if not email:
+        return
+    body = render_to_string(
+        "moderation/email/decision.txt",
+        {
+            "name": getattr(author, "public_name", ""),
+            "title": adapter_for(item).title(item),
+            "message": message,
+            "reason": reason,
+            "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + adapter_for(item).public_url(item),
+            "site": getattr(settings, "WAGTAIL_SITE_NAME", ""),
+        },
+    )
+    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+    subject_line = (prefix + subject).replace("\n", " ")[:200]
+
+    def send():
+        try:
+            send_mail(subject_line, body, None, [email])
+        except Exception:  # noqa: BLE001 - the decision stands; the failure is logged for staff
+            logger.exception("moderation mail to author of %s failed", item.pk)
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
-def screening_approve(*, item, actor, request=None, note: str = "") -> None:
-    """Approve a submission: it becomes public. Audited."""
-    from django.utils import timezone
+def screening_approve(*, item, actor, request=None, note: str = "") -> ScreeningCase:
+    """Approve a waiting submission: it becomes public. One audit record. Returns the case.
 
-    type(item).objects.select_for_update().filter(pk=item.pk).first()
-    item.refresh_from_db()
-    before = {"published_at": item.published_at.isoformat() if item.published_at else None}
-    if item.published_at is None:
-        item.published_at = timezone.now()
-        item.save(update_fields=["published_at"])
+    Raises ScreeningConflict if it was already decided, PermissionDenied for non-moderators."""
+    _require("moderation.screen_item", actor, item)
+    item = _reload(item)
+    adapter = adapter_for(item)
+    case = _close_pending(item=item, actor=actor, status=ScreeningStatus.APPROVED, decision_note=note[:2000])
+    was_published = adapter.is_published(item)
+    adapter.publish(item)
+    message = _("검토를 통과해 공개되었습니다.")
+    adapter.tell_author(item, actor=actor, message=message)
     audit_record(
         actor=actor,
         action="screening.approve",
         target=item,
-        before=before,
-        after={"published_at": item.published_at.isoformat()},
+        before={"screening": ScreeningStatus.PENDING, "published": was_published},
+        after={"screening": ScreeningStatus.APPROVED, "published": True},
         note=note,
         request=request,
     )
+    _notify_author(item=item, subject=_("아이디어가 공개되었습니다"), message=message)
+    return case
+
+
+@transaction.atomic
+def screening_reject(*, item, actor, reason: str, note: str = "", request=None) -> ScreeningCase:
+    """Reject a waiting submission with a reason from `RejectionReason` (plus free text, required
+    for "기타"). It stays unpublished; the author sees the reason. Returns the case."""
+    _require("moderation.screen_item", actor, item)
+    if reason not in RejectionReason.values:
+        raise ValidationError({"reason": _("반려 사유를 목록에서 골라 주세요.")})
+    note = (note or "").strip()
+    if reason == RejectionReason.OTHER and not note:
+        raise ValidationError({"note": _("'기타'를 고르면 사유를 직접 적어야 합니다.")})
+    item = _reload(item)
+    adapter = adapter_for(item)
+    case = _close_pending(
+        item=item, actor=actor, status=ScreeningStatus.REJECTED, decision_reason=reason, decision_note=note[:2000]
+    )
+    message = str(RejectionReason(reason).label) + (f" — {note}" if note else "")
+    adapter.reject(item, actor=actor, reason=message, request=request)
+    audit_record(
+        actor=actor,
+        action="screening.reject",
+        target=item,
+        before={"screening": ScreeningStatus.PENDING},
+        after={"screening": ScreeningStatus.REJECTED, "reason": reason},
+        note=note,
+        request=request,
+    )
+    _notify_author(
+        item=item, subject=_("제출하신 내용이 반려되었습니다"), message=_("검토 결과 반려되었습니다."), reason=message
+    )
+    return case
+
+
+@transaction.atomic
+def screening_request_changes(*, item, actor, note: str, request=None) -> ScreeningCase:
+    """Ask the author to change a waiting submission. It stays unpublished; the author's edit opens
+    a new case. Returns the closed case."""
+    _require("moderation.screen_item", actor, item)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("무엇을 고쳐야 하는지 적어 주세요.")})
+    item = _reload(item)
+    adapter = adapter_for(item)
+    case = _close_pending(item=item, actor=actor, status=ScreeningStatus.CHANGES_REQUESTED, decision_note=note[:2000])
+    message = _("수정 요청: %(note)s") % {"note": note}
+    adapter.tell_author(item, actor=actor, message=message)
+    audit_record(
+        actor=actor,
+        action="screening.request_changes",
+        target=item,
+        before={"screening": ScreeningStatus.PENDING},
+        after={"screening": ScreeningStatus.CHANGES_REQUESTED},
+        note=note,
+        request=request,
+    )
+    _notify_author(
+        item=item,
+        subject=_("아이디어 수정을 요청드립니다"),
+        message=_("검토 중에 수정이 필요한 부분이 있었습니다. 고쳐서 다시 저장하면 다시 검토합니다."),
+        reason=note,
+    )
+    return case
+
+
+@transaction.atomic
+def screening_merge(*, item, into, actor, note: str = "", request=None) -> ScreeningCase:
+    """Merge a waiting submission into an existing one of the same contest: both authors are
+    credited on `into`, the supports of both kept, `item` stays unpublished. Returns the case."""
+    _require("moderation.screen_item", actor, item)
+    item, into = _reload(item), _reload(into)
+    if type(into) is not type(item) or into.pk == item.pk:
+        raise ValidationError({"merge_into": _("같은 종류의 다른 제출물로만 병합할 수 있습니다.")})
+    adapter = adapter_for(item)
+    if getattr(adapter.contest(item), "pk", None) != getattr(adapter.contest(into), "pk", None):
+        raise ValidationError({"merge_into": _("같은 공모전의 제출물로만 병합할 수 있습니다.")})
+    if getattr(into, "merged_into_id", None):
+        raise ValidationError({"merge_into": _("이미 다른 제출물에 병합된 제출물입니다. 병합된 원본을 골라 주세요.")})
+    case = _close_pending(
+        item=item, actor=actor, status=ScreeningStatus.MERGED, merged_into_id=into.pk, decision_note=note[:2000]
+    )
+    message = _(
+        "비슷한 아이디어 %(other)s에 병합되었습니다. 그 아이디어에 공동 제안자로 함께 표시되고, 받은 공감도 합쳐집니다."
+    ) % {"other": getattr(into, "reference", into.pk)}
+    if note:
+        message += f" — {note}"
+    adapter.merge(item, into=into, actor=actor, reason=message, request=request)
+    audit_record(
+        actor=actor,
+        action="screening.merge",
+        target=item,
+        before={"screening": ScreeningStatus.PENDING},
+        after={"screening": ScreeningStatus.MERGED, "merged_into": into.pk},
+        note=note,
+        request=request,
+    )
+    _notify_author(item=item, subject=_("비슷한 아이디어와 병합되었습니다"), message=message)
+    return case
+
+
+# ---- personal data -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def personal_data_reveal(*, item, actor, request=None) -> dict[str, str]:
+    """The original (unmasked) texts of an item, for staff with `ideas.view_personal_data`.
+    Every call writes an audit record (which fields, never their content)."""
+    _require("ideas.view_personal_data", actor, item)
+    texts = adapter_for(item).texts(item)
+    audit_record(
+        actor=actor,
+        action="personal_data.view",
+        target=item,
+        after={"fields": list(texts), "found": {f: pii.find_personal_data(t) for f, t in texts.items()}},
+        request=request,
+    )
+    return texts
+
+
+# ---- reports -------------------------------------------------------------------------------
+
+
+def report_threshold() -> int:
+    """Distinct reporters that hide an item until a moderator decides (setting, default 3)."""
+    return max(1, int(getattr(settings, "MODERATION_REPORT_THRESHOLD", 3)))
+
+
+@transaction.atomic
+def report_create(*, item, reporter, reason: str, note: str = "", request=None) -> Report:
+    """Report a published item. One open report per user per item (the database decides).
+    When `report_threshold()` distinct users have reported it, the item is hidden (once, audited
+    as a system action) until a moderator resolves the reports. Returns the report."""
+    _require("moderation.report_item", reporter, item)
+    if reason not in ReportReason.values:
+        raise ValidationError({"reason": _("신고 사유를 목록에서 골라 주세요.")})
+    ct = ContentType.objects.get_for_model(item)
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                content_type=ct, object_id=item.pk, reporter=reporter, reason=reason, note=(note or "").strip()[:1000]
+            )
+    except IntegrityError:
+        raise ValidationError(_("이미 신고한 글입니다. 모더레이터가 확인하고 있습니다."), code="duplicate")
+    reporters = (
+        Report.objects.filter(content_type=ct, object_id=item.pk, status=ReportStatus.OPEN)
+        .values("reporter")
+        .distinct()
+        .count()
+    )
+    if reporters >= report_threshold() and adapter_for(item).hide(item):
+        audit_record(
+            actor=None,
+            action="report.auto_hide",
+            target=item,
+            before={"hidden": False},
+            after={"hidden": True, "reporters": reporters},
+            note=_("신고 %(n)d명으로 자동 숨김") % {"n": reporters},
+        )
+    return report
+
+
+@transaction.atomic
+def report_resolve(*, item, actor, decision: str, reason: str = "", note: str = "", request=None) -> int:
+    """Decide on the open reports of an item: uphold (reject it; it stays hidden) or dismiss
+    (it is shown again). Returns how many reports were closed; ScreeningConflict if none were open."""
+    _require("moderation.resolve_report", actor, item)
+    if decision not in ReportDecision.values:
+        raise ValidationError({"decision": _("처리 방법을 골라 주세요.")})
+    note = (note or "").strip()
+    if decision == ReportDecision.UPHOLD:
+        if reason not in RejectionReason.values:
+            raise ValidationError({"reason": _("반려 사유를 목록에서 골라 주세요.")})
+        if reason == RejectionReason.OTHER and not note:
+            raise ValidationError({"note": _("'기타'를 고르면 사유를 직접 적어야 합니다.")})
+    item = _reload(item)
+    adapter = adapter_for(item)
+    ct = ContentType.objects.get_for_model(item)
+    status = ReportStatus.UPHELD if decision == ReportDecision.UPHOLD else ReportStatus.DISMISSED
+    open_reports = Report.objects.select_for_update().filter(
+        content_type=ct, object_id=item.pk, status=ReportStatus.OPEN
+    )
+    ids = list(open_reports.values_list("pk", flat=True))
+    closed = Report.objects.filter(pk__in=ids, status=ReportStatus.OPEN).update(
+        status=status, resolved_at=timezone.now(), resolved_by=actor
+    )
+    if not closed:
+        raise ScreeningConflict(_("이 글의 신고는 이미 처리되었습니다."))
+    was_hidden = getattr(item, "hidden_at", None) is not None
+    if decision == ReportDecision.UPHOLD:
+        message = str(RejectionReason(reason).label) + (f" — {note}" if note else "")
+        adapter.hide(item)
+        adapter.reject(item, actor=actor, reason=message, request=request)
+        _notify_author(
+            item=item,
+            subject=_("신고된 글이 비공개 처리되었습니다"),
+            message=_("신고를 검토한 결과 비공개로 바뀌었습니다."),
+            reason=message,
+        )
+    else:
+        adapter.unhide(item)
+    audit_record(
+        actor=actor,
+        action=f"report.{decision}",
+        target=item,
+        before={"hidden": was_hidden, "open_reports": closed},
+        after={"hidden": decision == ReportDecision.UPHOLD, "reason": reason},
+        note=note,
+        request=request,
+    )
+    return closed

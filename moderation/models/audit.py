@@ -1,4 +1,4 @@
-"""Moderation models: the append-only audit trail (screening, reports, review live beside it)."""
+"""The append-only audit trail of staff actions."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -23,7 +23,11 @@ class AuditEntry(models.Model):
     """
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("처리자"),
     )
     action = models.CharField(_("행위"), max_length=60, db_index=True)

@@ -1,0 +1,35 @@
+"""Named permissions of moderation, combined once from the predicates of `ideas.predicates`."""
+
+import rules
+
+from ideas.predicates import is_moderator, is_site_admin
+
+from .items import adapter_for
+
+
+@rules.predicate
+def is_signed_in(user) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+@rules.predicate
+def is_item_author(user, item) -> bool:
+    author = adapter_for(item).author(item) if item is not None else None
+    return author is not None and user.is_authenticated and author.pk == user.pk
+
+
+@rules.predicate
+def is_reportable(user, item) -> bool:
+    return item is not None and adapter_for(item).is_reportable(item)
+
+
+is_moderation_staff = is_moderator | is_site_admin
+
+rules.add_perm("moderation.view_queue", is_moderation_staff)
+rules.add_perm("moderation.screen_item", is_moderation_staff)
+rules.add_perm("moderation.view_reports", is_moderation_staff)
+rules.add_perm("moderation.resolve_report", is_moderation_staff)
+rules.add_perm("moderation.report_item", is_signed_in & is_reportable & ~is_item_author)
+# The audit trail: moderators and site admins read and export it; nobody changes it.
+rules.add_perm("moderation.view_auditentry", is_moderation_staff)
+rules.add_perm("moderation.export_auditentry", is_moderation_staff)
