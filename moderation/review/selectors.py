@@ -170,6 +170,7 @@ class Progress:
 
 def review_progress(*, panel: ReviewPanel) -> Progress:
     """Per entry and per reviewer: assigned, submitted, drafts; entries short of reviewers flagged."""
+    panel = ReviewPanel.objects.select_related("contest").get(pk=panel.pk)
     active = list(panel.assignments.filter(status=AssignmentStatus.ACTIVE).select_related("reviewer", "idea"))
     sheets = {s.assignment_id: s.status for s in ScoreSheet.objects.filter(assignment__panel=panel)}
     members = list(panel.members.select_related("reviewer"))
