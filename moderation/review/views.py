@@ -70,8 +70,11 @@ def review_entry(request, pk: int):
                     request=request,
                 )
             except ValidationError as e:
-                for field, errs in getattr(e, "error_dict", {None: e.error_list}).items():
-                    form.add_error(field if field in form.fields else None, errs)
+                if hasattr(e, "error_dict"):
+                    for field, errs in e.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errs)
+                else:
+                    form.add_error(None, e)
             else:
                 messages.success(request, _("심사표를 제출했습니다.") if submit else _("임시 저장했습니다."))
                 return redirect("review:entry", pk=assignment.pk)
