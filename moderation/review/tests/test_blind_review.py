@@ -31,13 +31,18 @@ def setup():
     ideas = [make_entries(panel.contest, 1, author=a)[0] for a in authors]
     for idea in ideas:
         IdeaAttachment.objects.create(
-            idea=idea, file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan"), original_name="사업계획.pdf",
-            content_type="application/pdf", size=13,
+            idea=idea,
+            file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan"),
+            original_name="사업계획.pdf",
+            content_type="application/pdf",
+            size=13,
         )
     review_assign(contest=panel.contest, seed=1)
     mine, theirs = Assignment.objects.order_by("pk")
     review_score_submit(
-        assignment=theirs, reviewer=theirs.reviewer, values={c.pk: 9 for c in panel.criteria.all()},
+        assignment=theirs,
+        reviewer=theirs.reviewer,
+        values={c.pk: 9 for c in panel.criteria.all()},
         comment=SECRET_COMMENT,
     )
     return panel, mine, theirs, authors
