@@ -12,6 +12,8 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 from wagtail.api.v3.auth import BearerTokenAuth
 
+from moderation.quotas import submission_quota
+
 from . import selectors, services
 from .forms import IdeaFilterForm, IdeaForm
 from .models import ContestPage
@@ -229,6 +231,7 @@ def idea_detail(request: HttpRequest, reference: str):
     auth=auth_methods,
     summary="아이디어 제출",
 )
+@submission_quota
 def idea_submit(request: HttpRequest, payload: IdeaIn):
     contest = ContestPage.objects.live().filter(pk=payload.contest_id).first()
     if contest is None:

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 import rules
 
+from moderation.quotas import submission_quota
+
 from . import selectors, services
 from .forms import IdeaFilterForm, IdeaForm
 from .models import ContestPage
@@ -53,6 +55,7 @@ def contest_idea_list(request, contest: ContestPage, template="ideas/idea_list.h
     )
 
 
+@submission_quota
 def contest_idea_submit(request, contest: ContestPage):
     if not request.user.is_authenticated:
         return redirect(f"/accounts/login/?next={request.path}")

@@ -200,3 +200,11 @@ def _register_defaults() -> None:
     from ideas.models import Idea
 
     register(Idea, IdeaItem())
+
+
+def is_moderated_model(model) -> bool:
+    """Whether items of this model go through moderation (registered, or declaring
+    `MODERATED_TEXT_FIELDS`)."""
+    if not _REGISTRY:
+        _register_defaults()
+    return any(k in _REGISTRY for k in model.__mro__) or hasattr(model, "MODERATED_TEXT_FIELDS")

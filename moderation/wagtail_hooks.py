@@ -1,0 +1,64 @@
+"""Moderation in the Wagtail admin: the screening queue, reports and the audit trail, under one
+"검토" menu shown to moderators and site admins."""
+
+import rules
+from django.urls import include, path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.permissions import register_permission_policy
+
+from . import admin_urls
+from .audit_admin import AuditEntryViewSet, AuditPermissionPolicy
+from .models import AuditEntry
+
+register_permission_policy(AuditEntry, AuditPermissionPolicy(AuditEntry))
+audit_viewset = AuditEntryViewSet()
+
+
+class RuleMenuItem(MenuItem):
+    """A menu item shown only to users the named rule allows."""
+
+    def __init__(self, *args, rule: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+
+    def is_shown(self, request):
+        return rules.has_perm(self.rule, request.user)
+
+
+class RuleSubmenuMenuItem(SubmenuMenuItem):
+    def __init__(self, *args, rule: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+
+    def is_shown(self, request):
+        return rules.has_perm(self.rule, request.user) and super().is_shown(request)
+
+
+@hooks.register("register_admin_urls")
+def register_moderation_urls():
+    return [path("moderation/", include((admin_urls.urlpatterns, "moderation_admin"), namespace="moderation_admin"))]
+
+
+@hooks.register("register_admin_viewset")
+def register_audit_viewset():
+    return audit_viewset
+
+
+moderation_menu = Menu(
+    items=[
+        RuleMenuItem(_("사전 검토 대기열"), reverse_lazy("moderation_admin:queue"), name="moderation-queue",
+                     icon_name="tasks", order=100, rule="moderation.view_queue"),
+        RuleMenuItem(_("신고 처리"), reverse_lazy("moderation_admin:reports"), name="moderation-reports",
+                     icon_name="warning", order=200, rule="moderation.view_reports"),
+        RuleMenuItem(_("감사 기록"), reverse_lazy("audit:index"), name="moderation-audit",
+                     icon_name="history", order=300, rule="moderation.view_auditentry"),
+    ]
+)
+
+
+@hooks.register("register_admin_menu_item")
+def register_moderation_menu():
+    return RuleSubmenuMenuItem(_("검토"), moderation_menu, name="moderation", icon_name="warning", order=250,
+                               rule="moderation.view_queue")
