@@ -307,6 +307,11 @@ def test_publishing_results_sets_statuses_answers_and_mails_authors():
     public = review_results_public(contest=panel.contest)
     assert [(r.idea.pk, r.tier_label) for r in public.rows] == [(good.pk, "대상")]
     assert public.method_label == "심사위원별 표준화 점수(z점수) 평균"
+    from django.template.loader import render_to_string
+
+    html = render_to_string("review/results_table.html", {"review_results": public})
+    assert "대상" in html and str(public.method_label) in html and "<script>alert" not in html
+    assert weak.reference not in html
 
 
 def django_capture_on_commit():
