@@ -161,7 +161,7 @@ def text_signals(text: str) -> list[TextSignal]:
     bad = find_profanity(text)
     if bad:
         signals.append(
-            TextSignal("profanity", "욕설·비하 표현 %d종" % len(bad) + ": " + ", ".join(_hint(w) for w in bad))
+            TextSignal("profanity", f"욕설·비하 표현 {len(bad)}종: " + ", ".join(_hint(w) for w in bad))
         )
     ads = find_advertising(text)
     if ads:
@@ -169,7 +169,7 @@ def text_signals(text: str) -> list[TextSignal]:
     links = find_links(text)
     if links:
         js = any(link.lower().startswith(("javascript:", "data:")) for link in links)
-        detail = "링크 %d개" % len(links) + (" (스크립트 링크 포함)" if js else "")
+        detail = f"링크 {len(links)}개" + (" (스크립트 링크 포함)" if js else "")
         signals.append(TextSignal("link", detail, float(len(links))))
     rep = repetition_score(text)
     if rep >= 0.6:

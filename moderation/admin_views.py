@@ -158,7 +158,9 @@ class ReportDetailView(ModerationAdminView):
         context = super().get_context_data(**kwargs)
         group = kwargs.get("group") or self.get_group()
         context.update(
-            group=group, item=group.item, public_texts=_public_texts(group.item),
+            group=group,
+            item=group.item,
+            public_texts=_public_texts(group.item),
             form=kwargs.get("form") or ReportResolveForm(),
         )
         return context
@@ -172,8 +174,12 @@ class ReportDetailView(ModerationAdminView):
             d = form.cleaned_data
             try:
                 services.report_resolve(
-                    item=group.item, actor=request.user, decision=d["decision"], reason=d.get("reason") or "",
-                    note=d.get("note") or "", request=request,
+                    item=group.item,
+                    actor=request.user,
+                    decision=d["decision"],
+                    reason=d.get("reason") or "",
+                    note=d.get("note") or "",
+                    request=request,
                 )
             except ValidationError as e:
                 for msg in e.messages:

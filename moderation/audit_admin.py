@@ -51,7 +51,9 @@ class AuditEntryFilterSet(WagtailFilterSet):
 
     def filter_actor(self, queryset, name, value):
         return queryset.filter(
-            Q(actor__email__icontains=value) | Q(actor__display_name__icontains=value) | Q(actor__username__icontains=value)
+            Q(actor__email__icontains=value)
+            | Q(actor__display_name__icontains=value)
+            | Q(actor__username__icontains=value)
         )
 
 
@@ -63,9 +65,13 @@ class AuditIndexView(IndexView):
         from .services import audit_record
 
         audit_record(
-            actor=self.request.user, action="audit.export",
-            after={"format": spreadsheet_format, "rows": queryset.count(),
-                   "filters": {k: v for k, v in self.request.GET.items() if k != "export"}},
+            actor=self.request.user,
+            action="audit.export",
+            after={
+                "format": spreadsheet_format,
+                "rows": queryset.count(),
+                "filters": {k: v for k, v in self.request.GET.items() if k != "export"},
+            },
             request=self.request,
         )
         return super().as_spreadsheet(queryset, spreadsheet_format)
@@ -92,17 +98,43 @@ class AuditEntryViewSet(ModelViewSet):
         Column("ip_address", label=_("접속 IP")),
     ]
     inspect_view_fields = [
-        "created_at", "actor", "action", "content_type", "object_id", "object_repr",
-        "before", "after", "note", "ip_address", "user_agent",
+        "created_at",
+        "actor",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+        "note",
+        "ip_address",
+        "user_agent",
     ]
     list_export = [
-        "created_at", "actor", "action", "content_type", "object_id", "object_repr",
-        "before", "after", "note", "ip_address", "user_agent",
+        "created_at",
+        "actor",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+        "note",
+        "ip_address",
+        "user_agent",
     ]
     export_headings = {
-        "created_at": _("일시"), "actor": _("처리자"), "action": _("행위"), "content_type": _("대상 종류"),
-        "object_id": _("대상 ID"), "object_repr": _("대상"), "before": _("변경 전"), "after": _("변경 후"),
-        "note": _("메모"), "ip_address": _("접속 IP"), "user_agent": _("브라우저"),
+        "created_at": _("일시"),
+        "actor": _("처리자"),
+        "action": _("행위"),
+        "content_type": _("대상 종류"),
+        "object_id": _("대상 ID"),
+        "object_repr": _("대상"),
+        "before": _("변경 전"),
+        "after": _("변경 후"),
+        "note": _("메모"),
+        "ip_address": _("접속 IP"),
+        "user_agent": _("브라우저"),
     }
     export_filename = "audit-log"
 

@@ -10,11 +10,19 @@ from .choices import FindingKind, RejectionReason, ReportDecision, ReportReason
 
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
-        label=_("신고 사유"), choices=ReportReason.choices, widget=forms.RadioSelect,
-        error_messages={"required": _("신고 사유를 골라 주세요."), "invalid_choice": _("신고 사유를 목록에서 골라 주세요.")},
+        label=_("신고 사유"),
+        choices=ReportReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("신고 사유를 골라 주세요."),
+            "invalid_choice": _("신고 사유를 목록에서 골라 주세요."),
+        },
     )
     note = forms.CharField(
-        label=_("설명 (선택)"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("설명 (선택)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": _("1,000자 이내로 적어 주세요.")},
     )
 
@@ -52,7 +60,8 @@ class DecisionForm(forms.Form):
 class ReportResolveForm(forms.Form):
     decision = forms.ChoiceField(label=_("처리"), choices=ReportDecision.choices, widget=forms.RadioSelect)
     reason = forms.ChoiceField(
-        label=_("반려 사유 (신고 인정 시)"), required=False,
+        label=_("반려 사유 (신고 인정 시)"),
+        required=False,
         choices=[("", _("사유 고르기"))] + list(RejectionReason.choices),
     )
     note = forms.CharField(label=_("메모"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -60,13 +69,16 @@ class ReportResolveForm(forms.Form):
 
 class QueueFilterForm(forms.Form):
     flag = forms.ChoiceField(
-        label=_("자동 점검"), required=False,
+        label=_("자동 점검"),
+        required=False,
         choices=[("", _("전체")), ("none", _("경고 없음"))] + list(FindingKind.choices),
     )
-    track = forms.ModelChoiceField(label=_("정책 트랙"), required=False, queryset=PolicyTrack.objects.all(),
-                                   empty_label=_("전체"))
-    contest = forms.ModelChoiceField(label=_("공모전"), required=False, queryset=ContestPage.objects.all(),
-                                     empty_label=_("전체"))
+    track = forms.ModelChoiceField(
+        label=_("정책 트랙"), required=False, queryset=PolicyTrack.objects.all(), empty_label=_("전체")
+    )
+    contest = forms.ModelChoiceField(
+        label=_("공모전"), required=False, queryset=ContestPage.objects.all(), empty_label=_("전체")
+    )
 
     def values(self) -> dict:
         if not self.is_valid():

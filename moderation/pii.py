@@ -33,7 +33,10 @@ _ACCOUNT_DIGITS = range(10, 15)
 # Detailed addresses: a road name with a building number (세종대로 110, 덕수궁길 15, 강남대로96길 10),
 # optionally followed by 동/호; or a lot number (역삼동 123-45). A number followed by a unit
 # (명, 개, 원, % …) is a quantity, not an address: "청년으로 100명" stays as it is.
-_UNITS = r"(?!\s*(?:명|개|원|만|억|천|백|%|퍼센트|년|월|일|시간|분|곳|가구|가|배|회|건|세|살|km|m|차|위|호선|층|번째|주년|kg|g|t))"
+_UNITS = (
+    r"(?!\s*(?:명|개|원|만|억|천|백|%|퍼센트|년|월|일|시간|분|곳|가구|가|배|회|건|세|살"
+    r"|km|m|차|위|호선|층|번째|주년|kg|g|t))"
+)
 ADDRESS_RE = re.compile(
     r"(?<![가-힣])(?![가-힣]*으로\s)([가-힣]{1,12}\d{0,3}(?:대로|로|길)(?:\s*\d{1,3}(?:번)?길)?\s*\d{1,4}+(?:-\d{1,4}+)?)(?![\d-])"
     + _UNITS

@@ -43,7 +43,8 @@ logger = logging.getLogger(__name__)
 BURST_LIMIT = 3
 BURST_WINDOW = timedelta(minutes=10)
 RRN_MESSAGE = gettext_lazy(
-    "주민등록번호로 보이는 숫자가 있습니다. 개인정보 보호를 위해 주민등록번호는 적을 수 없습니다. 지우고 다시 제출해 주세요."
+    "주민등록번호로 보이는 숫자가 있습니다. 개인정보 보호를 위해 주민등록번호는 적을 수 없습니다. "
+    "지우고 다시 제출해 주세요."
 )
 
 

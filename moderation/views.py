@@ -43,8 +43,11 @@ def report_create(request, model_label: str, pk: int):
     else:
         try:
             services.report_create(
-                item=item, reporter=request.user, reason=form.cleaned_data["reason"],
-                note=form.cleaned_data.get("note") or "", request=request,
+                item=item,
+                reporter=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data.get("note") or "",
+                request=request,
             )
         except PermissionDenied:
             status, detail = 403, _("이 글은 신고할 수 없습니다. 공개된 다른 사람의 글만 신고할 수 있습니다.")
@@ -54,6 +57,8 @@ def report_create(request, model_label: str, pk: int):
         return JsonResponse({"detail": detail}, status=status)
     (messages.success if status == 201 else messages.error)(request, detail)
     target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = adapter_for(item).public_url(item) or "/"
     return HttpResponseRedirect(target)

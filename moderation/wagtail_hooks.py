@@ -48,17 +48,36 @@ def register_audit_viewset():
 
 moderation_menu = Menu(
     items=[
-        RuleMenuItem(_("사전 검토 대기열"), reverse_lazy("moderation_admin:queue"), name="moderation-queue",
-                     icon_name="tasks", order=100, rule="moderation.view_queue"),
-        RuleMenuItem(_("신고 처리"), reverse_lazy("moderation_admin:reports"), name="moderation-reports",
-                     icon_name="warning", order=200, rule="moderation.view_reports"),
-        RuleMenuItem(_("감사 기록"), reverse_lazy("audit:index"), name="moderation-audit",
-                     icon_name="history", order=300, rule="moderation.view_auditentry"),
+        RuleMenuItem(
+            _("사전 검토 대기열"),
+            reverse_lazy("moderation_admin:queue"),
+            name="moderation-queue",
+            icon_name="tasks",
+            order=100,
+            rule="moderation.view_queue",
+        ),
+        RuleMenuItem(
+            _("신고 처리"),
+            reverse_lazy("moderation_admin:reports"),
+            name="moderation-reports",
+            icon_name="warning",
+            order=200,
+            rule="moderation.view_reports",
+        ),
+        RuleMenuItem(
+            _("감사 기록"),
+            reverse_lazy("audit:index"),
+            name="moderation-audit",
+            icon_name="history",
+            order=300,
+            rule="moderation.view_auditentry",
+        ),
     ]
 )
 
 
 @hooks.register("register_admin_menu_item")
 def register_moderation_menu():
-    return RuleSubmenuMenuItem(_("검토"), moderation_menu, name="moderation", icon_name="warning", order=250,
-                               rule="moderation.view_queue")
+    return RuleSubmenuMenuItem(
+        _("검토"), moderation_menu, name="moderation", icon_name="warning", order=250, rule="moderation.view_queue"
+    )

@@ -4,7 +4,6 @@ text shown inert."""
 import pytest
 from django.urls import reverse
 
-from ideas.choices import Role
 from moderation.choices import FindingKind, ReportStatus, ScreeningStatus
 from moderation.models import AuditEntry, Report, ScreeningCase
 from moderation.services import audit_record, screening_approve
@@ -13,7 +12,6 @@ from .factories import (
     HOSTILE,
     UserFactory,
     field_worker,
-    grant_admin_access,
     make_contest,
     site_admin,
     staff_moderator,
@@ -183,15 +181,18 @@ def test_reports_are_grouped_per_item_for_moderators(client, contest):
         Report.objects.create(item=idea, reporter=UserFactory(), reason="abuse", note=HOSTILE)
     client.force_login(staff_moderator())
     html = client.get(reverse("moderation_admin:reports")).content.decode()
-    assert html.count(reverse("moderation_admin:report-detail", args=[
-        Report.objects.first().content_type_id, idea.pk])) == 1
+    assert (
+        html.count(reverse("moderation_admin:report-detail", args=[Report.objects.first().content_type_id, idea.pk]))
+        == 1
+    )
     assert "욕설·비방·혐오 표현 2" in html
     assert HOSTILE not in html
 
 
 def test_resolving_reports_from_the_admin_restores_the_item(client, contest):
-    from ideas.tests.factories import IdeaFactory
     from django.utils import timezone
+
+    from ideas.tests.factories import IdeaFactory
 
     idea = IdeaFactory(contest=contest, hidden_at=timezone.now())
     report = Report.objects.create(item=idea, reporter=UserFactory(), reason="abuse")
@@ -206,7 +207,7 @@ def test_resolving_reports_from_the_admin_restores_the_item(client, contest):
 def test_audit_trail_is_browsable_filterable_and_read_only(client, contest):
     moderator = staff_moderator()
     idea = submit(contest)
-    audit_record(actor=moderator, action="screening.approve", target=idea, note="=HYPERLINK(\"x\")")
+    audit_record(actor=moderator, action="screening.approve", target=idea, note='=HYPERLINK("x")')
     audit_record(actor=moderator, action="idea.tags", target=idea)
     admin = site_admin()
     client.force_login(admin)

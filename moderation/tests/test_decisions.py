@@ -31,7 +31,9 @@ def audit_actions(item):
     return list(AuditEntry.objects.filter(object_id=str(item.pk)).order_by("id").values_list("action", flat=True))
 
 
-def test_approval_publishes_tells_the_author_and_writes_one_audit_record(contest, mod, django_capture_on_commit_callbacks):
+def test_approval_publishes_tells_the_author_and_writes_one_audit_record(
+    contest, mod, django_capture_on_commit_callbacks
+):
     idea = submit(contest)
     with django_capture_on_commit_callbacks(execute=True):
         case = screening_approve(item=idea, actor=mod, request=post_request(), note="좋아요")
@@ -91,8 +93,12 @@ def test_merge_credits_both_authors_and_keeps_supports_of_both_once(contest, mod
     duplicate = submit(contest, title="같은 아이디어")
     both, only_dup, only_orig = UserFactory(), UserFactory(), UserFactory()
     Support.objects.bulk_create(
-        [Support(idea=original, user=both), Support(idea=original, user=only_orig),
-         Support(idea=duplicate, user=both), Support(idea=duplicate, user=only_dup)]
+        [
+            Support(idea=original, user=both),
+            Support(idea=original, user=only_orig),
+            Support(idea=duplicate, user=both),
+            Support(idea=duplicate, user=only_dup),
+        ]
     )
     screening_merge(item=duplicate, into=original, actor=mod, note="같은 내용")
     duplicate.refresh_from_db()

@@ -127,7 +127,9 @@ def test_forged_timing_token_is_flagged(contest):
 
 
 def test_near_duplicate_is_flagged_with_a_link_to_the_earlier_idea(contest):
-    first = submit(contest, body="빈 점포를 청년 창업 공간으로 바꿉니다. 지역 청년들이 공유 주방을 운영하며 일자리를 만듭니다.")
+    first = submit(
+        contest, body="빈 점포를 청년 창업 공간으로 바꿉니다. 지역 청년들이 공유 주방을 운영하며 일자리를 만듭니다."
+    )
     second = submit(
         contest,
         title="빈점포 청년창업공간",
@@ -140,7 +142,9 @@ def test_near_duplicate_is_flagged_with_a_link_to_the_earlier_idea(contest):
 
 def test_different_ideas_are_not_duplicates(contest):
     submit(contest, body="빈 점포를 청년 창업 공간으로 바꿉니다. 지역 청년들이 공유 주방을 운영합니다.")
-    other = submit(contest, title="어르신 돌봄", body="어르신 돌봄 인력을 양성해 동네마다 돌봄 일자리를 만드는 사업입니다.")
+    other = submit(
+        contest, title="어르신 돌봄", body="어르신 돌봄 인력을 양성해 동네마다 돌봄 일자리를 만드는 사업입니다."
+    )
     assert FindingKind.DUPLICATE not in kinds(other)
 
 
