@@ -166,28 +166,30 @@ def reference_triage(task: Task, n_clusters: int | None = None, random_state: in
     svd = TruncatedSVD(n_components=min(100, X_in.shape[1] - 1, X_in.shape[0] - 1), random_state=random_state)
     Z = l2_normalize(svd.fit_transform(X_in))
     clusters = KMeans(n_clusters=k, n_init=4, random_state=random_state).fit_predict(Z)
-    S = (X_in @ X_in.T).tocsr()
-    out = []
     ids = [r["id"] for r in task.inputs]
-    for i in range(len(ids)):
-        row = S.getrow(i)
-        cand = [(j, v) for j, v in zip(row.indices, row.data, strict=True) if j != i]
-        cand.sort(key=lambda t: -t[1])
-        top = cand[:5]
-        dup = ""
-        for j, _ in top:
-            if trigram_jaccard(in_texts[i], in_texts[j]) >= 0.5:
-                dup = ids[j]
-                break
-        out.append(
-            {
-                "id": ids[i],
-                "track": pred[i],
-                "cluster": int(clusters[i]),
-                "similar": "|".join(f"{ids[j]}:{v:.3f}" for j, v in top),
-                "duplicate_of": dup,
-            }
-        )
+    X_in_t = X_in.T.tocsr()
+    out = []
+    for lo in range(0, len(ids), 512):
+        block = (X_in[lo : lo + 512] @ X_in_t).toarray()
+        for b, row in enumerate(block):
+            i = lo + b
+            row[i] = -1.0
+            top = np.argpartition(-row, min(5, len(row) - 1))[:5] if len(row) > 5 else np.arange(len(row))
+            top = [j for j in top[np.argsort(-row[top])] if j != i][:5]
+            dup = ""
+            for j in top:
+                if trigram_jaccard(in_texts[i], in_texts[j]) >= 0.5:
+                    dup = ids[j]
+                    break
+            out.append(
+                {
+                    "id": ids[i],
+                    "track": pred[i],
+                    "cluster": int(clusters[i]),
+                    "similar": "|".join(f"{ids[j]}:{row[j]:.3f}" for j in top),
+                    "duplicate_of": dup,
+                }
+            )
     return out
 
 

@@ -1,0 +1,33 @@
+"""Korean NLP core of 일사천리: normalisation, analysis, keyword tags, track classification, topic
+clusters, similar ideas and re-post detection. No Django here; the adapter lives in ``nlp.adapter``.
+
+Public API (what the Django adapter and the CLI call)
+-----------------------------------------------------
+``nlp.text.normalize(text) -> str``
+    NFC, whitespace collapsed, zero-width characters and the Blue House admin notice removed.
+``nlp.analyzer.get_analyzer(name=None) -> Analyzer``
+    Process-wide konlpy analyser (``mecab`` default, ``okt``, ``komoran``; env ``IDEAS_NLP_ANALYZER``),
+    built lazily. ``.tokens(text) -> list[str]`` content morphemes (search, TF-IDF), ``.nouns(text)``,
+    ``.phrases(text)`` tag candidates. ``nlp.analyzer.as_analyzer(str.split)`` wraps a plain tokenizer.
+``nlp.tags.extract_tags(text, *, corpus_idf=None, min_tags=3, max_tags=8, analyzer=None) -> list[Tag]``
+    Keyword tags (``Tag.name``, ``Tag.score``) found verbatim in the text; ``nlp.tags.phrase_idf`` builds
+    ``corpus_idf``.
+``nlp.classify.TrackClassifier(tokenizer=None, *, seeds=None, C=0.5, self_training_rounds=3, ...)``
+    ``fit(texts, tracks)`` (``None`` = unlabelled, used for self-training), ``predict``,
+    ``predict_proba``, ``predict_with_score`` → (track, calibrated confidence in [0, 1]).
+``nlp.cluster.TopicClusterer(n_clusters=None, *, tokenizer=None, random_state=None, ...)``
+    ``fit(texts, hint_labels=None)`` → ``labels_`` and ``cluster_labels_`` (``{0: "청년 · 창업 · 지원"}``).
+``nlp.similar.SimilarityIndex(analyzer=None, ...)``
+    ``fit(ids, texts)``, ``add(ids, texts)``, ``query(text, k=5, exclude_id=None) -> [(id, score)]``,
+    ``find_duplicate(text, exclude_id=...) -> (id, score) | None``.
+``nlp.triage.triage(inputs, labelled, n_clusters=None, *, analyzer=None, random_state=0) -> list[dict]``
+    The whole triage (what ``python -m nlp triage`` runs): inputs are dicts with ``id``, ``title``,
+    ``content``; labelled also ``track``. Each result carries ``model_version`` and ``track_score``.
+
+Every automatic output records :data:`MODEL_VERSION` and a confidence.
+"""
+
+__version__ = "0.1.0"
+
+#: Name and version recorded with every automatic output.
+MODEL_VERSION = f"ilsa-nlp-{__version__}"

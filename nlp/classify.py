@@ -1,0 +1,226 @@
+"""Track classification of ideas.
+
+:class:`TrackClassifier` is a linear model (``LinearSVC``) on TF-IDF of the analyser's tokens and their
+bigrams. It learns from reviewer-labelled texts, from track seed texts (name, description, key words) and
+from unlabelled texts by self-training (confident predictions are added as weighted pseudo-labels, class
+by class). Scores become probabilities through a softmax whose temperature is fitted on held-out folds of
+the labelled texts (calibration); with one track only every text gets that track and a score from its
+similarity to the track's centroid.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize as l2_normalize
+from sklearn.svm import LinearSVC
+
+from nlp import MODEL_VERSION
+from nlp.analyzer import as_analyzer
+from nlp.similar import with_bigrams
+
+__all__ = ["TrackClassifier"]
+
+logger = logging.getLogger(__name__)
+
+_TEMPERATURES = np.array([0.05, 0.07, 0.1, 0.14, 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6])
+
+
+def _is_unlabelled(y: object) -> bool:
+    return y is None or y == "" or y == -1 or (isinstance(y, float) and np.isnan(y))
+
+
+def _softmax(S: np.ndarray, temperature: float) -> np.ndarray:
+    S = S / temperature
+    S = S - S.max(axis=1, keepdims=True)
+    E = np.exp(S)
+    return E / E.sum(axis=1, keepdims=True)
+
+
+class _Features:
+    """Callable turning a text into token+bigram features through an injected tokenizer."""
+
+    def __init__(self, tokenizer: Callable[[str], Sequence[str]]) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> list[str]:
+        return with_bigrams(self.tokenizer(text))
+
+
+def default_tokenizer(tokenizer: Callable[[str], Sequence[str]] | None) -> Callable[[str], Sequence[str]]:
+    """``tokenizer`` itself, or the default analyser's ``tokens`` when it is ``None``."""
+    return tokenizer if tokenizer is not None else as_analyzer(None).tokens
+
+
+class TrackClassifier:
+    """Semi-supervised track classifier with calibrated confidence (scikit-learn conventions).
+
+    Parameters
+    ----------
+    tokenizer:
+        ``callable(text) -> list[str]``; ``None`` uses the default Korean analyser's ``tokens``.
+        Tests pass ``str.split``.
+    seeds:
+        Optional ``{track: seed text}`` (name, description, key words). Seed texts act as labelled
+        examples, so the classifier works with no reviewer labels at all. Track names are always used
+        as seeds of their own track.
+    C:
+        Inverse regularisation of the ``LinearSVC``.
+    self_training_rounds, self_training_share, pseudo_label_weight:
+        Self-training on the unlabelled texts: in round ``r`` of ``R`` the most confident
+        ``share * (r + 1) / R`` of each predicted class join the training set with the given weight.
+    min_df:
+        Minimum document frequency of a feature (lowered automatically for tiny corpora).
+    random_state:
+        Seed for the calibration folds and the solver.
+
+    Attributes (after ``fit``): ``classes_``, ``vectorizer_``, ``model_`` (``None`` with one class),
+    ``temperature_``, ``centroids_``, ``n_pseudo_labels_``, ``model_version_``.
+    """
+
+    def __init__(
+        self,
+        tokenizer: Callable[[str], Sequence[str]] | None = None,
+        *,
+        seeds: Mapping[str, str] | None = None,
+        C: float = 0.5,
+        self_training_rounds: int = 3,
+        self_training_share: float = 0.8,
+        pseudo_label_weight: float = 0.5,
+        min_df: int = 2,
+        random_state: int | None = None,
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.seeds = seeds
+        self.C = C
+        self.self_training_rounds = self_training_rounds
+        self.self_training_share = self_training_share
+        self.pseudo_label_weight = pseudo_label_weight
+        self.min_df = min_df
+        self.random_state = random_state
+
+    def fit(self, X: Sequence[str], y: Sequence[object] | None = None):
+        """Fit on texts ``X`` with tracks ``y`` (``None``/``""``/``-1`` marks an unlabelled text).
+
+        Returns ``self``. Raises ``ValueError`` when there is neither a labelled text nor a seed.
+        """
+        X = list(X)
+        y = [None] * len(X) if y is None else list(y)
+        if len(X) != len(y):
+            raise ValueError("X 와 y 의 길이가 다릅니다")
+        seeds = dict(self.seeds or {})
+        labelled = [(x, str(t)) for x, t in zip(X, y, strict=True) if not _is_unlabelled(t)]
+        unlabelled = [x for x, t in zip(X, y, strict=True) if _is_unlabelled(t)]
+        tracks = sorted({t for _, t in labelled} | set(seeds))
+        if not tracks:
+            raise ValueError("트랙이 하나도 없습니다: 분류된 글이나 트랙 설명(seeds)이 필요합니다")
+        for t in tracks:  # the track's own name (and description) is a labelled example
+            labelled.append((f"{t.replace('/', ' ')} {seeds.get(t, '')}".strip(), t))
+        self.classes_ = np.array(tracks, dtype=object)
+        tokenizer = default_tokenizer(self.tokenizer)
+        features = _Features(tokenizer)
+        lab_texts = [x for x, _ in labelled]
+        lab_y = np.array([t for _, t in labelled], dtype=object)
+        n_docs = len(lab_texts) + len(unlabelled)
+        self.vectorizer_ = TfidfVectorizer(
+            analyzer=features,
+            sublinear_tf=True,
+            min_df=self.min_df if n_docs >= 10 * self.min_df else 1,
+            max_df=0.5 if n_docs >= 50 else 1.0,
+            dtype=np.float32,
+        )
+        try:
+            V = self.vectorizer_.fit_transform(lab_texts + unlabelled)
+        except ValueError:  # no usable token at all
+            self.vectorizer_ = TfidfVectorizer(analyzer=features, dtype=np.float32).fit([["<empty>"]])
+            V = self.vectorizer_.transform(lab_texts + unlabelled)
+        XL, XU = V[: len(lab_texts)], V[len(lab_texts) :]
+        self.centroids_ = l2_normalize(
+            np.vstack([np.asarray(XL[lab_y == c].mean(axis=0)) for c in self.classes_])
+        ).astype(np.float32)
+        self.model_version_ = MODEL_VERSION
+        self.n_pseudo_labels_ = 0
+        if len(self.classes_) == 1:
+            self.model_ = None
+            self.temperature_ = 1.0
+            return self
+        self.temperature_ = self._calibrate(XL, lab_y)
+        self.model_ = self._svc().fit(XL, lab_y)
+        for r in range(self.self_training_rounds if XU.shape[0] else 0):
+            S = self.model_.decision_function(XU)
+            pred = self.model_.classes_[S.argmax(axis=1)]
+            top2 = np.sort(S, axis=1)[:, -2:]
+            margin = top2[:, 1] - top2[:, 0]
+            share = self.self_training_share * (r + 1) / self.self_training_rounds
+            chosen = []
+            for c in self.classes_:
+                idx = np.flatnonzero(pred == c)
+                chosen.append(idx[np.argsort(-margin[idx], kind="stable")[: int(len(idx) * share)]])
+            sel = np.concatenate(chosen) if chosen else np.empty(0, dtype=int)
+            self.n_pseudo_labels_ = len(sel)
+            weights = np.concatenate([np.ones(len(lab_y)), np.full(len(sel), self.pseudo_label_weight)])
+            self.model_ = self._svc().fit(
+                sp.vstack([XL, XU[sel]]).tocsr(), np.concatenate([lab_y, pred[sel]]), sample_weight=weights
+            )
+        return self
+
+    def _svc(self) -> LinearSVC:
+        return LinearSVC(C=self.C, random_state=self.random_state)
+
+    def _calibrate(self, XL: sp.csr_matrix, y: np.ndarray) -> float:
+        """Softmax temperature minimising the log-loss on held-out folds of the labelled texts."""
+        counts = Counter(y)
+        if len(counts) < 2 or min(counts.values()) < 2:
+            return 0.2
+        rng = np.random.default_rng(self.random_state)
+        folds = np.empty(len(y), dtype=int)
+        for c in counts:  # stratified assignment to 3 folds
+            idx = np.flatnonzero(y == c)
+            folds[idx] = rng.permutation(len(idx)) % 3
+        scores, truth = [], []
+        for f in range(3):
+            train, test = folds != f, folds == f
+            if len(set(y[train])) < len(counts) or not test.any():
+                continue
+            m = self._svc().fit(XL[train], y[train])
+            scores.append(m.decision_function(XL[test]))
+            truth.append(np.searchsorted(m.classes_, y[test]))
+        if not scores:
+            return 0.2
+        S, t = np.vstack(scores), np.concatenate(truth)
+        losses = [-np.log(_softmax(S, T)[np.arange(len(t)), t] + 1e-12).mean() for T in _TEMPERATURES]
+        return float(_TEMPERATURES[int(np.argmin(losses))])
+
+    def _check(self) -> None:
+        if not hasattr(self, "classes_"):
+            raise ValueError("TrackClassifier.fit() 을 먼저 호출하세요")
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        """Calibrated class probabilities, columns in ``classes_`` order."""
+        self._check()
+        V = self.vectorizer_.transform(list(X))
+        if self.model_ is None:
+            return np.ones((V.shape[0], 1))
+        return _softmax(self.model_.decision_function(V).reshape(V.shape[0], -1), self.temperature_)
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        """Most probable track of every text."""
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def predict_with_score(self, X: Sequence[str]) -> list[tuple[str, float]]:
+        """``(track, confidence)`` per text; confidence in [0, 1]. With one track the confidence is the
+        text's cosine similarity to that track's centroid."""
+        self._check()
+        X = list(X)
+        if self.model_ is None:
+            V = self.vectorizer_.transform(X)
+            sim = np.clip(np.asarray(V @ self.centroids_.T).ravel(), 0.0, 1.0)
+            return [(str(self.classes_[0]), float(s)) for s in sim]
+        P = self.predict_proba(X)
+        best = P.argmax(axis=1)
+        return [(str(self.classes_[b]), float(P[i, b])) for i, b in enumerate(best)]

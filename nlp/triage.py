@@ -1,0 +1,135 @@
+"""The triage of a batch of ideas: track, cluster, tags, similar ideas and re-posts.
+
+:func:`triage` is the single code path behind ``python -m nlp triage`` and the site's batch jobs. It
+analyses every text once (Mecab over all cores for big batches) and feeds the cached tokens to the
+classifier, the clusterer and the similarity index through an injected tokenizer.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+
+from nlp import MODEL_VERSION
+from nlp.analyzer import Analysis, analyze_corpus, as_analyzer
+from nlp.classify import TrackClassifier
+from nlp.cluster import TopicClusterer
+from nlp.similar import SimilarityIndex
+from nlp.tags import phrase_idf, tags_from_phrases
+from nlp.text import join_title_content
+
+__all__ = ["MAX_TEXT_CHARS", "TriageInputError", "triage"]
+
+logger = logging.getLogger(__name__)
+
+#: Texts longer than this are cut before analysis (a 1 MB body is almost always a paste accident).
+MAX_TEXT_CHARS = 100_000
+SIMILAR_K = 5
+DUP_CANDIDATES = 10
+
+
+class TriageInputError(ValueError):
+    """The rows given to :func:`triage` cannot be triaged (message in Korean)."""
+
+
+class _CachedTokenizer:
+    """Tokenizer answering from precomputed analyses, falling back to the analyser."""
+
+    def __init__(self, analyzer, cache: dict[str, Analysis]) -> None:
+        self.analyzer = analyzer
+        self.cache = cache
+
+    def __call__(self, text: str) -> list[str]:
+        hit = self.cache.get(text)
+        return hit.tokens if hit is not None else self.analyzer.tokens(text)
+
+
+def _texts(rows: Sequence[Mapping[str, object]], what: str) -> list[str]:
+    out = []
+    for n, r in enumerate(rows, start=1):
+        try:
+            text = join_title_content(r.get("title"), r.get("content"))
+        except TypeError as exc:
+            raise TriageInputError(f"{what} {n}번째 행의 title/content 가 문자열이 아닙니다") from exc
+        if len(text) > MAX_TEXT_CHARS:
+            logger.warning("%s id=%s: 본문이 너무 길어 앞 %d자만 분석합니다", what, r.get("id"), MAX_TEXT_CHARS)
+            text = text[:MAX_TEXT_CHARS]
+        out.append(text)
+    return out
+
+
+def triage(
+    inputs: Sequence[Mapping[str, object]],
+    labelled: Sequence[Mapping[str, object]],
+    n_clusters: int | None = None,
+    *,
+    analyzer: object = None,
+    seeds: Mapping[str, str] | None = None,
+    random_state: int = 0,
+    n_jobs: int | None = None,
+) -> list[dict]:
+    """Triage ``inputs`` (dicts with ``id``, ``title``, ``content``) using ``labelled`` rows (the same plus
+    ``track``) and optional track ``seeds`` (``{track: description}``).
+
+    Returns one dict per input, in order: ``id``, ``track``, ``track_score`` (calibrated, [0, 1]),
+    ``cluster``, ``cluster_label``, ``tags`` (list of str), ``similar`` (list of ``(id, cosine)``, other
+    input rows, best first), ``duplicate_of`` (id of an earlier input row this one re-posts, or ``None``),
+    ``duplicate_score`` and ``model_version``. Raises :class:`TriageInputError` for unusable input.
+    """
+    started = time.perf_counter()
+    if not inputs:
+        raise TriageInputError("분류할 아이디어가 없습니다 (입력 행 0개)")
+    ids = [str(r.get("id", "")).strip() or str(n) for n, r in enumerate(inputs, start=1)]
+    if len(set(ids)) != len(ids):
+        dup = next(i for i in ids if ids.count(i) > 1)
+        raise TriageInputError(f"입력 id 가 중복됩니다: {dup!r}")
+    tracks = [str(r.get("track") or "").strip() for r in labelled]
+    if not any(tracks) and not seeds:
+        raise TriageInputError("분류된 행(track)이 하나도 없습니다: --labelled 파일에 track 값을 채우세요")
+    analyzer = as_analyzer(analyzer)
+    in_texts = _texts(inputs, "입력")
+    lab_pairs = [(t, tr) for t, tr in zip(_texts(labelled, "분류된 행"), tracks, strict=True) if tr]
+    unique = list(dict.fromkeys(in_texts + [t for t, _ in lab_pairs]))
+    cache = dict(zip(unique, analyze_corpus(unique, analyzer, n_jobs=n_jobs), strict=True))
+    tokenizer = _CachedTokenizer(analyzer, cache)
+    logger.info("형태소 분석 %d건 %.1f초", len(unique), time.perf_counter() - started)
+
+    classifier = TrackClassifier(tokenizer, seeds=seeds, random_state=random_state)
+    classifier.fit([t for t, _ in lab_pairs] + in_texts, [tr for _, tr in lab_pairs] + [None] * len(in_texts))
+    predictions = classifier.predict_with_score(in_texts)
+    logger.info("트랙 분류 완료 (%d개 트랙) %.1f초", len(classifier.classes_), time.perf_counter() - started)
+
+    k = min(n_clusters, len(in_texts)) if n_clusters else None
+    clusterer = TopicClusterer(k, tokenizer=tokenizer, random_state=random_state)
+    clusterer.fit(in_texts, hint_labels=[p for p, _ in predictions])
+    logger.info("군집 %d개 %.1f초", clusterer.n_clusters_, time.perf_counter() - started)
+
+    index = SimilarityIndex(analyzer, min_df=1).fit(ids, in_texts, tokens=[cache[t].tokens for t in in_texts])
+    neighbours = index.neighbours(k=DUP_CANDIDATES)
+    idf = phrase_idf(cache[t].phrases for t in unique)
+
+    results = []
+    for i, text in enumerate(in_texts):
+        near = neighbours[i]
+        dup = index.find_duplicate(
+            text, candidates=[(ids[j], s) for j, s in near if j < i]
+        )  # an earlier row: the later one is the re-post
+        track, score = predictions[i]
+        cluster = int(clusterer.labels_[i])
+        results.append(
+            {
+                "id": ids[i],
+                "track": track,
+                "track_score": round(score, 4),
+                "cluster": cluster,
+                "cluster_label": clusterer.cluster_labels_[cluster],
+                "tags": [t.name for t in tags_from_phrases(cache[text].phrases, idf)],
+                "similar": [(ids[j], round(s, 4)) for j, s in near[:SIMILAR_K]],
+                "duplicate_of": dup[0] if dup else None,
+                "duplicate_score": round(dup[1], 4) if dup else None,
+                "model_version": MODEL_VERSION,
+            }
+        )
+    logger.info("트리아지 완료: %d건, %.1f초", len(results), time.perf_counter() - started)
+    return results
