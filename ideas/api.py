@@ -3,6 +3,7 @@
 
 from datetime import datetime
 
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -129,7 +130,10 @@ class IdeaOut(Schema):
         return [t.name for t in obj.tags.all()]
 
     @staticmethod
-    def resolve_author(obj):
+    def resolve_author(obj, context):
+        request = context.get("request") if context else None
+        if request is not None and not rules.has_perm("ideas.view_author_name", request.user):
+            return ""
         return obj.author.public_name
 
     @staticmethod

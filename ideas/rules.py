@@ -12,6 +12,7 @@ from .predicates import (
     is_field_worker,
     is_moderator,
     is_public,
+    is_reviewer,
     is_site_admin,
 )
 
@@ -26,3 +27,5 @@ rules.add_perm(
 )
 rules.add_perm("ideas.view_idea", is_public | is_author | is_moderator | is_site_admin)
 rules.add_perm("ideas.view_personal_data", is_moderator | is_site_admin)
+# Reviewers score blind: author names stay hidden from them on every public surface.
+rules.add_perm("ideas.view_author_name", ~is_reviewer)

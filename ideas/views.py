@@ -99,6 +99,7 @@ def idea_detail(request, reference: str):
             "idea": idea,
             "contest": idea.contest,
             "is_author": is_author,
+            "show_author": rules.has_perm("ideas.view_author_name", request.user),
             "can_edit": rules.has_perm("ideas.edit_own_idea", request.user, idea),
             "can_support": rules.has_perm("ideas.support_idea", request.user, idea),
             "has_supported": bool(selectors.user_has_supported(user=request.user, idea_ids=[idea.pk])),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 
+    path("review/", include("moderation.review.urls")),
     path("", include("ideas.urls")),
     path("", include("moderation.urls")),
 ]

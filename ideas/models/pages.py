@@ -220,4 +220,12 @@ class ContestPage(RoutablePageMixin, Page):
             from django.http import Http404
 
             raise Http404
-        return render(request, "ideas/contest_results.html", {"page": self, "contest": self, "winners": idea_list_results(contest=self)})
+        from moderation.review.selectors import review_results_public
+
+        context = {
+            "page": self,
+            "contest": self,
+            "winners": idea_list_results(contest=self),
+            "review_results": review_results_public(contest=self),
+        }
+        return render(request, "ideas/contest_results.html", context)

@@ -64,10 +64,18 @@ class PolicyTrackFactory(DjangoModelFactory):
     job_target = 1000
 
 
+def _root_page() -> Page:
+    """Wagtail's root page and default locale, which a transactional test's flush removed."""
+    from wagtail.models import Locale
+
+    Locale.objects.get_or_create(language_code="ko")
+    return Page.add_root(instance=Page(title="Root", slug="root"))
+
+
 def home_page() -> HomePage:
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        root = Page.get_first_root_node() or _root_page()
         home = root.add_child(instance=HomePage(title="일사천리", slug="home-test"))
         Site.objects.update_or_create(is_default_site=True, defaults={"root_page": home, "hostname": "localhost", "port": 80})
     return home

@@ -16,3 +16,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_RATE_LIMITS = False
+
+# A file-backed test database (not SQLite's shared in-memory cache, which ignores the busy
+# timeout), so tests that fire parallel requests see real locking, as in production.
+DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="ideas-test-db-")) / "test.sqlite3")}  # noqa: F405

@@ -169,10 +169,6 @@ def test_a_reviewer_after_saving_a_draft_still_sees_no_other_scores(client, setu
     assert SECRET_COMMENT not in client.get(f"/review/a/{mine.pk}/").content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ideas/ owns the public idea page and API; both show 제안자 (public_name) to reviewers during review",
-)
 def test_a_reviewer_cannot_learn_the_author_from_the_public_idea_page_or_api(client, setup):
     panel, mine, theirs, authors = setup
     client.force_login(mine.reviewer)
