@@ -80,7 +80,7 @@ class TrackClassifier:
         Seed for the calibration folds and the solver.
 
     Attributes (after ``fit``): ``classes_``, ``vectorizer_``, ``model_`` (``None`` with one class),
-    ``temperature_``, ``centroids_``, ``n_pseudo_labels_``, ``model_version_``.
+    ``temperature_``, ``cv_accuracy_``, ``centroids_``, ``n_pseudo_labels_``, ``model_version_``.
     """
 
     def __init__(
@@ -145,11 +145,12 @@ class TrackClassifier:
         ).astype(np.float32)
         self.model_version_ = MODEL_VERSION
         self.n_pseudo_labels_ = 0
+        self.cv_accuracy_ = None
         if len(self.classes_) == 1:
             self.model_ = None
             self.temperature_ = 1.0
             return self
-        self.temperature_ = self._calibrate(XL, lab_y)
+        self.temperature_, self.cv_accuracy_ = self._calibrate(XL, lab_y)
         self.model_ = self._svc().fit(XL, lab_y)
         for r in range(self.self_training_rounds if XU.shape[0] else 0):
             S = self.model_.decision_function(XU)
@@ -167,16 +168,26 @@ class TrackClassifier:
             self.model_ = self._svc().fit(
                 sp.vstack([XL, XU[sel]]).tocsr(), np.concatenate([lab_y, pred[sel]]), sample_weight=weights
             )
+        if XU.shape[0] and self.cv_accuracy_ is not None:
+            # Calibration in the large: the final (self-trained) model has larger margins than the fold
+            # models, so pick the temperature at which its mean confidence on the unlabelled texts
+            # equals the cross-validated accuracy.
+            S = self.model_.decision_function(XU).reshape(XU.shape[0], -1)
+            grid = np.geomspace(0.02, 5.0, 60)
+            mean_conf = np.array([_softmax(S, T).max(axis=1).mean() for T in grid])
+            self.temperature_ = float(grid[int(np.argmin(np.abs(mean_conf - self.cv_accuracy_)))])
+        logger.info("temperature %.3f (cv accuracy %s)", self.temperature_, self.cv_accuracy_)
         return self
 
     def _svc(self) -> LinearSVC:
         return LinearSVC(C=self.C, random_state=self.random_state)
 
-    def _calibrate(self, XL: sp.csr_matrix, y: np.ndarray) -> float:
-        """Softmax temperature minimising the log-loss on held-out folds of the labelled texts."""
+    def _calibrate(self, XL: sp.csr_matrix, y: np.ndarray) -> tuple[float, float | None]:
+        """Softmax temperature minimising the log-loss on held-out folds of the labelled texts, and the
+        accuracy on those folds (``None`` when there are too few labels for folds)."""
         counts = Counter(y)
         if len(counts) < 2 or min(counts.values()) < 2:
-            return 0.2
+            return 0.2, None
         rng = np.random.default_rng(self.random_state)
         folds = np.empty(len(y), dtype=int)
         for c in counts:  # stratified assignment to 3 folds
@@ -191,10 +202,11 @@ class TrackClassifier:
             scores.append(m.decision_function(XL[test]))
             truth.append(np.searchsorted(m.classes_, y[test]))
         if not scores:
-            return 0.2
+            return 0.2, None
         S, t = np.vstack(scores), np.concatenate(truth)
         losses = [-np.log(_softmax(S, T)[np.arange(len(t)), t] + 1e-12).mean() for T in _TEMPERATURES]
-        return float(_TEMPERATURES[int(np.argmin(losses))])
+        accuracy = float((S.argmax(axis=1) == t).mean())
+        return float(_TEMPERATURES[int(np.argmin(losses))]), accuracy
 
     def _check(self) -> None:
         if not hasattr(self, "classes_"):

@@ -7,6 +7,7 @@ classifier, the clusterer and the similarity index through an injected tokenizer
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -17,7 +18,7 @@ from nlp.classify import TrackClassifier
 from nlp.cluster import TopicClusterer
 from nlp.similar import SimilarityIndex
 from nlp.tags import phrase_idf, tags_from_phrases
-from nlp.text import join_title_content
+from nlp.text import char_shingles, join_title_content, squash
 
 __all__ = ["MAX_TEXT_CHARS", "TriageInputError", "triage"]
 
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 100_000
 SIMILAR_K = 5
 DUP_CANDIDATES = 10
+RERANK_MIN_COSINE = 0.3
 
 
 class TriageInputError(ValueError):
@@ -109,12 +111,24 @@ def triage(
     neighbours = index.neighbours(k=DUP_CANDIDATES)
     idf = phrase_idf(cache[t].phrases for t in unique)
 
+    shingles = functools.lru_cache(maxsize=4096)(lambda j: char_shingles(squash(in_texts[j]), 3))
+
+    def overlap(i: int, j: int) -> float:
+        a, b = shingles(i), shingles(j)
+        return len(a & b) / len(a | b) if a and b else 0.0
+
     results = []
     for i, text in enumerate(in_texts):
-        near = neighbours[i]
-        dup = index.find_duplicate(
-            text, candidates=[(ids[j], s) for j, s in near if j < i]
-        )  # an earlier row: the later one is the re-post
+        # Re-rank close neighbours by cosine + whitespace-free trigram overlap: a re-post's original
+        # comes first even when re-spacing changed its tokens.
+        near = sorted(
+            ((j, s, overlap(i, j) if s >= RERANK_MIN_COSINE else 0.0) for j, s in neighbours[i]),
+            key=lambda t: -(t[1] + t[2]),
+        )
+        dup = None
+        for j, _, jac in near:
+            if j < i and jac >= index.dup_threshold and (dup is None or jac > dup[1]):
+                dup = (ids[j], jac)  # the later row is the re-post of the earlier one
         track, score = predictions[i]
         cluster = int(clusterer.labels_[i])
         results.append(
@@ -125,7 +139,7 @@ def triage(
                 "cluster": cluster,
                 "cluster_label": clusterer.cluster_labels_[cluster],
                 "tags": [t.name for t in tags_from_phrases(cache[text].phrases, idf)],
-                "similar": [(ids[j], round(s, 4)) for j, s in near[:SIMILAR_K]],
+                "similar": [(ids[j], round(s, 4)) for j, s, _ in near[:SIMILAR_K]],
                 "duplicate_of": dup[0] if dup else None,
                 "duplicate_score": round(dup[1], 4) if dup else None,
                 "model_version": MODEL_VERSION,

@@ -1,0 +1,120 @@
+"""Judge ``python -m nlp triage`` against the reference pipeline on the dev data (see nlp.md "Judging it").
+
+For every task the reference pipeline (char_wb TF-IDF + LinearSVC, k-means on LSA, cosine top-5,
+trigram-Jaccard duplicates) runs in this process and our CLI runs as a subprocess on the same rows; the
+table shows both and their ratio. Peak memory of the CLI is read from ``RUSAGE_CHILDREN``.
+
+    .venv/bin/python -m benchmarks.triage_eval                   # small tasks on both datasets, 2 seeds
+    .venv/bin/python -m benchmarks.triage_eval --full            # plus the Blue House held-out full task
+    .venv/bin/python -m benchmarks.triage_eval --datasets gwanghwamun --seeds 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import REPO_ROOT, Task, evaluate, full_task, reference_triage, small_task
+
+logger = logging.getLogger("benchmarks.triage_eval")
+
+METRICS = [
+    ("macro_f1", "track macro-F1"),
+    ("accuracy", "track accuracy"),
+    ("nmi", "cluster NMI"),
+    ("recall_at_1", "re-post original first in similar"),
+    ("dup_recall", "re-posts flagged"),
+    ("false_flags", "false duplicate flags"),
+    ("tags_per_row", "tags per row"),
+    ("rows_3_8_tags", "rows with 3–8 tags"),
+    ("tags_verbatim", "tags found verbatim"),
+    ("seconds", "wall time (s)"),
+    ("peak_mb", "peak RSS (MB)"),
+]
+
+
+def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def run_cli(task: Task, workdir: Path) -> tuple[list[dict], float, float]:
+    """Run our CLI on the task's rows; return its output rows, wall seconds and peak RSS (MB)."""
+    inp, lab, out = workdir / "input.csv", workdir / "labelled.csv", workdir / "out.csv"
+    write_csv(inp, task.inputs, ["id", "title", "content"])
+    write_csv(lab, task.labelled, ["id", "title", "content", "track"])
+    cmd = [sys.executable, "-m", "nlp", "triage", str(inp), "--labelled", str(lab), "--output", str(out)]
+    cmd += ["--clusters", str(len(task.tracks))]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"CLI failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    csv.field_size_limit(1 << 30)
+    with open(out, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return rows, seconds, peak_mb
+
+
+def judge(task: Task) -> tuple[dict, dict]:
+    """Metrics of the reference and of our CLI on ``task``."""
+    start = time.perf_counter()
+    ref_rows = reference_triage(task, n_clusters=len(task.tracks))
+    ref = evaluate(task, ref_rows)
+    ref["seconds"] = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as tmp:
+        rows, seconds, peak = run_cli(task, Path(tmp))
+    ours = evaluate(task, rows)
+    ours["seconds"] = seconds
+    ours["peak_mb"] = peak
+    return ref, ours
+
+
+def fmt(v: float | None) -> str:
+    if v is None:
+        return "–"
+    return f"{v:.3f}" if isinstance(v, float) and v < 100 else f"{v:.0f}" if isinstance(v, float) else str(v)
+
+
+def table(name: str, ref: dict, ours: dict) -> str:
+    lines = [f"\n### {name}", "", "| metric | reference | ours | ratio |", "|---|---|---|---|"]
+    for key, label in METRICS:
+        r, o = ref.get(key), ours.get(key)
+        ratio = f"{o / r:.2f}×" if isinstance(r, (int, float)) and isinstance(o, (int, float)) and r else "–"
+        lines.append(f"| {label} | {fmt(r)} | {fmt(o)} | {ratio} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="+", default=["bluehouse", "gwanghwamun"])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
+    parser.add_argument("--full", action="store_true", help="also run the Blue House held-out full task")
+    parser.add_argument("--full-only", action="store_true", help="only the full task")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    tasks = []
+    if not args.full_only:
+        tasks += [(f"{d} seed {s}", d, s, small_task) for d in args.datasets for s in args.seeds]
+    if args.full or args.full_only:
+        tasks += [(f"bluehouse full (70/30 held out) seed {s}", "bluehouse", s, full_task) for s in args.seeds[:1]]
+    for title, dataset, seed, make in tasks:
+        task = make(dataset, seed=seed)
+        logger.info("%s: %d labelled, %d input (%d planted)", title, len(task.labelled), len(task.inputs), len(task.planted))
+        ref, ours = judge(task)
+        print(table(f"{title} — {len(task.labelled)} labelled, {len(task.inputs)} input", ref, ours), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
