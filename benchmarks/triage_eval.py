@@ -110,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         tasks += [(f"bluehouse full (70/30 held out) seed {s}", "bluehouse", s, full_task) for s in args.seeds[:1]]
     for title, dataset, seed, make in tasks:
         task = make(dataset, seed=seed)
-        logger.info("%s: %d labelled, %d input (%d planted)", title, len(task.labelled), len(task.inputs), len(task.planted))
+        logger.info(
+            "%s: %d labelled, %d input (%d planted)", title, len(task.labelled), len(task.inputs), len(task.planted)
+        )
         ref, ours = judge(task)
         print(table(f"{title} — {len(task.labelled)} labelled, {len(task.inputs)} input", ref, ours), flush=True)
     return 0

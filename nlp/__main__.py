@@ -114,9 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         labelled = read_rows(args.labelled, LABELLED_COLUMNS, "분류된(labelled)")
         if args.clusters and args.clusters > len(inputs):
             raise CsvInputError(f"--clusters {args.clusters} 가 입력 행 수({len(inputs)})보다 많습니다")
-        results = triage(
-            inputs, labelled, n_clusters=args.clusters, analyzer=args.analyzer, random_state=args.seed
-        )
+        results = triage(inputs, labelled, n_clusters=args.clusters, analyzer=args.analyzer, random_state=args.seed)
         write_rows(args.output, results)
     except (CsvInputError, TriageInputError) as exc:
         logger.error("오류: %s", exc)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ CONTENT_TAGS = PHRASE_TAGS | {"XR"}
 PREDICATE_TAGS = frozenset({"VV", "VA"})
 MAX_COMPOUND_PARTS = 4
 MAX_COMPOUND_CHARS = 16
+_WORD_RE = re.compile(r"[^\W_]")
 
 
 class AnalyzerUnavailable(RuntimeError):
@@ -163,11 +165,7 @@ def _flush_run(text: str, run: list[str], run_start: int, out: list[str]) -> Non
     if len(run) >= 2:
         parts = run[:MAX_COMPOUND_PARTS]
         surface = "".join(parts)
-        if (
-            len(surface) <= MAX_COMPOUND_CHARS
-            and has_hangul(surface)
-            and not any(p in STOP_WORDS for p in parts)
-        ):
+        if len(surface) <= MAX_COMPOUND_CHARS and has_hangul(surface) and not any(p in STOP_WORDS for p in parts):
             out.append(surface)
     run.clear()
 
@@ -369,7 +367,7 @@ class TokenizerAnalyzer(Analyzer):
         return [t for t in self.tokenizer(text) if not is_stop_word(t)]
 
     def phrases(self, text: str) -> list[str]:
-        return [t for t in self.tokenizer(text) if not is_stop_word(t) and len(t) >= 2]
+        return [t for t in self.tokenizer(text) if not is_stop_word(t) and len(t) >= 2 and _WORD_RE.search(t)]
 
     def analyze(self, text: str) -> Analysis:
         return Analysis(self.tokens(text), self.phrases(text))

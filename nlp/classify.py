@@ -35,6 +35,14 @@ def _is_unlabelled(y: object) -> bool:
     return y is None or y == "" or y == -1 or (isinstance(y, float) and np.isnan(y))
 
 
+def _decision(model: LinearSVC, V: sp.csr_matrix) -> np.ndarray:
+    """Decision scores with one column per class, also for two classes."""
+    S = model.decision_function(V)
+    if S.ndim == 1:
+        S = np.column_stack([-S, S])
+    return S
+
+
 def _softmax(S: np.ndarray, temperature: float) -> np.ndarray:
     S = S / temperature
     S = S - S.max(axis=1, keepdims=True)
@@ -152,8 +160,10 @@ class TrackClassifier:
             return self
         self.temperature_, self.cv_accuracy_ = self._calibrate(XL, lab_y)
         self.model_ = self._svc().fit(XL, lab_y)
-        for r in range(self.self_training_rounds if XU.shape[0] else 0):
-            S = self.model_.decision_function(XU)
+        # Self-training needs a few labels per track, or it drifts into the largest one.
+        rounds = self.self_training_rounds if XU.shape[0] and len(lab_y) >= 3 * len(self.classes_) else 0
+        for r in range(rounds):
+            S = _decision(self.model_, XU)
             pred = self.model_.classes_[S.argmax(axis=1)]
             top2 = np.sort(S, axis=1)[:, -2:]
             margin = top2[:, 1] - top2[:, 0]
@@ -161,7 +171,7 @@ class TrackClassifier:
             chosen = []
             for c in self.classes_:
                 idx = np.flatnonzero(pred == c)
-                chosen.append(idx[np.argsort(-margin[idx], kind="stable")[: int(len(idx) * share)]])
+                chosen.append(idx[np.argsort(-margin[idx], kind="stable")[: round(len(idx) * share)]])
             sel = np.concatenate(chosen) if chosen else np.empty(0, dtype=int)
             self.n_pseudo_labels_ = len(sel)
             weights = np.concatenate([np.ones(len(lab_y)), np.full(len(sel), self.pseudo_label_weight)])
@@ -172,7 +182,7 @@ class TrackClassifier:
             # Calibration in the large: the final (self-trained) model has larger margins than the fold
             # models, so pick the temperature at which its mean confidence on the unlabelled texts
             # equals the cross-validated accuracy.
-            S = self.model_.decision_function(XU).reshape(XU.shape[0], -1)
+            S = _decision(self.model_, XU)
             grid = np.geomspace(0.02, 5.0, 60)
             mean_conf = np.array([_softmax(S, T).max(axis=1).mean() for T in grid])
             self.temperature_ = float(grid[int(np.argmin(np.abs(mean_conf - self.cv_accuracy_)))])
@@ -199,7 +209,7 @@ class TrackClassifier:
             if len(set(y[train])) < len(counts) or not test.any():
                 continue
             m = self._svc().fit(XL[train], y[train])
-            scores.append(m.decision_function(XL[test]))
+            scores.append(_decision(m, XL[test]))
             truth.append(np.searchsorted(m.classes_, y[test]))
         if not scores:
             return 0.2, None
@@ -218,11 +228,12 @@ class TrackClassifier:
         V = self.vectorizer_.transform(list(X))
         if self.model_ is None:
             return np.ones((V.shape[0], 1))
-        return _softmax(self.model_.decision_function(V).reshape(V.shape[0], -1), self.temperature_)
+        return _softmax(_decision(self.model_, V), self.temperature_)
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         """Most probable track of every text."""
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        P = self.predict_proba(X)
+        return self.classes_[P.argmax(axis=1)]
 
     def predict_with_score(self, X: Sequence[str]) -> list[tuple[str, float]]:
         """``(track, confidence)`` per text; confidence in [0, 1]. With one track the confidence is the

@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 def with_bigrams(tokens: Sequence[str]) -> list[str]:
     """``tokens`` followed by their adjacent pairs (``"청년 창업"``), the features used for similarity."""
-    return list(tokens) + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+    return list(tokens) + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
 
 
 def _identity(x: list[str]) -> list[str]:
@@ -115,9 +115,7 @@ class SimilarityIndex:
             tokens = self._tokens(texts)
         docs = [with_bigrams(t) for t in tokens]
         min_df = self.min_df if len(docs) >= 2 * self.min_df else 1
-        self.vectorizer_ = TfidfVectorizer(
-            analyzer=_identity, sublinear_tf=True, min_df=min_df, dtype=np.float32
-        )
+        self.vectorizer_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df, dtype=np.float32)
         try:
             X = self.vectorizer_.fit_transform(docs)
         except ValueError:  # empty vocabulary: index with a placeholder feature

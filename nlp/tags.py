@@ -61,6 +61,18 @@ def tags_from_phrases(
     if not phrases:
         return []
     counts = Counter(phrases)
+    # Occurrences of a word inside a compound written together belong to the compound (청년창업 → not
+    # also 청년 and 창업), so the compound wins when the parts never appear on their own.
+    for compound, n in list(counts.items()):
+        if len(compound) >= 3 and not compound.isascii():
+            for i in range(len(compound)):
+                for j in range(i + 1, len(compound) + 1):
+                    part = compound[i:j]
+                    if part != compound and part in counts:
+                        counts[part] -= n
+    counts = Counter({p: c for p, c in counts.items() if c > 0})
+    if not counts:
+        counts = Counter(phrases)
     first: dict[str, int] = {}
     for i, p in enumerate(phrases):
         first.setdefault(p, i)

@@ -1,0 +1,66 @@
+import numpy as np
+import pytest
+
+from nlp import MODEL_VERSION
+from nlp.classify import TrackClassifier
+
+from .conftest import IDEAS, split_tokenizer
+
+TEXTS = [f"{t} {c}" for _, t, c, _ in IDEAS]
+TRACKS = [tr for *_, tr in IDEAS]
+
+
+def labelled_half():
+    return [tr if i % 2 == 0 else None for i, tr in enumerate(TRACKS)]
+
+
+def test_init_stores_parameters_only():
+    clf = TrackClassifier(split_tokenizer, C=2.0, random_state=3)
+    assert clf.C == 2.0 and clf.random_state == 3 and clf.tokenizer is split_tokenizer
+    assert not any(k.endswith("_") for k in vars(clf))
+
+
+def test_fit_returns_self_and_sets_learned_attributes():
+    clf = TrackClassifier(split_tokenizer, random_state=0)
+    assert clf.fit(TEXTS, labelled_half()) is clf
+    assert list(clf.classes_) == ["교통", "일자리", "환경"]
+    assert clf.model_version_ == MODEL_VERSION
+
+
+def test_predictions_are_probabilities_and_reproducible():
+    a = TrackClassifier(split_tokenizer, random_state=0).fit(TEXTS, labelled_half())
+    b = TrackClassifier(split_tokenizer, random_state=0).fit(TEXTS, labelled_half())
+    P = a.predict_proba(TEXTS)
+    assert P.shape == (len(TEXTS), 3)
+    assert np.allclose(P.sum(axis=1), 1.0) and (P >= 0).all() and (P <= 1).all()
+    assert np.array_equal(P, b.predict_proba(TEXTS))
+    assert all(0.0 <= s <= 1.0 for _, s in a.predict_with_score(TEXTS))
+
+
+def test_learns_the_tracks_of_the_labelled_texts():
+    clf = TrackClassifier(split_tokenizer, random_state=0).fit(TEXTS, TRACKS)
+    assert (clf.predict(TEXTS) == np.array(TRACKS)).mean() >= 0.9
+
+
+def test_works_without_labels_from_seed_texts():
+    seeds = {"교통": "버스 지하철 도로 신호등 자전거", "환경": "쓰레기 미세먼지 나무 하천 컵"}
+    clf = TrackClassifier(split_tokenizer, seeds=seeds, random_state=0).fit(TEXTS[4:], None)
+    assert set(clf.predict(["버스 지하철 도로", "쓰레기 미세먼지 하천"])) == {"교통", "환경"}
+
+
+def test_one_track_only_gives_that_track_with_a_similarity_score():
+    clf = TrackClassifier(split_tokenizer).fit(TEXTS, ["일자리"] * 2 + [None] * (len(TEXTS) - 2))
+    out = clf.predict_with_score(TEXTS)
+    assert {t for t, _ in out} == {"일자리"}
+    assert all(0.0 <= s <= 1.0 for _, s in out)
+    assert out[0][1] > out[-1][1]
+
+
+def test_no_labels_and_no_seeds_is_a_clear_error():
+    with pytest.raises(ValueError, match="트랙"):
+        TrackClassifier(split_tokenizer).fit(TEXTS, None)
+
+
+def test_predict_before_fit_is_a_clear_error():
+    with pytest.raises(ValueError, match="fit"):
+        TrackClassifier(split_tokenizer).predict(TEXTS)
