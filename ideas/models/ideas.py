@@ -106,6 +106,9 @@ class Idea(index.Indexed, TimeStampedModel):
     nlp_version = models.CharField(max_length=40, blank=True)
     analysed_at = models.DateTimeField(null=True, blank=True)
     analysis_error = models.CharField(max_length=300, blank=True)
+    rejected_tags = models.JSONField(
+        default=list, blank=True, editable=False, help_text=_("심사자가 거절한 자동 태그: 다시 추천하지 않습니다.")
+    )
 
     tags = TaggableManager(through="ideas.IdeaTag", blank=True, verbose_name=_("태그"))
 

@@ -61,6 +61,10 @@ class Command(BaseCommand):
         )
         created = self._ideas(open_contest, past_contest, users, tracks)
         self._review(open_contest, past_contest, users)
+        if created:
+            from nlp.adapter import corpus_refit
+
+            corpus_refit()
         self.stdout.write(self.style.SUCCESS(f"데모 콘텐츠 준비 완료 (새 아이디어 {created}건)."))
         self.stdout.write("데모 계정 (비밀번호 모두 동일): " + password)
         for email, name, role, *_ in DEMO_USERS:
@@ -188,7 +192,6 @@ class Command(BaseCommand):
             else:
                 idea = self._past_idea(contest, author, data, n)
             created += 1
-            idea.tags.add(*(t for t in [data.track.name.split()[0] if data.track else None] if t))
         return created
 
     def _past_idea(self, contest, author, data, n):
@@ -200,6 +203,7 @@ class Command(BaseCommand):
             contest=contest, author=author, reference=f"2025-9{n:04d}", status=status,
             title_public=mask_personal_data(data.title), summary_public=mask_personal_data(data.summary),
             body_public=mask_personal_data(data.body), published_at=contest.submission_closes_at,
+            track_confirmed=True,
             official_answer="검토 결과 2026년 예산에 반영하여 시범 사업으로 추진합니다." if status == IdeaStatus.SELECTED else "",
             **data.__dict__,
         )

@@ -1,0 +1,29 @@
+"""Re-fit the track classifier on reviewer corrections, re-cluster all ideas, retry failed analyses.
+
+Run it periodically (cron, or `manage.py nlp_refit --enqueue` to hand it to a task worker).
+"""
+
+from django.core.management.base import BaseCommand
+
+from nlp.adapter import corpus_refit
+from nlp.tasks import refit_all
+
+
+class Command(BaseCommand):
+    help = "트랙 분류기를 심사자 수정값으로 다시 학습하고 모든 아이디어를 다시 묶습니다."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--clusters", type=int, default=None, help="묶음 수 (없으면 자동)")
+        parser.add_argument("--enqueue", action="store_true", help="작업 대기열에 넣고 바로 끝냅니다")
+
+    def handle(self, *args, **options):
+        if options["enqueue"]:
+            result = refit_all.enqueue()
+            self.stdout.write(f"대기열에 넣었습니다: {result.id}")
+            return
+        summary = corpus_refit(n_clusters=options["clusters"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                "아이디어 {ideas}건, 묶음 {clusters}개, 재분석 {retried}건 (실패 {failed}건)".format(**summary)
+            )
+        )
