@@ -7,3 +7,14 @@ import pytest
 def _media_root(settings, tmp_path):
     """Each test writes uploads to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_type_cache():
+    """A transactional test flushes the tables and recreates content types with new ids; the
+    process-wide ContentType cache must not hand the next test the old ones."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Router, Schema
+from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 from wagtail.api.v3.auth import BearerTokenAuth
@@ -225,8 +225,8 @@ def idea_list(request: HttpRequest, filters: Query[IdeaFiltersIn]):
 def idea_detail(request: HttpRequest, reference: str):
     idea = selectors.idea_get_for(reference=reference, user=request.user)
     if idea is None:
-        return 404, {"detail": _("아이디어를 찾을 수 없습니다.")}
-    return 200, idea
+        return Status(404, {"detail": _("아이디어를 찾을 수 없습니다.")})
+    return Status(200, idea)
 
 
 @ideas.post(
@@ -239,11 +239,11 @@ def idea_detail(request: HttpRequest, reference: str):
 def idea_submit(request: HttpRequest, payload: IdeaIn):
     contest = ContestPage.objects.live().filter(pk=payload.contest_id).first()
     if contest is None:
-        return 404, {"detail": _("공모전을 찾을 수 없습니다."), "errors": {"contest_id": [_("없는 공모전입니다.")]}}
+        return Status(404, {"detail": _("공모전을 찾을 수 없습니다."), "errors": {"contest_id": [_("없는 공모전입니다.")]}})
     data = payload.dict()
     form = IdeaForm({k: ("" if v is None else v) for k, v in data.items() if k != "contest_id"}, contest=contest)
     if not form.is_valid():
-        return 400, {"detail": _("입력값을 확인해 주세요."), "errors": {k: [str(m) for m in v] for k, v in form.errors.items()}}
+        return Status(400, {"detail": _("입력값을 확인해 주세요."), "errors": {k: [str(m) for m in v] for k, v in form.errors.items()}})
     idea = services.idea_submit(
         contest=contest,
         author=request.user,
@@ -251,7 +251,7 @@ def idea_submit(request: HttpRequest, payload: IdeaIn):
         submission_token=form.cleaned_data.get("submission_token"),
         request=request,
     )
-    return 201, selectors.idea_get_for(reference=idea.reference, user=request.user)
+    return Status(201, selectors.idea_get_for(reference=idea.reference, user=request.user))
 
 
 @ideas.post(
@@ -263,9 +263,9 @@ def idea_submit(request: HttpRequest, payload: IdeaIn):
 def idea_support(request: HttpRequest, reference: str):
     idea = selectors.idea_get_for(reference=reference, user=request.user)
     if idea is None:
-        return 404, {"detail": _("아이디어를 찾을 수 없습니다.")}
+        return Status(404, {"detail": _("아이디어를 찾을 수 없습니다.")})
     created = services.idea_support(idea=idea, user=request.user)
-    return 200, {"supported": True, "created": created, "support_count": idea.supports.count()}
+    return Status(200, {"supported": True, "created": created, "support_count": idea.supports.count()})
 
 
 api.add_router("/", contests)
