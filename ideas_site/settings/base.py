@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
@@ -150,8 +151,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[일사천리] "
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 DEFAULT_FROM_EMAIL = "일사천리 <noreply@ideas.seoul.example>"
 
-# Background work (django-tasks). Dev and tests run tasks immediately; production uses
-# the database backend with real `db_worker` processes.
+# Background work (django-tasks). Dev and tests run tasks immediately; production queues them
+# in the database and real `manage.py db_worker` processes run them (django-tasks-db).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # The version of the personal-information collection notice shown at sign-up. Changing the

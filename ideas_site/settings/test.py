@@ -1,5 +1,6 @@
 """Tests: fast hashing, in-memory e-mail, immediate tasks, isolated media folder."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -20,3 +21,8 @@ ACCOUNT_RATE_LIMITS = False
 # A file-backed test database (not SQLite's shared in-memory cache, which ignores the busy
 # timeout), so tests that fire parallel requests see real locking, as in production.
 DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="ideas-test-db-")) / "test.sqlite3")}  # noqa: F405
+
+# A worker process started by a test (tests/test_worker.py) opens the test database and queue.
+if os.environ.get("IDEAS_WORKER_DB"):
+    DATABASES["default"]["NAME"] = os.environ["IDEAS_WORKER_DB"]  # noqa: F405
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
