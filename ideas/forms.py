@@ -66,8 +66,8 @@ class IdeaForm(forms.Form):
         label=_("정책 트랙"), queryset=PolicyTrack.objects.none(), required=False,
         empty_label=_("잘 모르겠어요 (나중에 추천해 드립니다)"), to_field_name="slug",
     )
-    target_group = forms.ChoiceField(label=_("대상"), choices=TargetGroup.choices)
-    district = forms.ChoiceField(label=_("지역"), choices=District.choices)
+    target_group = forms.ChoiceField(label=_("대상"), choices=[("", _("대상을 고르세요"))] + list(TargetGroup.choices))
+    district = forms.ChoiceField(label=_("지역"), choices=[("", _("지역을 고르세요"))] + list(District.choices))
     expected_jobs = forms.IntegerField(label=_("예상 일자리 수"), required=False, min_value=0, max_value=1_000_000)
     attachments = MultipleFileField(
         label=_("첨부 파일"), required=False, help_text=_("PDF, PNG, JPEG 파일 3개까지, 파일 하나에 5MB 이하")
@@ -85,6 +85,8 @@ class IdeaForm(forms.Form):
         self.fields["district"].error_messages["invalid_choice"] = _("서울의 25개 자치구 또는 '서울 전역' 중에서 골라 주세요.")
         self.fields["target_group"].error_messages["invalid_choice"] = _("목록에 있는 대상을 골라 주세요.")
         self.fields["expected_jobs"].error_messages["min_value"] = _("예상 일자리 수는 0 이상이어야 합니다.")
+        self.fields["target_group"].error_messages["required"] = _("대상을 골라 주세요.")
+        self.fields["district"].error_messages["required"] = _("지역을 골라 주세요.")
         for name in ("title", "summary", "body"):
             self.fields[name].error_messages["max_length"] = _("%(limit_value)d자 이내로 적어 주세요(지금 %(show_value)d자).")
             self.fields[name].error_messages["required"] = _("이 항목을 적어 주세요.")

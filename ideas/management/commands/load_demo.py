@@ -61,6 +61,7 @@ class Command(BaseCommand):
         )
         created = self._ideas(open_contest, past_contest, users, tracks)
         self._review(open_contest, past_contest, users)
+        self._supports(users)
         if created:
             from nlp.adapter import corpus_refit
 
@@ -193,6 +194,16 @@ class Command(BaseCommand):
                 idea = self._past_idea(contest, author, data, n)
             created += 1
         return created
+
+    def _supports(self, users):
+        """A few 공감 so lists sorted by support look alive (deterministic, idempotent)."""
+        from ideas.models import Support
+
+        fans = [users["citizen"], users["citizen2"], users["field"]]
+        for n, idea in enumerate(Idea.objects.public().order_by("pk")):
+            for fan in fans[: (n * 7) % 4]:
+                if fan.pk != idea.author_id:
+                    Support.objects.get_or_create(idea=idea, user=fan)
 
     def _past_idea(self, contest, author, data, n):
         """Ideas of the finished contest went through the whole process before this site existed."""
