@@ -1,6 +1,5 @@
 """JSON API under /api/v1/ (django-ninja). Validation goes through the same form as the site."""
 
-
 from datetime import datetime
 
 import rules
@@ -18,7 +17,6 @@ from moderation.quotas import submission_quota
 from . import selectors, services
 from .forms import IdeaFilterForm, IdeaForm
 from .models import ContestPage
-
 
 api = NinjaAPI(
     title="일사천리 API",
@@ -239,11 +237,19 @@ def idea_detail(request: HttpRequest, reference: str):
 def idea_submit(request: HttpRequest, payload: IdeaIn):
     contest = ContestPage.objects.live().filter(pk=payload.contest_id).first()
     if contest is None:
-        return Status(404, {"detail": _("공모전을 찾을 수 없습니다."), "errors": {"contest_id": [_("없는 공모전입니다.")]}})
+        return Status(
+            404, {"detail": _("공모전을 찾을 수 없습니다."), "errors": {"contest_id": [_("없는 공모전입니다.")]}}
+        )
     data = payload.dict()
     form = IdeaForm({k: ("" if v is None else v) for k, v in data.items() if k != "contest_id"}, contest=contest)
     if not form.is_valid():
-        return Status(400, {"detail": _("입력값을 확인해 주세요."), "errors": {k: [str(m) for m in v] for k, v in form.errors.items()}})
+        return Status(
+            400,
+            {
+                "detail": _("입력값을 확인해 주세요."),
+                "errors": {k: [str(m) for m in v] for k, v in form.errors.items()},
+            },
+        )
     idea = services.idea_submit(
         contest=contest,
         author=request.user,

@@ -27,9 +27,7 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
     IdeaStatus.SCREENING: frozenset(
         {IdeaStatus.SUBMITTED, IdeaStatus.REVIEWING, IdeaStatus.REJECTED, IdeaStatus.WITHDRAWN}
     ),
-    IdeaStatus.REVIEWING: frozenset(
-        {IdeaStatus.SELECTED, IdeaStatus.NOT_SELECTED, IdeaStatus.REJECTED}
-    ),
+    IdeaStatus.REVIEWING: frozenset({IdeaStatus.SELECTED, IdeaStatus.NOT_SELECTED, IdeaStatus.REJECTED}),
     IdeaStatus.SELECTED: frozenset({IdeaStatus.NOT_SELECTED}),
     IdeaStatus.NOT_SELECTED: frozenset({IdeaStatus.SELECTED}),
     IdeaStatus.REJECTED: frozenset({IdeaStatus.SCREENING}),

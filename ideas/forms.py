@@ -23,7 +23,10 @@ class SignupConsentForm(forms.Form):
     """Extra sign-up fields for allauth: a display name and the personal-information consent."""
 
     display_name = forms.CharField(
-        label=_("표시 이름"), max_length=30, required=False, help_text=_("아이디어 옆에 보이는 이름입니다. 비우면 이메일 앞부분 일부만 보입니다.")
+        label=_("표시 이름"),
+        max_length=30,
+        required=False,
+        help_text=_("아이디어 옆에 보이는 이름입니다. 비우면 이메일 앞부분 일부만 보입니다."),
     )
     privacy_consent = forms.BooleanField(
         label=_("위 개인정보 수집·이용에 동의합니다. (필수)"),
@@ -43,7 +46,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"})
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -57,14 +62,21 @@ class IdeaForm(forms.Form):
     """The idea form of the site and the API alike (the API feeds it JSON)."""
 
     title = forms.CharField(label=_("제목"), max_length=100, help_text=_("100자 이내"))
-    summary = forms.CharField(label=_("요약"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("300자 이내"))
+    summary = forms.CharField(
+        label=_("요약"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("300자 이내")
+    )
     body = forms.CharField(
-        label=_("내용"), max_length=5000, widget=forms.Textarea(attrs={"rows": 12}),
+        label=_("내용"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("5,000자 이내. 어떤 일자리가 누구에게 어떻게 생기는지 적어 주세요."),
     )
     track = forms.ModelChoiceField(
-        label=_("정책 트랙"), queryset=PolicyTrack.objects.none(), required=False,
-        empty_label=_("잘 모르겠어요 (나중에 추천해 드립니다)"), to_field_name="slug",
+        label=_("정책 트랙"),
+        queryset=PolicyTrack.objects.none(),
+        required=False,
+        empty_label=_("잘 모르겠어요 (나중에 추천해 드립니다)"),
+        to_field_name="slug",
     )
     target_group = forms.ChoiceField(label=_("대상"), choices=[("", _("대상을 고르세요"))] + list(TargetGroup.choices))
     district = forms.ChoiceField(label=_("지역"), choices=[("", _("지역을 고르세요"))] + list(District.choices))
@@ -82,13 +94,17 @@ class IdeaForm(forms.Form):
         self.idea = idea
         self.fields["track"].queryset = self.contest.tracks.all() if self.contest else PolicyTrack.objects.all()
         self.fields["track"].error_messages["invalid_choice"] = _("이 공모전에서 받지 않는 정책 트랙입니다.")
-        self.fields["district"].error_messages["invalid_choice"] = _("서울의 25개 자치구 또는 '서울 전역' 중에서 골라 주세요.")
+        self.fields["district"].error_messages["invalid_choice"] = _(
+            "서울의 25개 자치구 또는 '서울 전역' 중에서 골라 주세요."
+        )
         self.fields["target_group"].error_messages["invalid_choice"] = _("목록에 있는 대상을 골라 주세요.")
         self.fields["expected_jobs"].error_messages["min_value"] = _("예상 일자리 수는 0 이상이어야 합니다.")
         self.fields["target_group"].error_messages["required"] = _("대상을 골라 주세요.")
         self.fields["district"].error_messages["required"] = _("지역을 골라 주세요.")
         for name in ("title", "summary", "body"):
-            self.fields[name].error_messages["max_length"] = _("%(limit_value)d자 이내로 적어 주세요(지금 %(show_value)d자).")
+            self.fields[name].error_messages["max_length"] = _(
+                "%(limit_value)d자 이내로 적어 주세요(지금 %(show_value)d자)."
+            )
             self.fields[name].error_messages["required"] = _("이 항목을 적어 주세요.")
         if not self.is_bound and idea is None:
             self.initial.setdefault("submission_token", uuid.uuid4())
@@ -116,7 +132,9 @@ class IdeaForm(forms.Form):
         files = self.cleaned_data.get("attachments") or []
         existing = self.idea.attachments.count() if self.idea else 0
         if existing + len(files) > settings.IDEAS_MAX_ATTACHMENTS:
-            raise ValidationError(_("첨부 파일은 %(n)d개까지 올릴 수 있습니다.") % {"n": settings.IDEAS_MAX_ATTACHMENTS})
+            raise ValidationError(
+                _("첨부 파일은 %(n)d개까지 올릴 수 있습니다.") % {"n": settings.IDEAS_MAX_ATTACHMENTS}
+            )
         errors = []
         for f in files:
             try:
@@ -145,11 +163,17 @@ class IdeaFilterForm(forms.Form):
 
     q = forms.CharField(label=_("검색어"), required=False, max_length=100)
     track = forms.ChoiceField(label=_("정책 트랙"), required=False)
-    district = forms.ChoiceField(label=_("지역"), required=False, choices=[("", _("전체 지역"))] + list(District.choices))
-    target_group = forms.ChoiceField(label=_("대상"), required=False, choices=[("", _("전체 대상"))] + list(TargetGroup.choices))
+    district = forms.ChoiceField(
+        label=_("지역"), required=False, choices=[("", _("전체 지역"))] + list(District.choices)
+    )
+    target_group = forms.ChoiceField(
+        label=_("대상"), required=False, choices=[("", _("전체 대상"))] + list(TargetGroup.choices)
+    )
     status = forms.ChoiceField(label=_("상태"), required=False)
     tag = forms.CharField(label=_("태그"), required=False, max_length=100)
-    sort = forms.ChoiceField(label=_("정렬"), required=False, choices=[("latest", _("최신순")), ("support", _("공감순"))])
+    sort = forms.ChoiceField(
+        label=_("정렬"), required=False, choices=[("latest", _("최신순")), ("support", _("공감순"))]
+    )
 
     def __init__(self, *args, tracks=(), **kwargs):
         from .choices import IdeaStatus

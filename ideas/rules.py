@@ -22,9 +22,7 @@ can_write_ideas = (is_citizen | is_field_worker) & has_privacy_consent
 rules.add_perm("ideas.submit_idea", can_write_ideas & contest_accepts_submissions)
 rules.add_perm("ideas.edit_own_idea", is_author & is_editable_status & contest_accepts_submissions)
 rules.add_perm("ideas.withdraw_own_idea", is_author & is_editable_status & contest_accepts_submissions)
-rules.add_perm(
-    "ideas.support_idea", (is_citizen | is_field_worker) & is_public & ~is_author & contest_accepts_supports
-)
+rules.add_perm("ideas.support_idea", (is_citizen | is_field_worker) & is_public & ~is_author & contest_accepts_supports)
 rules.add_perm("ideas.view_idea", is_public | is_author | is_moderator | is_site_admin)
 rules.add_perm("ideas.view_personal_data", is_moderator | is_site_admin)
 # Reviewers score blind: author names stay hidden from them on every public surface.

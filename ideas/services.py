@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from moderation.services import audit_record, screening_on_submit
 
-from .choices import EDITABLE_STATUSES, STATUS_TRANSITIONS, IdeaStatus
+from .choices import STATUS_TRANSITIONS, IdeaStatus
 from .models import ContestPage, Idea, IdeaAttachment, IdeaStatusChange, PolicyTrack, Support, User
 from .validators import validate_attachment
 
@@ -70,9 +70,7 @@ def _check_track(contest: ContestPage, track: PolicyTrack | None) -> None:
 
 
 def _record_status(idea: Idea, from_status: str, to_status: str, actor, reason: str = "") -> None:
-    IdeaStatusChange.objects.create(
-        idea=idea, from_status=from_status, to_status=to_status, actor=actor, reason=reason
-    )
+    IdeaStatusChange.objects.create(idea=idea, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
 
 
 @transaction.atomic

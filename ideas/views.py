@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,8 +14,6 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-
-import rules
 
 from moderation.quotas import submission_quota
 
@@ -117,17 +116,25 @@ def idea_edit(request, reference: str):
         messages.error(request, _("접수 기간이 끝났거나 수정할 수 없는 상태입니다."))
         return redirect(idea.get_absolute_url())
     initial = {
-        "title": idea.title, "summary": idea.summary, "body": idea.body,
-        "track": idea.track.slug if idea.track else "", "target_group": idea.target_group,
-        "district": idea.district, "expected_jobs": idea.expected_jobs,
+        "title": idea.title,
+        "summary": idea.summary,
+        "body": idea.body,
+        "track": idea.track.slug if idea.track else "",
+        "target_group": idea.target_group,
+        "district": idea.district,
+        "expected_jobs": idea.expected_jobs,
     }
     form = IdeaForm(request.POST or None, request.FILES or None, idea=idea, initial=initial)
     if request.method == "POST" and form.is_valid():
         remove = [int(x) for x in request.POST.getlist("remove_attachment") if x.isdigit()]
         try:
             services.idea_update(
-                idea=idea, actor=request.user, data=form.idea_data(),
-                attachments=form.cleaned_data.get("attachments") or [], remove_attachments=remove, request=request,
+                idea=idea,
+                actor=request.user,
+                data=form.idea_data(),
+                attachments=form.cleaned_data.get("attachments") or [],
+                remove_attachments=remove,
+                request=request,
             )
         except ValidationError as e:
             _apply_service_error(form, e)
@@ -195,7 +202,12 @@ def similar_while_writing(request):
     contest_id = request.GET.get("contest")
     results = selectors.idea_list_similar_to_text(text=text, contest_id=contest_id)
     return JsonResponse(
-        {"results": [{"title": i.title_public, "url": i.get_absolute_url(), "reference": i.reference, "score": round(s, 3)} for i, s in results]}
+        {
+            "results": [
+                {"title": i.title_public, "url": i.get_absolute_url(), "reference": i.reference, "score": round(s, 3)}
+                for i, s in results
+            ]
+        }
     )
 
 

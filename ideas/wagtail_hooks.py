@@ -36,7 +36,14 @@ class IdeaViewSet(SnippetViewSet):
     inspect_view_enabled = True
     add_to_admin_menu = False
     panels = [
-        MultiFieldPanel([FieldPanel("title", read_only=True), FieldPanel("summary", read_only=True), FieldPanel("body", read_only=True)], heading=_("제안 내용")),
+        MultiFieldPanel(
+            [
+                FieldPanel("title", read_only=True),
+                FieldPanel("summary", read_only=True),
+                FieldPanel("body", read_only=True),
+            ],
+            heading=_("제안 내용"),
+        ),
         FieldPanel("official_answer"),
         FieldPanel("tags"),
     ]

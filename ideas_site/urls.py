@@ -11,7 +11,6 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
-
     path("review/", include("moderation.review.urls")),
     path("", include("ideas.urls")),
     path("", include("moderation.urls")),

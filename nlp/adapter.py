@@ -187,7 +187,10 @@ def _analyse(idea) -> None:
         _store_machine_tags(idea, tags)
         IdeaSimilarity.objects.filter(idea=idea).delete()
         IdeaSimilarity.objects.bulk_create(
-            [IdeaSimilarity(idea=idea, other_id=pk, score=round(s, 4), model_version=MODEL_VERSION) for pk, s in similar]
+            [
+                IdeaSimilarity(idea=idea, other_id=pk, score=round(s, 4), model_version=MODEL_VERSION)
+                for pk, s in similar
+            ]
         )
 
 
@@ -208,8 +211,11 @@ def _store_machine_tags(idea, tags) -> None:
             continue
         tag, _created = TaggitTag.objects.get_or_create(name=name)
         IdeaTag.objects.create(
-            content_object=idea, tag=tag, source=IdeaTag.Source.MACHINE,
-            confidence=round(min(1.0, float(t.score) / top), 4), model_version=MODEL_VERSION,
+            content_object=idea,
+            tag=tag,
+            source=IdeaTag.Source.MACHINE,
+            confidence=round(min(1.0, float(t.score) / top), 4),
+            model_version=MODEL_VERSION,
         )
         kept.add(name)
 
@@ -227,7 +233,9 @@ def corpus_refit(*, n_clusters: int | None = None) -> dict:
     analyse again the ideas whose analysis failed or never ran. Returns a summary."""
     from ideas.models import Idea, PolicyTrack
 
-    pending = set(_corpus_queryset().filter(Q(analysed_at__isnull=True) | ~Q(analysis_error="")).values_list("pk", flat=True))
+    pending = set(
+        _corpus_queryset().filter(Q(analysed_at__isnull=True) | ~Q(analysis_error="")).values_list("pk", flat=True)
+    )
     retried = failed = 0
     _cache.clf_sig = None
     # Every idea again: tags, similar ideas and duplicates see the whole corpus as it is now.

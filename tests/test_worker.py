@@ -22,20 +22,30 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_submission_is_analysed_by_a_separate_worker_process():
     contest = make_contest("submission")
     data = IdeaData(
-        title="골목 상점 디지털 도우미", summary="청년이 동네 상점의 온라인 지도 등록을 돕습니다.",
+        title="골목 상점 디지털 도우미",
+        summary="청년이 동네 상점의 온라인 지도 등록을 돕습니다.",
         body="디지털에 익숙한 청년이 상점을 찾아가 간편결제 도입과 지도 등록을 돕는 일자리입니다.",
-        track=None, target_group="youth", district="mapo",
+        track=None,
+        target_group="youth",
+        district="mapo",
     )
     idea = idea_submit(contest=contest, author=UserFactory(), data=data)
     idea.refresh_from_db()
     assert idea.analysed_at is None  # queued, not run in the request
     assert DBTaskResult.objects.filter(task_path="nlp.tasks.analyse_idea").count() == 1
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ideas_site.settings.test",
-           "IDEAS_WORKER_DB": str(connection.settings_dict["NAME"])}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ideas_site.settings.test",
+        "IDEAS_WORKER_DB": str(connection.settings_dict["NAME"]),
+    }
     done = subprocess.run(
         [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     idea.refresh_from_db()

@@ -17,9 +17,7 @@ from .base import TimeStampedModel
 class IdeaQuerySet(models.QuerySet):
     def public(self):
         """Ideas anyone may see: approved by screening, not hidden, not withdrawn or rejected."""
-        return self.filter(published_at__isnull=False, hidden_at__isnull=True).exclude(
-            status__in=HIDDEN_STATUSES
-        )
+        return self.filter(published_at__isnull=False, hidden_at__isnull=True).exclude(status__in=HIDDEN_STATUSES)
 
     def with_support_count(self):
         return self.annotate(support_count=Count("supports", distinct=True))
@@ -30,8 +28,7 @@ class IdeaQuerySet(models.QuerySet):
             return self
         if user.is_authenticated:
             return self.filter(
-                Q(published_at__isnull=False, hidden_at__isnull=True) & ~Q(status__in=HIDDEN_STATUSES)
-                | Q(author=user)
+                Q(published_at__isnull=False, hidden_at__isnull=True) & ~Q(status__in=HIDDEN_STATUSES) | Q(author=user)
             )
         return self.public()
 
@@ -84,14 +81,22 @@ class Idea(index.Indexed, TimeStampedModel):
     hidden_at = models.DateTimeField(_("신고로 숨김 처리된 일시"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("철회 일시"), null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_ideas",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_ideas",
         verbose_name=_("병합된 아이디어"),
     )
 
     # Automatic analysis (nlp). Each value records the model version and confidence.
     search_tokens = models.TextField(blank=True, editable=False)
     suggested_track = models.ForeignKey(
-        "ideas.PolicyTrack", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "ideas.PolicyTrack",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("추천 트랙"),
     )
     suggested_track_score = models.FloatField(_("추천 신뢰도"), null=True, blank=True)
@@ -99,7 +104,11 @@ class Idea(index.Indexed, TimeStampedModel):
     cluster = models.IntegerField(_("주제 묶음"), null=True, blank=True)
     cluster_label = models.CharField(_("주제 묶음 이름"), max_length=100, blank=True)
     duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
         verbose_name=_("중복 의심 원본"),
     )
     duplicate_score = models.FloatField(null=True, blank=True)
@@ -145,11 +154,7 @@ class Idea(index.Indexed, TimeStampedModel):
 
     @property
     def is_public(self) -> bool:
-        return (
-            self.published_at is not None
-            and self.hidden_at is None
-            and self.status not in HIDDEN_STATUSES
-        )
+        return self.published_at is not None and self.hidden_at is None and self.status not in HIDDEN_STATUSES
 
     @property
     def is_withdrawn(self) -> bool:
@@ -227,6 +232,9 @@ class Support(models.Model):
         verbose_name_plural = _("공감")
         constraints = [models.UniqueConstraint(fields=["user", "idea"], name="support_once_per_user")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.idea_id}"
+
 
 class IdeaSimilarity(models.Model):
     """A similar idea found by the NLP index, with its cosine score and model version."""
@@ -239,3 +247,6 @@ class IdeaSimilarity(models.Model):
     class Meta:
         ordering = ["-score"]
         constraints = [models.UniqueConstraint(fields=["idea", "other"], name="similarity_once")]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id} ~ {self.other_id} ({self.score:.2f})"

@@ -1,10 +1,12 @@
+import itertools
+
 from django import forms
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -50,9 +52,7 @@ class ContestIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["contests"] = (
-            ContestPage.objects.child_of(self).live().order_by("-submission_opens_at")
-        )
+        context["contests"] = ContestPage.objects.child_of(self).live().order_by("-submission_opens_at")
         return context
 
 
@@ -139,9 +139,11 @@ class ContestPage(RoutablePageMixin, Page):
         ]
         values = [getattr(self, f) for f in order]
         if all(values):
-            for (a, va), (b, vb) in zip(zip(order, values), zip(order[1:], values[1:])):
+            for (a, va), (b, vb) in itertools.pairwise(zip(order, values, strict=True)):
                 if vb < va or (a == "submission_opens_at" and vb == va):
-                    raise ValidationError({b: _("일정은 접수 시작 → 접수 마감 → 검토 종료 → 심사 종료 → 결과 발표 순서여야 합니다.")})
+                    raise ValidationError(
+                        {b: _("일정은 접수 시작 → 접수 마감 → 검토 종료 → 심사 종료 → 결과 발표 순서여야 합니다.")}
+                    )
 
     # ---- phases as data -------------------------------------------------------------
     def phase_at(self, when=None) -> Phase:
@@ -184,10 +186,7 @@ class ContestPage(RoutablePageMixin, Page):
             (Phase.REVIEW, self.screening_closes_at, self.review_closes_at),
             (Phase.RESULTS, self.results_at, None),
         ]
-        return [
-            {"phase": p, "label": p.label, "starts": s, "ends": e, "current": p == current}
-            for p, s, e in steps
-        ]
+        return [{"phase": p, "label": p.label, "starts": s, "ends": e, "current": p == current} for p, s, e in steps]
 
     def get_context(self, request, *args, **kwargs):
         from ..selectors import idea_list_public, idea_list_results

@@ -77,7 +77,9 @@ def home_page() -> HomePage:
     if home is None:
         root = Page.get_first_root_node() or _root_page()
         home = root.add_child(instance=HomePage(title="일사천리", slug="home-test"))
-        Site.objects.update_or_create(is_default_site=True, defaults={"root_page": home, "hostname": "localhost", "port": 80})
+        Site.objects.update_or_create(
+            is_default_site=True, defaults={"root_page": home, "hostname": "localhost", "port": 80}
+        )
     return home
 
 

@@ -11,9 +11,14 @@ pytestmark = pytest.mark.django_db
 
 def payload(contest, **kw):
     data = {
-        "contest_id": contest.pk, "title": "API로 낸 아이디어", "summary": "요약입니다",
-        "body": "본문입니다. 충분히 자세히 적었습니다.", "track": contest.tracks.first().slug,
-        "target_group": "youth", "district": "jongno", "expected_jobs": 3,
+        "contest_id": contest.pk,
+        "title": "API로 낸 아이디어",
+        "summary": "요약입니다",
+        "body": "본문입니다. 충분히 자세히 적었습니다.",
+        "track": contest.tracks.first().slug,
+        "target_group": "youth",
+        "district": "jongno",
+        "expected_jobs": 3,
     }
     data.update(kw)
     return data
@@ -52,7 +57,9 @@ def test_submit_with_a_bearer_token(client):
     user = UserFactory()
     _token, key = APIToken.create_token(user=user, name="test")
     response = client.post(
-        "/api/v1/ideas", json.dumps(payload(contest)), content_type="application/json",
+        "/api/v1/ideas",
+        json.dumps(payload(contest)),
+        content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {key}",
     )
     assert response.status_code == 201, response.content
@@ -72,7 +79,9 @@ def test_submit_without_auth_is_401(client):
 def test_bad_input_answers_json_error_with_field_name(client, field, value):
     contest = make_contest("submission")
     client.force_login(UserFactory())
-    response = client.post("/api/v1/ideas", json.dumps(payload(contest, **{field: value})), content_type="application/json")
+    response = client.post(
+        "/api/v1/ideas", json.dumps(payload(contest, **{field: value})), content_type="application/json"
+    )
     assert response.status_code == 400
     assert field in response.json()["errors"]
     assert Idea.objects.count() == 0

@@ -64,7 +64,12 @@ def test_four_attachments_are_refused(citizen_client, contest):
 
 
 def test_script_in_text_is_stored_as_written_and_shown_escaped(citizen_client, contest):
-    submit(citizen_client, contest, title="<script>alert(1)</script> 제목", body="<a href='javascript:alert(1)'>링크</a> 본문입니다 충분히 길게")
+    submit(
+        citizen_client,
+        contest,
+        title="<script>alert(1)</script> 제목",
+        body="<a href='javascript:alert(1)'>링크</a> 본문입니다 충분히 길게",
+    )
     idea = Idea.objects.get()
     html = citizen_client.get(idea.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in html

@@ -14,9 +14,13 @@ pytestmark = pytest.mark.django_db
 
 def data(contest, **kw):
     base = dict(
-        title="어르신 동네 안전 지킴이", summary="어르신이 등하굣길 안전을 살핍니다.",
+        title="어르신 동네 안전 지킴이",
+        summary="어르신이 등하굣길 안전을 살핍니다.",
         body="하루 세 시간 교통 안내를 맡기면 아이들은 안전하고 어르신은 일자리를 얻습니다.",
-        track=contest.tracks.first(), target_group="seniors", district="dobong", expected_jobs=5,
+        track=contest.tracks.first(),
+        target_group="seniors",
+        district="dobong",
+        expected_jobs=5,
     )
     base.update(kw)
     return IdeaData(**base)
@@ -59,7 +63,9 @@ def test_resident_registration_number_blocks_the_submission_and_saves_nothing(co
 
 
 def test_phone_number_is_masked_in_the_public_copy_but_kept_for_staff(contest, citizen):
-    idea = idea_submit(contest=contest, author=citizen, data=data(contest, body="연락은 010-1234-5678 로 주세요. 감사합니다."))
+    idea = idea_submit(
+        contest=contest, author=citizen, data=data(contest, body="연락은 010-1234-5678 로 주세요. 감사합니다.")
+    )
     idea.refresh_from_db()
     assert "010-1234-5678" in idea.body
     assert "010-1234-5678" not in idea.body_public

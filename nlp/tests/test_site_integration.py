@@ -12,8 +12,15 @@ from nlp.adapter import corpus_refit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.mecab]
 
-STARTUP = dict(slug="startup", name="창업지원", description="청년 창업 공간과 창업 자금, 멘토링", keywords="창업, 스타트업, 창업공간")
-SENIOR = dict(slug="seniors", name="어르신 일자리", description="어르신과 노인의 공공 일자리, 돌봄", keywords="어르신, 노인, 돌봄")
+STARTUP = dict(
+    slug="startup",
+    name="창업지원",
+    description="청년 창업 공간과 창업 자금, 멘토링",
+    keywords="창업, 스타트업, 창업공간",
+)
+SENIOR = dict(
+    slug="seniors", name="어르신 일자리", description="어르신과 노인의 공공 일자리, 돌봄", keywords="어르신, 노인, 돌봄"
+)
 
 
 @pytest.fixture
@@ -49,7 +56,11 @@ def test_submission_stores_tokens_tags_track_and_version(contest):
 
 def test_similar_ideas_and_a_repost_are_linked(contest):
     moderator_user = moderator()
-    original = submit(contest, "어르신 돌봄 이웃 일자리", "건강한 어르신이 홀로 사는 어르신 집을 찾아가 말벗이 되고 안부를 확인하는 일자리를 만듭니다.")
+    original = submit(
+        contest,
+        "어르신 돌봄 이웃 일자리",
+        "건강한 어르신이 홀로 사는 어르신 집을 찾아가 말벗이 되고 안부를 확인하는 일자리를 만듭니다.",
+    )
     screening_approve(item=original, actor=moderator_user)
     submit(contest, "청년 창업 공간", "빈 상가를 청년 창업팀에 빌려줍니다.")
     repost = submit(
@@ -78,7 +89,9 @@ def test_analysis_failure_never_loses_the_submission(contest, settings):
 def test_a_reviewer_correction_is_a_label_at_the_next_fit(contest):
     startup, seniors = contest.tracks.get(slug="startup"), contest.tracks.get(slug="seniors")
     # An idea about a topic neither seed describes: the reviewer files it under 어르신 일자리.
-    corrected = submit(contest, "한강 자전거 수리 거점", "한강 공원 자전거 수리 거점을 만들어 수리 기술을 나눕니다.", track=startup)
+    corrected = submit(
+        contest, "한강 자전거 수리 거점", "한강 공원 자전거 수리 거점을 만들어 수리 기술을 나눕니다.", track=startup
+    )
     Idea.objects.filter(pk=corrected.pk).update(track=seniors, track_confirmed=True)
     corpus_refit()
     twin = submit(contest, "한강 자전거 수리 거점 확대", "한강 공원 자전거 수리 거점을 늘려 수리 기술을 나눕니다.")
@@ -98,7 +111,10 @@ def test_similar_published_ideas_while_writing(client, contest):
     shown = submit(contest, "어르신 돌봄 이웃 일자리", "건강한 어르신이 홀로 사는 어르신을 돌보는 일자리입니다.")
     screening_approve(item=shown, actor=staff)
     hidden = submit(contest, "어르신 돌봄 방문 일자리", "어르신이 홀로 사는 어르신 집을 방문해 돌보는 일자리입니다.")
-    response = client.get("/ideas/similar/", {"title": "어르신 돌봄 일자리", "body": "홀로 사는 어르신을 돌보는 어르신 일자리를 제안합니다."})
+    response = client.get(
+        "/ideas/similar/",
+        {"title": "어르신 돌봄 일자리", "body": "홀로 사는 어르신을 돌보는 어르신 일자리를 제안합니다."},
+    )
     refs = [r["reference"] for r in response.json()["results"]]
     assert shown.reference in refs and hidden.reference not in refs and len(refs) <= 5
     assert client.get("/ideas/similar/", {"title": "짧", "body": ""}).json()["results"] == []

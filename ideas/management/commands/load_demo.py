@@ -53,12 +53,8 @@ class Command(BaseCommand):
         tracks = self._tracks()
         home, index = self._pages()
         users = self._users(password)
-        open_contest = self._contest(
-            index, "2026", "2026 일사천리 창의 아이디어 공모전", tracks, open_now=True
-        )
-        past_contest = self._contest(
-            index, "2025", "2025 일사천리 창의 아이디어 공모전", tracks, open_now=False
-        )
+        open_contest = self._contest(index, "2026", "2026 일사천리 창의 아이디어 공모전", tracks, open_now=True)
+        past_contest = self._contest(index, "2025", "2025 일사천리 창의 아이디어 공모전", tracks, open_now=False)
         created = self._ideas(open_contest, past_contest, users, tracks)
         self._review(open_contest, past_contest, users)
         self._supports(users)
@@ -103,7 +99,9 @@ class Command(BaseCommand):
         index = ContestIndexPage.objects.first()
         if index is None:
             index = home.add_child(
-                instance=ContestIndexPage(title="공모전", slug="contests", intro="일사천리 창의 아이디어 공모전 목록입니다.")
+                instance=ContestIndexPage(
+                    title="공모전", slug="contests", intro="일사천리 창의 아이디어 공모전 목록입니다."
+                )
             )
         return home, index
 
@@ -121,9 +119,7 @@ class Command(BaseCommand):
             user.save()
             from allauth.account.models import EmailAddress
 
-            EmailAddress.objects.update_or_create(
-                user=user, email=email, defaults={"verified": True, "primary": True}
-            )
+            EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
             if role:
                 group, _ = Group.objects.get_or_create(name=role)
                 for codename in STAFF_PERMS.get(role, []):
@@ -144,14 +140,36 @@ class Command(BaseCommand):
         contest = ContestPage(
             title=title,
             slug=slug,
-            intro="서울에 새 일자리를 만드는 시민의 아이디어를 기다립니다." if open_now else "지난 공모전의 결과를 확인하세요.",
+            intro="서울에 새 일자리를 만드는 시민의 아이디어를 기다립니다."
+            if open_now
+            else "지난 공모전의 결과를 확인하세요.",
             body=[
                 ("heading", "공모 주제"),
-                ("paragraph", _rich("일자리플러스 서울 프로젝트의 다섯 가지 정책 방향에 맞는 일자리 창출 아이디어를 모집합니다.")),
+                (
+                    "paragraph",
+                    _rich("일자리플러스 서울 프로젝트의 다섯 가지 정책 방향에 맞는 일자리 창출 아이디어를 모집합니다."),
+                ),
                 ("heading", "참여 방법"),
-                ("paragraph", _rich("회원가입 후 아이디어 제출하기를 눌러 제목, 요약, 내용을 적어 주세요. 첨부 파일은 3개까지 올릴 수 있습니다.")),
-                ("notice", {"title": "개인정보 주의", "text": _rich("주민등록번호는 적을 수 없고, 전화번호와 이메일은 공개 화면에서 가려집니다.")}),
-                ("faq", {"question": "어떤 분야인지 모르겠어요.", "answer": _rich("'잘 모르겠어요'를 고르면 검토 과정에서 알맞은 분야를 추천해 드립니다.")}),
+                (
+                    "paragraph",
+                    _rich(
+                        "회원가입 후 아이디어 제출하기를 눌러 제목, 요약, 내용을 적어 주세요. 첨부 파일은 3개까지 올릴 수 있습니다."
+                    ),
+                ),
+                (
+                    "notice",
+                    {
+                        "title": "개인정보 주의",
+                        "text": _rich("주민등록번호는 적을 수 없고, 전화번호와 이메일은 공개 화면에서 가려집니다."),
+                    },
+                ),
+                (
+                    "faq",
+                    {
+                        "question": "어떤 분야인지 모르겠어요.",
+                        "answer": _rich("'잘 모르겠어요'를 고르면 검토 과정에서 알맞은 분야를 추천해 드립니다."),
+                    },
+                ),
             ],
             prizes=[
                 ("prize", {"name": "대상", "count": 1, "award": "서울특별시장상, 상금 300만원"}),
@@ -183,8 +201,13 @@ class Command(BaseCommand):
                 continue
             author = authors[n % len(authors)]
             data = IdeaData(
-                title=title, summary=summary, body=body, track=tracks.get(slug) if slug else None,
-                target_group=target, district=district, expected_jobs=jobs,
+                title=title,
+                summary=summary,
+                body=body,
+                track=tracks.get(slug) if slug else None,
+                target_group=target,
+                district=district,
+                expected_jobs=jobs,
             )
             if contest is open_contest:
                 idea = idea_submit(contest=contest, author=author, data=data)
@@ -211,15 +234,22 @@ class Command(BaseCommand):
 
         status = IdeaStatus.SELECTED if n % 4 == 0 else IdeaStatus.NOT_SELECTED
         idea = Idea.objects.create(
-            contest=contest, author=author, reference=f"2025-9{n:04d}", status=status,
-            title_public=mask_personal_data(data.title), summary_public=mask_personal_data(data.summary),
-            body_public=mask_personal_data(data.body), published_at=contest.submission_closes_at,
+            contest=contest,
+            author=author,
+            reference=f"2025-9{n:04d}",
+            status=status,
+            title_public=mask_personal_data(data.title),
+            summary_public=mask_personal_data(data.summary),
+            body_public=mask_personal_data(data.body),
+            published_at=contest.submission_closes_at,
             track_confirmed=True,
-            official_answer="검토 결과 2026년 예산에 반영하여 시범 사업으로 추진합니다." if status == IdeaStatus.SELECTED else "",
+            official_answer="검토 결과 2026년 예산에 반영하여 시범 사업으로 추진합니다."
+            if status == IdeaStatus.SELECTED
+            else "",
             **data.__dict__,
         )
         steps = [IdeaStatus.SUBMITTED, IdeaStatus.SCREENING, IdeaStatus.REVIEWING, status]
-        for prev, step in zip([""] + steps, steps):
+        for prev, step in zip([""] + steps[:-1], steps, strict=True):
             IdeaStatusChange.objects.create(idea=idea, from_status=prev, to_status=step)
         return idea
 
