@@ -1,10 +1,13 @@
 """Staff side of ideas in the Wagtail admin: tracks and ideas as snippet viewsets."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from moderation.services import audit_record
 
 from .models import Idea, PolicyTrack
 
@@ -60,3 +63,35 @@ class IdeasGroup(SnippetViewSetGroup):
 
 
 register_snippet(IdeasGroup)
+
+
+def _idea_snapshot(idea: Idea) -> dict:
+    return {
+        "official_answer": idea.official_answer,
+        "tags": sorted(idea.tags.names()),
+    }
+
+
+@hooks.register("before_edit_snippet")
+def remember_idea_before_edit(request, instance):
+    if isinstance(instance, Idea):
+        request._idea_before_edit = _idea_snapshot(Idea.objects.get(pk=instance.pk))
+
+
+@hooks.register("after_edit_snippet")
+def audit_idea_edit(request, instance):
+    """Staff edits of an idea in the admin (official answer, tags) go into the audit trail."""
+    if not isinstance(instance, Idea):
+        return
+    before = getattr(request, "_idea_before_edit", {})
+    after = _idea_snapshot(instance)
+    changed = {k for k in after if before.get(k) != after[k]}
+    if changed:
+        audit_record(
+            actor=request.user,
+            action="idea.tags" if changed == {"tags"} else "idea.edit",
+            target=instance,
+            before={k: before.get(k) for k in changed},
+            after={k: after[k] for k in changed},
+            request=request,
+        )
