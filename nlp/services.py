@@ -101,7 +101,7 @@ def triage_track_accept(*, idea: Idea, actor, request=None) -> Idea:
 
 def _tag_row(idea: Idea, tag_name: str) -> IdeaTag:
     row = (
-        IdeaTag.objects.select_for_update()
+        IdeaTag.objects.select_for_update(of=("self",))
         .select_related("tag")
         .filter(content_object_id=idea.pk, tag__name=tag_name)
         .first()
@@ -198,7 +198,7 @@ def triage_tags_accept_all(*, ideas: Iterable[Idea], actor, request=None) -> int
     n = 0
     for idea in ideas:
         rows = list(
-            IdeaTag.objects.select_for_update()
+            IdeaTag.objects.select_for_update(of=("self",))
             .select_related("tag")
             .filter(content_object_id=idea.pk)
             .exclude(accepted=True)
@@ -229,7 +229,7 @@ def triage_tag_remove_bulk(*, ideas: Iterable[Idea], tag_name: str, actor, reque
     n = 0
     for idea in ideas:
         row = (
-            IdeaTag.objects.select_for_update()
+            IdeaTag.objects.select_for_update(of=("self",))
             .select_related("tag")
             .filter(content_object_id=idea.pk, tag__name=tag_name)
             .first()

@@ -389,3 +389,14 @@ def test_refit_button_enqueues_the_refit_and_audits_it(client, idea, monkeypatch
     assert response.status_code == 302 and calls == [{}]
     (entry,) = audits("nlp.refit")
     assert entry.actor == user and entry.after["task_id"]
+
+
+def test_setting_a_track_without_choosing_one_changes_nothing_and_says_why(client, idea, tracks):
+    client, _user = client_for(client, "moderator")
+    response = client.post(reverse("nlp_triage:track", args=[idea.pk]), {"action": "set", f"track-{idea.pk}": ""})
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "지정할 트랙을 골라 주세요." in page
+    response = client.post(reverse("nlp_triage:bulk"), {"bulk_action": "set_track", "bulk_track": tracks[0].pk})
+    assert "아이디어를 하나 이상 골라 주세요." in client.get(response.url).content.decode()
+    assert Idea.objects.get(pk=idea.pk).track_id is None and not audits().exists()
