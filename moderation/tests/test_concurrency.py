@@ -18,7 +18,7 @@ from moderation.services import ScreeningConflict, screening_approve, screening_
 from .factories import make_contest, staff_moderator, submit
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_approve_and_reject_end_in_exactly_one_decision():
     contest = make_contest("submission")
     ideas = [submit(contest, title=f"동시 처리 {n}", body=f"서로 다른 내용입니다 {n} " * 4) for n in range(4)]
