@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from wagtail.models import Page, Site
 
@@ -47,9 +48,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--password", help="데모 계정 비밀번호 (없으면 새로 만들어 출력)")
 
-    @transaction.atomic
     def handle(self, *args, **options):
         password = options.get("password") or f"demo-{secrets.token_urlsafe(6)}"
+        # Demo decisions would e-mail the demo authors; nobody reads those, so they go nowhere.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            created = self._load(password)
+        self.stdout.write(self.style.SUCCESS(f"데모 콘텐츠 준비 완료 (새 아이디어 {created}건)."))
+        self.stdout.write("데모 계정 (비밀번호 모두 동일): " + password)
+        for email, name, role, *_ in DEMO_USERS:
+            self.stdout.write(f"  {email:28} {name} ({role or ('관리자' if 'admin' in email else '시민')})")
+        self.stdout.write("관리 화면: http://127.0.0.1:8000/admin/")
+
+    @transaction.atomic
+    def _load(self, password) -> int:
         tracks = self._tracks()
         home, index = self._pages()
         users = self._users(password)
@@ -62,11 +73,7 @@ class Command(BaseCommand):
             from nlp.adapter import corpus_refit
 
             corpus_refit()
-        self.stdout.write(self.style.SUCCESS(f"데모 콘텐츠 준비 완료 (새 아이디어 {created}건)."))
-        self.stdout.write("데모 계정 (비밀번호 모두 동일): " + password)
-        for email, name, role, *_ in DEMO_USERS:
-            self.stdout.write(f"  {email:28} {name} ({role or ('관리자' if 'admin' in email else '시민')})")
-        self.stdout.write("관리 화면: http://127.0.0.1:8000/admin/")
+        return created
 
     def _tracks(self):
         out = {}
