@@ -248,7 +248,8 @@ def triage_refit_enqueue(*, actor, request=None) -> str:
     Not atomic around the enqueue: with the immediate backend (dev, tests) the re-fit runs right
     here and must not hold a write transaction open; a failure to enqueue raises, unaudited.
     """
-    _require_change(actor)
+    if not rules.has_perm("nlp.refit_triage", actor):
+        raise PermissionDenied(_("다시 학습을 요청할 권한이 없습니다."))
     from .tasks import refit_all
 
     result = refit_all.enqueue()

@@ -113,6 +113,7 @@ class TriageAdminView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["can_change"] = rules.has_perm(CHANGE_PERM, self.request.user)
         context["can_moderate"] = rules.has_perm("moderation.view_queue", self.request.user)
+        context["can_refit"] = rules.has_perm("nlp.refit_triage", self.request.user)
         return context
 
 
@@ -162,9 +163,10 @@ class TriageActionView(View):
     """POST only; staff allowed to change triage. Redirects back to the page it came from."""
 
     http_method_names = ["post"]
+    permission = CHANGE_PERM
 
     def dispatch(self, request, *args, **kwargs):
-        if not rules.has_perm(CHANGE_PERM, request.user):
+        if not rules.has_perm(self.permission, request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -251,6 +253,8 @@ class BulkView(TriageActionView):
 
 
 class RefitView(TriageActionView):
+    permission = "nlp.refit_triage"
+
     def act(self, request) -> str:
         services.triage_refit_enqueue(actor=request.user, request=request)
         return _("다시 학습을 요청했습니다. 끝나면 추천 트랙과 주제 묶음이 새로 고쳐집니다.")
