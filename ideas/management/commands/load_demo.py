@@ -66,8 +66,11 @@ class Command(BaseCommand):
         users = self._users(password)
         open_contest = self._contest(index, "2026", "2026 일사천리 창의 아이디어 공모전", tracks, open_now=True)
         past_contest = self._contest(index, "2025", "2025 일사천리 창의 아이디어 공모전", tracks, open_now=False)
-        created = self._ideas(open_contest, past_contest, users, tracks)
-        self._review(open_contest, past_contest, users)
+        review_contest = self._contest(
+            index, "2026-field", "2026 현장 기동대 아이디어 공모 (심사 중)", tracks, open_now=False, phase="review"
+        )
+        created = self._ideas(open_contest, past_contest, review_contest, users, tracks)
+        self._review(open_contest, past_contest, review_contest, users)
         self._supports(users)
         if created:
             from nlp.adapter import corpus_refit
@@ -137,13 +140,15 @@ class Command(BaseCommand):
             users[email.split("@")[0]] = user
         return users
 
-    def _contest(self, index, slug, title, tracks, *, open_now):
+    def _contest(self, index, slug, title, tracks, *, open_now, phase=None):
         contest = ContestPage.objects.filter(slug=slug).first()
         if contest is not None:
             return contest
         now = timezone.now()
         day = timedelta(days=1)
         start = now - 10 * day if open_now else now - 400 * day
+        if phase == "review":  # submission and screening are over, the panel is scoring
+            start = now - 50 * day
         contest = ContestPage(
             title=title,
             slug=slug,
@@ -198,12 +203,12 @@ class Command(BaseCommand):
         contest.save_revision().publish()
         return ContestPage.objects.get(pk=contest.pk)
 
-    def _ideas(self, open_contest, past_contest, users, tracks):
+    def _ideas(self, open_contest, past_contest, review_contest, users, tracks):
         authors = [users["citizen"], users["citizen2"], users["field"]]
         moderator = users["moderator"]
         created = 0
         for n, (slug, title, summary, body, target, district, jobs) in enumerate(IDEAS):
-            contest = open_contest if n % 3 else past_contest
+            contest = (past_contest, open_contest, review_contest, open_contest)[n % 4]
             if Idea.objects.filter(contest=contest, title=title).exists():
                 continue
             author = authors[n % len(authors)]
@@ -220,6 +225,8 @@ class Command(BaseCommand):
                 idea = idea_submit(contest=contest, author=author, data=data)
                 if n % 7 != 1:  # a few stay in the screening queue
                     screening_approve(item=idea, actor=moderator, note="데모 승인")
+            elif contest is review_contest:
+                idea = self._screened_idea(contest, author, data, n)
             else:
                 idea = self._past_idea(contest, author, data, n)
             created += 1
@@ -235,11 +242,29 @@ class Command(BaseCommand):
                 if fan.pk != idea.author_id:
                     Support.objects.get_or_create(idea=idea, user=fan)
 
+    def _screened_idea(self, contest, author, data, n):
+        """An idea of the contest under review: submitted and approved before screening closed."""
+        from moderation.pii import mask_personal_data
+
+        idea = Idea.objects.create(
+            contest=contest,
+            author=author,
+            reference=f"2026-8{n:04d}",
+            status=IdeaStatus.SUBMITTED,
+            title_public=mask_personal_data(data.title),
+            summary_public=mask_personal_data(data.summary),
+            body_public=mask_personal_data(data.body),
+            published_at=contest.submission_closes_at,
+            **data.__dict__,
+        )
+        IdeaStatusChange.objects.create(idea=idea, from_status="", to_status=IdeaStatus.SUBMITTED)
+        return idea
+
     def _past_idea(self, contest, author, data, n):
         """Ideas of the finished contest went through the whole process before this site existed."""
         from moderation.pii import mask_personal_data
 
-        status = IdeaStatus.SELECTED if n % 4 == 0 else IdeaStatus.NOT_SELECTED
+        status = IdeaStatus.SELECTED if (n // 4) % 3 == 0 else IdeaStatus.NOT_SELECTED
         idea = Idea.objects.create(
             contest=contest,
             author=author,
@@ -260,12 +285,25 @@ class Command(BaseCommand):
             IdeaStatusChange.objects.create(idea=idea, from_status=prev, to_status=step)
         return idea
 
-    def _review(self, open_contest, past_contest, users):
-        """Seed the 2018 rubric and panel when the review app offers it."""
-        try:
-            from moderation.review.services import review_seed_demo
-        except ImportError:
-            return
+    def _review(self, open_contest, past_contest, review_contest, users):
+        """Seed the 2018 rubric and panel; in the contest under review, two of the three reviewers
+        have scored (one harshly), so staff see a ranking and reviewer@ still has work to do."""
+        from moderation.review.choices import SCALE_MAX, SCALE_MIN
+        from moderation.review.services import review_score_submit, review_seed_demo
+
         reviewers = [users["reviewer"], users["reviewer2"], users["reviewer3"]]
         for contest in (open_contest, past_contest):
             review_seed_demo(contest=contest, reviewers=reviewers)
+        panel = review_seed_demo(contest=review_contest, reviewers=reviewers)
+        criteria = list(panel.criteria.all())
+        pending = (
+            panel.assignments.filter(status="active")
+            .exclude(reviewer=users["reviewer"])
+            .exclude(sheet__submitted_at__isnull=False)
+            .order_by("pk")
+        )
+        for n, a in enumerate(pending):
+            harsh = 3 if a.reviewer_id == users["reviewer2"].pk else 0
+            base = 4 + (n * 5) % 6 - harsh
+            values = {c.pk: max(SCALE_MIN, min(SCALE_MAX, base + (c.pk + n) % 3 - 1)) for c in criteria}
+            review_score_submit(assignment=a, reviewer=a.reviewer, values=values, comment="데모 심사 의견")

@@ -1,0 +1,24 @@
+"""`manage.py load_demo` builds a living site and can run twice."""
+
+import pytest
+from django.core.management import call_command
+
+from ideas.models import ContestPage, Idea, PolicyTrack, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_content_is_complete_and_idempotent(client):
+    call_command("load_demo", password="demo-pass-1234")
+    call_command("load_demo", password="demo-pass-1234")
+    assert Idea.objects.count() >= 40
+    assert Idea.objects.public().count() >= 30
+    assert {t.slug: t.job_target for t in PolicyTrack.objects.all()}["startup"] == 14654
+    phases = {c.slug: c.phase for c in ContestPage.objects.all()}
+    assert phases["2026"] == "submission" and phases["2025"] == "results" and phases["2026-field"] == "review"
+    assert set(User.objects.values_list("groups__name", flat=True)) >= {"현장근무자", "모더레이터", "심사위원"}
+    assert Idea.objects.filter(analysed_at__isnull=False).count() == Idea.objects.count()
+    assert client.get("/contests/2026/ideas/").status_code == 200
+    assert client.login(username="citizen@demo.ilsa.kr", password="demo-pass-1234") or client.login(
+        email="citizen@demo.ilsa.kr", password="demo-pass-1234"
+    )
