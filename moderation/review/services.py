@@ -188,6 +188,18 @@ def _assignment_snapshot(panel: ReviewPanel) -> list[list[int]]:
     ]
 
 
+def _mark_reviewing(*, idea, actor, request=None) -> None:
+    """An entry with reviewers is 심사중 (through the one status service, with history and audit)."""
+    if idea.status != IdeaStatus.REVIEWING:
+        idea_change_status(
+            idea=idea,
+            to_status=IdeaStatus.REVIEWING,
+            actor=actor,
+            reason=_("심사위원이 배정되었습니다."),
+            request=request,
+        )
+
+
 @transaction.atomic
 def review_assign(
     *,
@@ -239,14 +251,7 @@ def review_assign(
     panel.assigned_at = timezone.now()
     panel.save(update_fields=["assignment_seed", "assigned_at", "updated_at"])
     for idea in ideas:
-        if idea.status != IdeaStatus.REVIEWING:
-            idea_change_status(
-                idea=idea,
-                to_status=IdeaStatus.REVIEWING,
-                actor=actor,
-                reason=_("심사위원이 배정되었습니다."),
-                request=request,
-            )
+        _mark_reviewing(idea=idea, actor=actor, request=request)
     audit_record(
         actor=actor,
         action="review.assign",
@@ -303,14 +308,7 @@ def review_assignment_add(*, idea: Idea, reviewer: User, actor: User, note: str 
         assignment.status = AssignmentStatus.ACTIVE
         assignment.note = note
         assignment.save(update_fields=["status", "note"])
-    if idea.status != IdeaStatus.REVIEWING:
-        idea_change_status(
-            idea=idea,
-            to_status=IdeaStatus.REVIEWING,
-            actor=actor,
-            reason=_("심사위원이 배정되었습니다."),
-            request=request,
-        )
+    _mark_reviewing(idea=idea, actor=actor, request=request)
     audit_record(
         actor=actor,
         action="review.assignment_add",
