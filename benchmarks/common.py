@@ -136,6 +136,27 @@ def full_task(name: str = "bluehouse", seed: int = 0, label_share: float = 0.7, 
     return task
 
 
+def full_scale_task(name: str = "bluehouse", seed: int = 0, n_inputs: int = 3_800, n_planted: int = 100) -> Task:
+    """The judged scale of the "full" task: every row of the file labelled and ``n_inputs`` rows sampled
+    from the same file (new ids) plus planted re-posts as the input (~3,900 rows).
+
+    Each sampled row gets a closing line (as in :data:`GREETINGS`), so no input text equals a labelled
+    one and nothing is saved by analysing a text once. The input rows were otherwise seen as labels, so
+    this task's quality numbers are optimistic; only the wall time and the peak memory count here. Quality with the whole split as labels is measured on
+    :func:`full_task` (held out).
+    """
+    rng = random.Random(seed)
+    rows = read_rows(name)
+    labelled = [{**r, "track": r["category"]} for r in rows]
+    inputs = [
+        {**r, "id": f"s{r['id']}", "content": f"{r['content']}\n{rng.choice(GREETINGS)}"}
+        for r in rng.sample(rows, min(n_inputs, len(rows)))
+    ]
+    task = Task(f"{name}-full-scale", labelled, inputs, {r["id"]: r["category"] for r in inputs})
+    _plant(task, n_planted, rng)
+    return task
+
+
 def row_text(r: dict) -> str:
     return f"{r['title']}\n{r['content']}"
 

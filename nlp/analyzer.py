@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -161,13 +162,35 @@ def _phrases(text: str, morphs: Sequence[Morph]) -> list[str]:
     return out
 
 
+#: Single syllables that end a noun run only when MeCab cut a verb form (이용+한 in 이용한).
+_VERBAL_TAILS = frozenset({"한", "할", "된", "될", "하"})
+
+
 def _flush_run(text: str, run: list[str], run_start: int, out: list[str]) -> None:
-    if len(run) >= 2:
+    if len(run) >= 2 and run[-1] not in _VERBAL_TAILS:
         parts = run[:MAX_COMPOUND_PARTS]
         surface = "".join(parts)
         if len(surface) <= MAX_COMPOUND_CHARS and has_hangul(surface) and not any(p in STOP_WORDS for p in parts):
             out.append(surface)
     run.clear()
+
+
+#: Morphemes that may precede a noun inside one eojeol without making it a fragment: prefixes,
+#: suffixes, numbers, bound nouns (``1000프로젝트``, ``전문가``).
+_LATIN_OR_NUMBER_TAGS = frozenset({"SN", "SL", "SH"})
+_NOUN_PREFIX_TAGS = frozenset({"XPN", "XSN", "NNB", "SN", "NNG", "NNP", "SL", "SH"})
+
+
+def _extendable_prefix(text: str, eojeol_start: int, start: int, prefix_tags: Sequence[str]) -> bool:
+    """True when what precedes a noun in its eojeol is a noun-like prefix, or a single syllable MeCab
+    took for a verb form (``멘``+``토단`` in 멘토단, ``상``+``담사`` in 상담사): the eojeol's noun part
+    as written is then the candidate. After particles or endings (a noun glued to the previous word)
+    the noun is not a tag candidate."""
+    if eojeol_start < 0 or start - eojeol_start > MAX_COMPOUND_CHARS or not has_hangul(text[eojeol_start:start]):
+        return False
+    if all(t in _NOUN_PREFIX_TAGS for t in prefix_tags):
+        return True
+    return start - eojeol_start == 1 and len(prefix_tags) == 1 and prefix_tags[0].split("+")[-1] == "ETM"
 
 
 def _locate(text: str, pairs: Iterable[tuple[str, str, str]]) -> list[Morph]:
@@ -214,19 +237,35 @@ class MecabAnalyzer(Analyzer):
         self._tagger = self._mecab.tagger
 
     def analyze(self, text: str) -> Analysis:
-        # Fast path used for whole corpora: one pass over MeCab's output, no Morph objects.
+        return self._scan(text, want_phrases=True)
+
+    def tokens(self, text: str) -> list[str]:
+        return self._scan(text, want_phrases=False).tokens
+
+    def phrases(self, text: str) -> list[str]:
+        return self._scan(text, want_phrases=True).phrases
+
+    def _scan(self, text: str, *, want_phrases: bool) -> Analysis:
+        # Fast path used for whole corpora: one pass over MeCab's output, no Morph objects. Tokens are
+        # interned: a corpus repeats the same few thousand words millions of times.
         tokens: list[str] = []
         phrases: list[str] = []
         if not text:
             return Analysis(tokens, phrases)
-        run: list[str] = []
-        run_start = 0
+        intern = sys.intern
+        run: list[str] = []  # adjacent nouns written together (maybe after a glued eojeol prefix)
+        run_start = run_end = 0
+        run_clean = True  # the run may give tag candidates
+        run_fragment = False  # the run's first noun is a fragment of the eojeol (멘+토단)
+        eojeol_start = 0
+        prefix_tags: list[str] = []  # tags of the morphemes of the current eojeol so far
         cursor = 0
         n = len(text)
         for line in self._tagger.parse(text).split("\n"):
             surface, sep, feature = line.partition("\t")
             if not sep:
                 continue
+            before = cursor
             while cursor < n and text[cursor] == " ":
                 cursor += 1
             start = cursor
@@ -234,20 +273,33 @@ class MecabAnalyzer(Analyzer):
                 cursor += len(surface)
             else:
                 start = -1
+            if start != before or start <= 0:  # a space (or lost offsets): a new eojeol begins
+                if run:
+                    self._flush(text, run, run_start, run_clean, phrases, want_phrases)
+                eojeol_start = start
+                prefix_tags.clear()
             tag, _, rest = feature.partition(",")
             if tag in PHRASE_TAGS or tag == "XR":
-                word = surface.lower() if tag == "SL" else surface
+                word = intern(surface.lower() if tag == "SL" else surface)
                 if word not in STOP_WORDS and word.lower() not in STOP_WORDS:
                     tokens.append(word)
                 if tag != "XR":
-                    if run and (start < 0 or start != run_start + sum(map(len, run))):
-                        _flush_run(text, run, run_start, phrases)
+                    if run and (start < 0 or start != run_end):
+                        self._flush(text, run, run_start, run_clean, phrases, want_phrases)
                     if start >= 0:
                         if not run:
-                            run_start = start
+                            run_start, run_fragment = start, False
+                            run_clean = all(t in _LATIN_OR_NUMBER_TAGS for t in prefix_tags)
+                            if prefix_tags and _extendable_prefix(text, eojeol_start, start, prefix_tags):
+                                run.append(text[eojeol_start:start])  # the eojeol's noun part as written
+                                run_start, run_clean = eojeol_start, True
+                                run_fragment = not any(t in NOUN_TAGS for t in prefix_tags)
                         run.append(surface)
-                    if _keep_word(surface, tag):
-                        phrases.append(surface)
+                        run_end = cursor
+                        if want_phrases and run_clean and _keep_word(surface, tag):
+                            if not (run_fragment and len(run) == 2):
+                                phrases.append(surface)
+                    prefix_tags.append(tag)
                     continue
             elif tag[:2] in PREDICATE_TAGS:
                 lemma = surface
@@ -256,12 +308,23 @@ class MecabAnalyzer(Analyzer):
                     if expression != "*":
                         lemma = expression.split("/", 1)[0]
                 if lemma not in STOP_WORDS:
-                    tokens.append(lemma + "다")
+                    tokens.append(intern(lemma + "다"))
             if run:
-                _flush_run(text, run, run_start, phrases)
+                self._flush(text, run, run_start, run_clean, phrases, want_phrases)
+            if tag[0] == "S" and tag not in ("SN", "SL", "SH") and start >= 0:  # punctuation ends the eojeol
+                eojeol_start = cursor
+                prefix_tags.clear()
+            else:
+                prefix_tags.append(tag)
         if run:
-            _flush_run(text, run, run_start, phrases)
+            self._flush(text, run, run_start, run_clean, phrases, want_phrases)
         return Analysis(tokens, phrases)
+
+    @staticmethod
+    def _flush(text: str, run: list[str], run_start: int, clean: bool, out: list[str], want: bool) -> None:
+        if want and clean and len(run) >= 2:
+            _flush_run(text, run, run_start, out)
+        run.clear()
 
     def morphs(self, text: str) -> list[Morph]:
         if not text:

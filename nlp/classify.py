@@ -84,6 +84,8 @@ class TrackClassifier:
         ``share * (r + 1) / R`` of each predicted class join the training set with the given weight.
     min_df:
         Minimum document frequency of a feature (lowered automatically for tiny corpora).
+    tol:
+        Stopping tolerance of the ``LinearSVC`` solver.
     random_state:
         Seed for the calibration folds and the solver.
 
@@ -101,6 +103,7 @@ class TrackClassifier:
         self_training_share: float = 0.8,
         pseudo_label_weight: float = 0.5,
         min_df: int = 2,
+        tol: float = 1e-4,
         random_state: int | None = None,
     ) -> None:
         self.tokenizer = tokenizer
@@ -110,6 +113,7 @@ class TrackClassifier:
         self.self_training_share = self_training_share
         self.pseudo_label_weight = pseudo_label_weight
         self.min_df = min_df
+        self.tol = tol
         self.random_state = random_state
 
     def fit(self, X: Sequence[str], y: Sequence[object] | None = None):
@@ -190,7 +194,7 @@ class TrackClassifier:
         return self
 
     def _svc(self) -> LinearSVC:
-        return LinearSVC(C=self.C, random_state=self.random_state)
+        return LinearSVC(C=self.C, tol=self.tol, random_state=self.random_state)
 
     def _calibrate(self, XL: sp.csr_matrix, y: np.ndarray) -> tuple[float, float | None]:
         """Softmax temperature minimising the log-loss on held-out folds of the labelled texts, and the

@@ -42,3 +42,28 @@ def test_mecab_survives_odd_texts():
     for text in ["", " ", "😀😀", "12345", "hello world", "漢字와 한글", "a" * 5000]:
         a.tokens(text)
         a.phrases(text)
+
+
+@pytest.mark.mecab
+def test_mecab_phrases_are_whole_words_not_fragments_of_an_eojeol():
+    a = get_analyzer("mecab")
+    phrases = a.phrases("청년 멘토단을 만들고 전문 상담사가 은퇴한 어르신을 돕는 1000프로젝트")
+    assert "멘토단" in phrases and "토단" not in phrases
+    assert "상담사" in phrases and "담사" not in phrases
+    assert "퇴한" not in phrases and "은퇴" in phrases
+    assert "프로젝트" in phrases
+
+
+@pytest.mark.mecab
+def test_mecab_nouns_glued_after_a_particle_are_not_tag_candidates():
+    phrases = get_analyzer("mecab").phrases("청년들을위한정책 이용한 공간")
+    assert "정책" not in phrases and "이용한" not in phrases
+
+
+@pytest.mark.mecab
+def test_mecab_analysis_and_separate_calls_agree():
+    a = get_analyzer("mecab")
+    text = "서울시청년일자리센터에서 청년창업 지원을 확대해 주세요"
+    assert a.analyze(text).tokens == a.tokens(text)
+    assert a.analyze(text).phrases == a.phrases(text)
+    assert "서울시청년일자리센터" in a.phrases(text)

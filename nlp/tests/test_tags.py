@@ -44,3 +44,9 @@ def test_mecab_tags_keep_compounds_written_together():
     names = [t.name for t in extract_tags(text)]
     assert "청년창업" in names
     assert all(n in text for n in names) and 3 <= len(names) <= 8
+
+
+def test_generic_time_words_are_stop_words():
+    from nlp.stopwords import is_stop_word
+
+    assert is_stop_word("지난번") and is_stop_word("요즘")
