@@ -4,10 +4,13 @@ from datetime import datetime
 
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 from wagtail.api.v3.auth import BearerTokenAuth
@@ -181,6 +184,47 @@ class SupportOut(Schema):
 def on_validation_error(request, exc: ValidationError):
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": _("입력값을 확인해 주세요."), "errors": errors}, status=400)
+
+
+SCHEMA_MESSAGES = {
+    "missing": gettext_lazy("필수 항목입니다."),
+    "int_parsing": gettext_lazy("정수를 입력해 주세요."),
+    "int_type": gettext_lazy("정수를 입력해 주세요."),
+    "string_type": gettext_lazy("문자열을 입력해 주세요."),
+    "greater_than_equal": gettext_lazy("값이 너무 작습니다."),
+    "less_than_equal": gettext_lazy("값이 너무 큽니다."),
+    "model_attributes_type": gettext_lazy("JSON 객체를 보내 주세요."),
+    "dict_type": gettext_lazy("JSON 객체를 보내 주세요."),
+}
+HTTP_MESSAGES = {
+    400: gettext_lazy("요청을 읽을 수 없습니다. 본문이 올바른 JSON인지 확인해 주세요."),
+    401: gettext_lazy("로그인하거나 API 토큰(Authorization: Bearer …)을 보내 주세요."),
+    403: gettext_lazy("권한이 없습니다."),
+    405: gettext_lazy("허용되지 않는 요청 방식입니다."),
+    429: gettext_lazy("요청이 너무 많습니다. 잠시 후 다시 시도해 주세요."),
+}
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request, exc: NinjaValidationError):
+    """Input that does not fit the schema: a Korean message per field, as for form errors."""
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path", "filters")]
+        field = ".".join(loc) or "__all__"
+        errors.setdefault(field, []).append(str(SCHEMA_MESSAGES.get(err.get("type"), _("값이 올바르지 않습니다."))))
+    return api.create_response(request, {"detail": _("입력값을 확인해 주세요."), "errors": errors}, status=400)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    detail = HTTP_MESSAGES.get(exc.status_code, str(exc))
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": _("찾을 수 없습니다.")}, status=404)
 
 
 @api.exception_handler(PermissionDenied)

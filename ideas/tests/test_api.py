@@ -107,3 +107,27 @@ def test_own_idea_support_is_403(client):
     idea = IdeaFactory()
     client.force_login(idea.author)
     assert client.post(f"/api/v1/ideas/{idea.reference}/support").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ("{}", "contest_id"),
+        ('{"contest_id": "abc"}', "contest_id"),
+        ('{"contest_id": 1, "title": null}', "title"),
+    ],
+)
+def test_schema_errors_are_korean_with_the_field_name(client, body, field):
+    client.force_login(UserFactory())
+    response = client.post("/api/v1/ideas", body, content_type="application/json")
+    assert response.status_code == 400
+    data = response.json()
+    assert data["detail"] == "입력값을 확인해 주세요." and field in data["errors"]
+    assert all("\uac00" <= m[0] <= "\ud7a3" for msgs in data["errors"].values() for m in msgs)
+
+
+def test_unreadable_body_and_missing_auth_answer_in_korean(client):
+    client.force_login(UserFactory())
+    assert "JSON" in client.post("/api/v1/ideas", "not json", content_type="application/json").json()["detail"]
+    client.logout()
+    assert "API 토큰" in client.post("/api/v1/ideas", "{}", content_type="application/json").json()["detail"]
