@@ -8,6 +8,7 @@ classifier, the clusterer and the similarity index through an injected tokenizer
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -94,13 +95,18 @@ def triage(
     lab_pairs = [(t, tr) for t, tr in zip(_texts(labelled, "분류된 행"), tracks, strict=True) if tr]
     unique = list(dict.fromkeys(in_texts + [t for t, _ in lab_pairs]))
     cache = dict(zip(unique, analyze_corpus(unique, analyzer, n_jobs=n_jobs), strict=True))
+    del unique
     tokenizer = _CachedTokenizer(analyzer, cache)
-    logger.info("형태소 분석 %d건 %.1f초", len(unique), time.perf_counter() - started)
+    idf = phrase_idf(a.phrases for a in cache.values())
+    logger.info("형태소 분석 %d건 %.1f초", len(cache), time.perf_counter() - started)
 
     classifier = TrackClassifier(tokenizer, seeds=seeds, random_state=random_state)
     classifier.fit([t for t, _ in lab_pairs] + in_texts, [tr for _, tr in lab_pairs] + [None] * len(in_texts))
     predictions = classifier.predict_with_score(in_texts)
-    logger.info("트랙 분류 완료 (%d개 트랙) %.1f초", len(classifier.classes_), time.perf_counter() - started)
+    del lab_pairs, classifier  # free the labelled texts, their analyses and the bigram vocabulary
+    tokenizer.cache = cache = {t: cache[t] for t in in_texts}
+    gc.collect()
+    logger.info("트랙 분류 완료 %.1f초", time.perf_counter() - started)
 
     k = min(n_clusters, len(in_texts)) if n_clusters else None
     clusterer = TopicClusterer(k, tokenizer=tokenizer, random_state=random_state)
@@ -109,7 +115,6 @@ def triage(
 
     index = SimilarityIndex(analyzer, min_df=1).fit(ids, in_texts, tokens=[cache[t].tokens for t in in_texts])
     neighbours = index.neighbours(k=DUP_CANDIDATES)
-    idf = phrase_idf(cache[t].phrases for t in unique)
 
     shingles = functools.lru_cache(maxsize=4096)(lambda j: char_shingles(squash(in_texts[j]), 3))
 
