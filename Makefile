@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= ideas_site.settings.dev
 
-.PHONY: run test install install-dev migrate demo serve lint format worker refit bench clean
+.PHONY: run test test-postgres install install-dev migrate demo serve lint format worker refit bench clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
@@ -41,6 +41,10 @@ run: demo
 ## Install test tools into the same .venv and run the whole suite
 test: install-dev
 	DJANGO_SETTINGS_MODULE=ideas_site.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The same suite on PostgreSQL (the production database); needs IDEAS_TEST_DATABASE_URL
+test-postgres: install-dev
+	$(BIN)/python -m pytest --ds=ideas_site.settings.test_postgres -m "not browser" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -36,7 +36,7 @@ def test_submission_is_analysed_by_a_separate_worker_process():
 
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ideas_site.settings.test",
+        "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
         "IDEAS_WORKER_DB": str(connection.settings_dict["NAME"]),
     }
     done = subprocess.run(
