@@ -111,6 +111,10 @@ class ModeratedItem:
         rows = qs.order_by("-pk").values_list("pk", *fields)[:limit]
         return [(row[0], "\n".join(v or "" for v in row[1:])[:3000]) for row in rows]
 
+    def duplicate_candidate_ids(self, item) -> set[int]:
+        """Ids of every submission this one may duplicate (by default those of `duplicate_candidates`)."""
+        return {pk for pk, _text in self.duplicate_candidates(item)}
+
     def merge(self, item, *, into, actor, reason: str, request=None) -> None:
         raise NotImplementedError(_("이 종류의 제출물은 병합할 수 없습니다."))
 
@@ -121,6 +125,18 @@ class IdeaItem(ModeratedItem):
 
     def recent_count_by_author(self, item, *, since):
         return type(item).objects.filter(author_id=item.author_id, created_at__gte=since).count()
+
+    def duplicate_candidate_ids(self, item) -> set[int]:
+        """Every idea of the same contest this one may duplicate (no limit: ids only)."""
+        from ideas.choices import IdeaStatus
+
+        return set(
+            type(item)
+            .objects.filter(contest_id=item.contest_id, merged_into__isnull=True)
+            .exclude(pk=item.pk)
+            .exclude(status__in=[IdeaStatus.WITHDRAWN, IdeaStatus.REJECTED])
+            .values_list("pk", flat=True)
+        )
 
     def duplicate_candidates(self, item, *, limit: int = 500):
         from ideas.choices import IdeaStatus

@@ -141,13 +141,27 @@ def _findings_for(item, texts: dict[str, str], *, is_edit: bool, request) -> lis
 
 
 def duplicate_find(*, item, texts: dict[str, str] | None = None) -> list[tuple[int, float]]:
-    """Near-duplicates of `item` among earlier submissions of its contest: `(pk, score)`.
+    """Near-duplicates of `item` among earlier submissions of its contest: `(pk, score)`, best first.
 
-    The one place moderation looks for duplicates; switch it to `nlp.similar` when that exists.
+    The one place moderation looks for duplicates: the NLP module's duplicate decision over the
+    whole corpus (robust to re-spacing, reordering and dropped sentences), together with the
+    character-shingle check over the contest's latest submissions, which also stands in alone
+    when the analyser is unavailable, so a submission never fails because of it.
     """
     adapter = adapter_for(item)
     text = "\n".join((texts or adapter.texts(item)).values())
-    return duplicates.duplicate_candidates_scored(text=text, candidates=adapter.duplicate_candidates(item))
+    candidates = adapter.duplicate_candidates(item)
+    found = dict(duplicates.duplicate_candidates_scored(text=text, candidates=candidates))
+    try:
+        from nlp.adapter import duplicates_of_text
+
+        allowed = adapter.duplicate_candidate_ids(item)
+        for pk, score in duplicates_of_text(text=text, exclude_id=item.pk, threshold=duplicates.DEFAULT_THRESHOLD):
+            if pk in allowed and score > found.get(pk, 0.0):
+                found[pk] = score
+    except Exception:  # noqa: BLE001 - the NLP check is best effort; the shingle check stands
+        logger.warning("NLP duplicate check unavailable; using the shingle check only", exc_info=True)
+    return sorted(found.items(), key=lambda p: (-p[1], p[0]))[:3]
 
 
 def screening_on_submit(*, item, request=None, is_edit: bool = False) -> ScreeningCase:

@@ -272,3 +272,25 @@ def corpus_refit(*, n_clusters: int | None = None) -> dict:
             )
     summary["clusters"] = int(clusterer.n_clusters_)
     return summary
+
+
+def duplicates_of_text(
+    *, text: str, exclude_id: int | None = None, threshold: float | None = None
+) -> list[tuple[int, float]]:
+    """Ideas `text` may re-post, as (idea id, whitespace-free trigram Jaccard), best first.
+
+    Candidates are the index's nearest ideas; `threshold` defaults to the index's duplicate
+    threshold (the triage's strict one). Moderation's screening flags from a lower one, since a
+    flag only asks a moderator to look.
+    """
+    index = _index()
+    if index is None or not text.strip():
+        return []
+    limit = index.dup_threshold if threshold is None else threshold
+    positions = {pk: n for n, pk in enumerate(index.ids_)}
+    found = []
+    for cid, _cosine in index.query(text, k=index.dup_candidates, exclude_id=exclude_id):
+        score = index.duplicate_score(text, index.texts_[positions[cid]])
+        if score >= limit:
+            found.append((cid, round(float(score), 3)))
+    return sorted(found, key=lambda p: (-p[1], p[0]))
