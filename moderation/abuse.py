@@ -160,9 +160,7 @@ def text_signals(text: str) -> list[TextSignal]:
     signals: list[TextSignal] = []
     bad = find_profanity(text)
     if bad:
-        signals.append(
-            TextSignal("profanity", f"욕설·비하 표현 {len(bad)}종: " + ", ".join(_hint(w) for w in bad))
-        )
+        signals.append(TextSignal("profanity", f"욕설·비하 표현 {len(bad)}종: " + ", ".join(_hint(w) for w in bad)))
     ads = find_advertising(text)
     if ads:
         signals.append(TextSignal("advertising", "광고·홍보 문구: " + ", ".join(ads[:5])))
