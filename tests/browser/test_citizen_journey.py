@@ -71,3 +71,31 @@ def test_support_button_counts_once_and_shows_the_count(live_server, page, djang
     page.get_by_role("button", name=re.compile("공감하기")).click()
     assert page.locator("#support-count").inner_text() == "1"
     assert "공감 취소" in page.content()
+
+
+def test_similar_published_ideas_appear_while_writing(live_server, page, django_user_model):
+    from allauth.account.models import EmailAddress
+
+    from ideas.tests.factories import UserFactory
+
+    contest = make_contest("submission")
+    shown = IdeaFactory(
+        contest=contest,
+        title="어르신 돌봄 이웃 일자리",
+        title_public="어르신 돌봄 이웃 일자리",
+        summary_public="건강한 어르신이 홀로 사는 어르신을 돌봅니다.",
+        body_public="건강한 어르신이 홀로 사는 어르신 집을 찾아가 말벗이 되고 안부를 확인하는 돌봄 일자리입니다.",
+    )
+    writer = UserFactory(email="writer@example.com")
+    EmailAddress.objects.create(user=writer, email=writer.email, verified=True, primary=True)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("이메일").fill("writer@example.com")
+    page.locator("#id_password").fill("비밀번호-1234")
+    page.get_by_role("button", name="로그인").click()
+    page.goto(f"{live_server.url}{contest.url}submit/")
+    page.get_by_label("제목").fill("홀로 사는 어르신 돌봄")
+    page.get_by_label("내용").fill("어르신이 홀로 사는 어르신 집을 찾아가 안부를 확인하는 돌봄 일자리를 만들면 좋겠습니다.")
+    box = page.locator("#similar-ideas")
+    box.wait_for(state="visible")
+    link = box.get_by_role("link", name="어르신 돌봄 이웃 일자리")
+    assert link.get_attribute("href") == shown.get_absolute_url()
