@@ -230,3 +230,24 @@ def user_record_consent(*, user: User, version: str | None = None) -> User:
     user.privacy_consent_at = timezone.now()
     user.save(update_fields=["privacy_consent_version", "privacy_consent_at"])
     return user
+
+
+@transaction.atomic
+def user_withdraw(*, user: User, request=None) -> User:
+    """회원 탈퇴: the account is closed and its personal data erased (e-mail, names, organisation,
+    consent); submitted ideas stay, shown under "탈퇴한 회원". Returns the closed account."""
+    from allauth.account.models import EmailAddress
+
+    user.email = f"withdrawn-{user.pk}@invalid.example"
+    user.username = user.email
+    user.display_name = ""
+    user.first_name = user.last_name = ""
+    user.organisation = ""
+    user.privacy_consent_version = ""
+    user.privacy_consent_at = None
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    EmailAddress.objects.filter(user=user).delete()
+    user.supports.all().delete()
+    return user

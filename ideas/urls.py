@@ -13,4 +13,5 @@ urlpatterns = [
     path("ideas/<str:reference>/attachments/<int:pk>/", views.idea_attachment, name="idea-attachment"),
     path("privacy/", views.privacy_notice, name="privacy-notice"),
     path("me/ideas/", views.my_ideas, name="my-ideas"),
+    path("me/withdraw/", views.account_withdraw, name="account-withdraw"),
 ]

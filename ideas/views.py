@@ -227,3 +227,21 @@ def idea_attachment(request, reference: str, pk: int):
 
 def privacy_notice(request):
     return render(request, "ideas/privacy_notice.html", {"PRIVACY_NOTICE_VERSION": settings.PRIVACY_NOTICE_VERSION})
+
+
+@login_required
+def account_withdraw(request):
+    """회원 탈퇴, confirmed with the password."""
+    from django.contrib.auth import logout
+
+    error = ""
+    if request.method == "POST":
+        if request.user.check_password(request.POST.get("password", "")):
+            services.user_withdraw(user=request.user, request=request)
+            logout(request)
+            messages.success(
+                request, _("탈퇴했습니다. 개인정보를 지웠고, 제출한 아이디어는 '탈퇴한 회원' 이름으로 남습니다.")
+            )
+            return redirect("/")
+        error = _("비밀번호가 맞지 않습니다.")
+    return render(request, "ideas/account_withdraw.html", {"error": error}, status=400 if error else 200)

@@ -46,6 +46,8 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         """The name shown publicly: the display name, or a masked e-mail."""
+        if not self.is_active and self.email.startswith("withdrawn-"):
+            return _("탈퇴한 회원")
         if self.display_name:
             return self.display_name
         local = (self.email or self.username).split("@")[0]
