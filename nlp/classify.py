@@ -16,13 +16,11 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.svm import LinearSVC
 
 from nlp import MODEL_VERSION
 from nlp.analyzer import as_analyzer
-from nlp.similar import with_bigrams
 
 __all__ = ["TrackClassifier"]
 
@@ -52,14 +50,86 @@ def _softmax(S: np.ndarray, temperature: float) -> np.ndarray:
     return E / E.sum(axis=1, keepdims=True)
 
 
-class _Features:
-    """Callable turning a text into token+bigram features through an injected tokenizer."""
+def _placeholder_tokens(text: str) -> list[str]:
+    return ["<empty>"]
 
-    def __init__(self, tokenizer: Callable[[str], Sequence[str]]) -> None:
+
+class _TokenBigramTfidf:
+    """TF-IDF of tokens and adjacent token pairs, built from integer token ids.
+
+    The same features as ``TfidfVectorizer(analyzer=with_bigrams, sublinear_tf=True, min_df, max_df)``
+    (smooth idf, L2 rows, float32), without making a string per bigram: a bigram is the pair of its
+    token ids packed in one int64, and document frequencies come from ``np.unique``. Takes a tokenizer
+    ``callable(text) -> tokens`` and texts.
+    """
+
+    def __init__(self, tokenizer: Callable[[str], Sequence[str]], *, min_df: int = 1, max_df: float = 1.0) -> None:
         self.tokenizer = tokenizer
+        self.min_df = min_df
+        self.max_df = max_df
 
-    def __call__(self, text: str) -> list[str]:
-        return with_bigrams(self.tokenizer(text))
+    def _ids(self, texts: Sequence[str], grow: bool) -> list[np.ndarray]:
+        vocab = self.token_ids_
+        if grow:
+            return [np.fromiter((vocab.setdefault(t, len(vocab)) for t in self.tokenizer(x)), np.int64) for x in texts]
+        return [np.fromiter((vocab.get(t, -1) for t in self.tokenizer(x)), np.int64) for x in texts]
+
+    def _keys(self, id_lists: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Row index and feature key of every token and bigram occurrence."""
+        width = self.width_
+        rows: list[np.ndarray] = []
+        keys: list[np.ndarray] = []
+        for r, ids in enumerate(id_lists):
+            if not len(ids):
+                continue
+            big = ids[:-1] * width + ids[1:]
+            big = big[(ids[:-1] >= 0) & (ids[1:] >= 0)]
+            uni = ids[ids >= 0] * width + (width - 1)  # a token is the "pair" (token, end marker)
+            k = np.concatenate([uni, big])
+            keys.append(k)
+            rows.append(np.full(len(k), r, dtype=np.int64))
+        if not keys:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        return np.concatenate(rows), np.concatenate(keys)
+
+    def _matrix(self, rows: np.ndarray, cols: np.ndarray, n: int) -> sp.csr_matrix:
+        X = sp.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, len(self.keys_)), dtype=np.float32
+        )
+        X.sum_duplicates()
+        np.log(X.data, out=X.data)
+        X.data += 1.0
+        X = X @ sp.diags(self.idf_)
+        return l2_normalize(X.tocsr(), copy=False)
+
+    def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Learn the vocabulary and idf of ``texts`` and return their L2-normalised TF-IDF rows."""
+        self.token_ids_: dict[str, int] = {}
+        id_lists = self._ids(texts, grow=True)
+        self.width_ = len(self.token_ids_) + 1
+        rows, keys = self._keys(id_lists)
+        del id_lists
+        n = len(texts)
+        span = self.width_ * self.width_
+        doc_keys = np.unique(rows * span + keys) % span if len(keys) else np.empty(0, np.int64)
+        uniq, df = np.unique(doc_keys, return_counts=True)
+        keep = (df >= self.min_df) & (df <= self.max_df * n)
+        if not keep.any():
+            raise ValueError("empty vocabulary")
+        self.keys_ = uniq[keep]
+        self.idf_ = (np.log((1 + n) / (1 + df[keep])) + 1.0).astype(np.float32)
+        return self._transform_keys(rows, keys, n)
+
+    def _transform_keys(self, rows: np.ndarray, keys: np.ndarray, n: int) -> sp.csr_matrix:
+        col = np.searchsorted(self.keys_, keys)
+        col[col >= len(self.keys_)] = 0
+        found = self.keys_[col] == keys
+        return self._matrix(rows[found], col[found], n)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """TF-IDF rows of ``texts`` with the learned vocabulary (unseen tokens are ignored)."""
+        rows, keys = self._keys(self._ids(texts, grow=False))
+        return self._transform_keys(rows, keys, len(texts))
 
 
 def default_tokenizer(tokenizer: Callable[[str], Sequence[str]] | None) -> Callable[[str], Sequence[str]]:
@@ -137,21 +207,19 @@ class TrackClassifier:
             labelled.append((f"{t.replace('/', ' ')} {seeds.get(t, '')}".strip(), t))
         self.classes_ = np.array(tracks, dtype=object)
         tokenizer = default_tokenizer(self.tokenizer)
-        features = _Features(tokenizer)
         lab_texts = [x for x, _ in labelled]
         lab_y = np.array([t for _, t in labelled], dtype=object)
         n_docs = len(lab_texts) + len(unlabelled)
-        self.vectorizer_ = TfidfVectorizer(
-            analyzer=features,
-            sublinear_tf=True,
+        self.vectorizer_ = _TokenBigramTfidf(
+            tokenizer,
             min_df=self.min_df if n_docs >= 10 * self.min_df else 1,
             max_df=0.5 if n_docs >= 50 else 1.0,
-            dtype=np.float32,
         )
         try:
             V = self.vectorizer_.fit_transform(lab_texts + unlabelled)
         except ValueError:  # no usable token at all
-            self.vectorizer_ = TfidfVectorizer(analyzer=features, dtype=np.float32).fit([["<empty>"]])
+            self.vectorizer_ = _TokenBigramTfidf(_placeholder_tokens)
+            self.vectorizer_.fit_transform([""])
             V = self.vectorizer_.transform(lab_texts + unlabelled)
         XL, XU = V[: len(lab_texts)], V[len(lab_texts) :]
         self.centroids_ = l2_normalize(
