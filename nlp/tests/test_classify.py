@@ -64,3 +64,21 @@ def test_no_labels_and_no_seeds_is_a_clear_error():
 def test_predict_before_fit_is_a_clear_error():
     with pytest.raises(ValueError, match="fit"):
         TrackClassifier(split_tokenizer).predict(TEXTS)
+
+
+def test_token_bigram_tfidf_matches_sklearn_tfidf_of_tokens_and_bigrams():
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from nlp.classify import _TokenBigramTfidf
+    from nlp.similar import with_bigrams
+
+    texts = ["청년 창업 지원 확대", "청년 주거 지원", "노인 일자리 지원 확대 확대", "청년 창업 공간", "주거 공간"]
+    ours = _TokenBigramTfidf(str.split, min_df=2).fit_transform(texts).toarray()
+    ref = TfidfVectorizer(analyzer=lambda t: with_bigrams(t.split()), sublinear_tf=True, min_df=2)
+    theirs = ref.fit_transform(texts).toarray()
+    # same features up to column order: compare each row's sorted weights and the pairwise cosines
+    assert np.allclose(np.sort(ours, axis=1), np.sort(theirs, axis=1), atol=1e-6)
+    assert np.allclose(ours @ ours.T, theirs @ theirs.T, atol=1e-6)
+    unseen = _TokenBigramTfidf(str.split).fit_transform(texts)
+    assert unseen.shape[0] == len(texts)
