@@ -8,3 +8,7 @@ class NlpConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "nlp"
     verbose_name = _("한국어 분석")
+
+    def ready(self):
+        # The triage screen's permissions (`nlp.view_triage`, `nlp.change_triage`, `nlp.refit_triage`).
+        from .site import rules  # noqa: F401

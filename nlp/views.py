@@ -22,7 +22,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ideas.models import ContestPage, Idea, PolicyTrack
 
-from . import selectors, services
+from . import services
+from .site import selectors
 
 VIEW_PERM = "nlp.view_triage"
 CHANGE_PERM = "nlp.change_triage"
