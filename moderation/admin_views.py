@@ -16,20 +16,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
+from rules.contrib.views import PermissionRequiredMixin
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import selectors, services
 from .forms import DecisionForm, QueueFilterForm, ReportResolveForm
 
 
-class ModerationAdminView(WagtailAdminTemplateMixin, TemplateView):
-    permission = "moderation.view_queue"
+class ModerationAdminView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    raise_exception = True  # anonymous users never get here: Wagtail's admin login comes first
+    permission_required = "moderation.view_queue"
     header_icon = "warning"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not rules.has_perm(self.permission, request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
         return []
@@ -131,7 +128,7 @@ def _first_duplicate(case) -> int | None:
 
 
 class ReportListView(ModerationAdminView):
-    permission = "moderation.view_reports"
+    permission_required = "moderation.view_reports"
     template_name = "moderation/admin/reports.html"
     page_title = gettext_lazy("신고 처리")
     header_icon = "warning"
@@ -143,7 +140,7 @@ class ReportListView(ModerationAdminView):
 
 
 class ReportDetailView(ModerationAdminView):
-    permission = "moderation.view_reports"
+    permission_required = "moderation.view_reports"
     template_name = "moderation/admin/report_detail.html"
     page_title = gettext_lazy("신고된 글")
 

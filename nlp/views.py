@@ -11,13 +11,14 @@ from __future__ import annotations
 import rules
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
+from rules.contrib.views import PermissionRequiredMixin
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ideas.models import ContestPage, Idea, PolicyTrack
@@ -98,14 +99,10 @@ class BulkForm(forms.Form):
         return data
 
 
-class TriageAdminView(WagtailAdminTemplateMixin, TemplateView):
-    permission = VIEW_PERM
+class TriageAdminView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    raise_exception = True  # anonymous users never get here: Wagtail's admin login comes first
+    permission_required = VIEW_PERM
     header_icon = "tag"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not rules.has_perm(self.permission, request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
         return []
@@ -160,16 +157,12 @@ class DuplicatesView(TriageAdminView):
         return context
 
 
-class TriageActionView(View):
+class TriageActionView(PermissionRequiredMixin, View):
     """POST only; staff allowed to change triage. Redirects back to the page it came from."""
 
     http_method_names = ["post"]
-    permission = CHANGE_PERM
-
-    def dispatch(self, request, *args, **kwargs):
-        if not rules.has_perm(self.permission, request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission_required = CHANGE_PERM
+    raise_exception = True
 
     def back(self):
         target = self.request.POST.get("next") or ""
@@ -254,7 +247,7 @@ class BulkView(TriageActionView):
 
 
 class RefitView(TriageActionView):
-    permission = "nlp.refit_triage"
+    permission_required = "nlp.refit_triage"
 
     def act(self, request) -> str:
         services.triage_refit_enqueue(actor=request.user, request=request)

@@ -6,14 +6,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import ReportReason, ReportStatus
+from .screening import ItemQuerySet
 
 
-class ReportQuerySet(models.QuerySet):
+class ReportQuerySet(ItemQuerySet):
     def open(self):
         return self.filter(status=ReportStatus.OPEN)
-
-    def for_item(self, item):
-        return self.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)
 
 
 class Report(models.Model):

@@ -9,12 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import FindingKind, RejectionReason, ScreeningStatus, ScreeningTrigger
 
 
-class ScreeningCaseQuerySet(models.QuerySet):
-    def pending(self):
-        return self.filter(status=ScreeningStatus.PENDING)
+class ItemQuerySet(models.QuerySet):
+    """Rows that point to a submission generically (content type + object id)."""
 
     def for_item(self, item):
         return self.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)
+
+
+class ScreeningCaseQuerySet(ItemQuerySet):
+    def pending(self):
+        return self.filter(status=ScreeningStatus.PENDING)
 
 
 class ScreeningCase(models.Model):
