@@ -99,9 +99,8 @@ def _plant(task: Task, n_planted: int, rng: random.Random) -> None:
     rng.shuffle(task.inputs)
 
 
-def small_task(name: str, seed: int = 0, per_class: int = 20, n_planted: int = 100) -> Task:
-    """Per category up to ``per_class`` rows (at most a third of it) labelled, the rest input."""
-    rng = random.Random(seed)
+def _stratified_split(name: str, rng: random.Random, n_labelled) -> tuple[list[dict], list[dict]]:
+    """Per category, shuffle and label the first ``n_labelled(category size)`` rows; the rest is input."""
     by_cat: dict[str, list[dict]] = defaultdict(list)
     for r in read_rows(name):
         by_cat[r["category"]].append(r)
@@ -109,9 +108,16 @@ def small_task(name: str, seed: int = 0, per_class: int = 20, n_planted: int = 1
     for cat in sorted(by_cat):
         rows = by_cat[cat][:]
         rng.shuffle(rows)
-        k = min(per_class, len(rows) // 3)
+        k = n_labelled(len(rows))
         labelled += [{**r, "track": cat} for r in rows[:k]]
         inputs += rows[k:]
+    return labelled, inputs
+
+
+def small_task(name: str, seed: int = 0, per_class: int = 20, n_planted: int = 100) -> Task:
+    """Per category up to ``per_class`` rows (at most a third of it) labelled, the rest input."""
+    rng = random.Random(seed)
+    labelled, inputs = _stratified_split(name, rng, lambda n: min(per_class, n // 3))
     task = Task(name, labelled, inputs, {r["id"]: r["category"] for r in inputs})
     _plant(task, n_planted, rng)
     return task
@@ -121,16 +127,7 @@ def full_task(name: str = "bluehouse", seed: int = 0, label_share: float = 0.7, 
     """Held-out version of the "full" task: a stratified ``label_share`` of the whole file labelled,
     the rest (plus planted re-posts) as input, so quality is measured on rows the model did not see."""
     rng = random.Random(seed)
-    by_cat: dict[str, list[dict]] = defaultdict(list)
-    for r in read_rows(name):
-        by_cat[r["category"]].append(r)
-    labelled, inputs = [], []
-    for cat in sorted(by_cat):
-        rows = by_cat[cat][:]
-        rng.shuffle(rows)
-        k = round(len(rows) * label_share)
-        labelled += [{**r, "track": cat} for r in rows[:k]]
-        inputs += rows[k:]
+    labelled, inputs = _stratified_split(name, rng, lambda n: round(n * label_share))
     task = Task(f"{name}-full", labelled, inputs, {r["id"]: r["category"] for r in inputs})
     _plant(task, n_planted, rng)
     return task

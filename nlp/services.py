@@ -99,13 +99,18 @@ def triage_track_accept(*, idea: Idea, actor, request=None) -> Idea:
     )
 
 
-def _tag_row(idea: Idea, tag_name: str) -> IdeaTag:
-    row = (
+def _find_tag_row(idea: Idea, tag_name: str) -> IdeaTag | None:
+    """The idea's row for ``tag_name``, locked, or None."""
+    return (
         IdeaTag.objects.select_for_update(of=("self",))
         .select_related("tag")
         .filter(content_object_id=idea.pk, tag__name=tag_name)
         .first()
     )
+
+
+def _tag_row(idea: Idea, tag_name: str) -> IdeaTag:
+    row = _find_tag_row(idea, tag_name)
     if row is None:
         raise ValidationError(_("이 아이디어에 '%(tag)s' 태그가 없습니다.") % {"tag": tag_name}, code="no_tag")
     return row
@@ -228,12 +233,7 @@ def triage_tag_remove_bulk(*, ideas: Iterable[Idea], tag_name: str, actor, reque
     _require_change(actor)
     n = 0
     for idea in ideas:
-        row = (
-            IdeaTag.objects.select_for_update(of=("self",))
-            .select_related("tag")
-            .filter(content_object_id=idea.pk, tag__name=tag_name)
-            .first()
-        )
+        row = _find_tag_row(idea, tag_name)
         if row is None:
             continue
         _remove_tag(idea=idea, row=row, actor=actor, request=request)
