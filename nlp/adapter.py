@@ -37,7 +37,11 @@ def _analyzer():
 
 def idea_text(idea) -> str:
     """The text the NLP sees: the public (personal-data-masked) copy, so no output leaks it."""
-    return join_title_content(idea.title_public or idea.title, f"{idea.summary_public}\n{idea.body_public}")
+    return join_title_content(_title(idea), f"{idea.summary_public}\n{idea.body_public}")
+
+
+def _title(idea) -> str:
+    return idea.title_public or idea.title
 
 
 def _corpus_queryset():
@@ -86,7 +90,12 @@ def _index() -> SimilarityIndex | None:
             if len(fresh) == len(touched) and len(known) + len(fresh) == sig[0]:
                 if fresh:
                     texts = [idea_text(r) for r in fresh]
-                    _cache.index.add([r.pk for r in fresh], texts, tokens=[analyzer.tokens(t) for t in texts])
+                    _cache.index.add(
+                        [r.pk for r in fresh],
+                        texts,
+                        tokens=[analyzer.tokens(t) for t in texts],
+                        titles=[_title(r) for r in fresh],
+                    )
                 _cache.index_sig = sig
                 return _cache.index
         rows = list(qs.only(*_TEXT_FIELDS))
@@ -94,7 +103,7 @@ def _index() -> SimilarityIndex | None:
             texts = [idea_text(r) for r in rows]
             analyses = [analyzer.analyze(t) for t in texts]
             _cache.index = SimilarityIndex(analyzer, min_df=1).fit(
-                [r.pk for r in rows], texts, tokens=[a.tokens for a in analyses]
+                [r.pk for r in rows], texts, tokens=[a.tokens for a in analyses], titles=[_title(r) for r in rows]
             )
             _cache.idf = phrase_idf(a.phrases for a in analyses)
         else:
@@ -164,7 +173,7 @@ def _analyse(idea) -> None:
     similar, duplicate = [], None
     if index is not None:
         similar = [(pk, s) for pk, s in index.query(text, k=SIMILAR_K, exclude_id=idea.pk) if s >= SIMILAR_MIN_SCORE]
-        duplicate = index.find_duplicate(text, exclude_id=idea.pk)
+        duplicate = index.find_duplicate(text, exclude_id=idea.pk, title=_title(idea))
         if duplicate and duplicate[0] > idea.pk:  # the later idea is the re-post of the earlier one
             duplicate = None
     classifier = _classifier()

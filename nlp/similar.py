@@ -3,14 +3,17 @@
 :class:`SimilarityIndex` keeps L2-normalised, pruned TF-IDF vectors of the analyser's tokens (unigrams and
 bigrams) as float32 sparse blocks; a lookup is one sparse vector × matrix product per block, so one query
 against 100,000 ideas costs a few milliseconds. Near-duplicates are decided separately on the texts with
-all whitespace removed (re-spacing does not matter), from character-trigram overlap: a candidate is a
-re-post when the Jaccard similarity of those trigram sets reaches ``dup_threshold``.
+all whitespace removed (re-spacing does not matter), from character-trigram overlap (:func:`repost_score`):
+a candidate is a re-post when the Jaccard similarity of those trigram sets reaches ``dup_threshold``, or,
+under the same specific title, when the shorter text lies almost wholly inside the longer one (a citizen
+who re-posts keeps the title but may drop a sentence and add a greeting, which lowers the Jaccard).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -20,7 +23,7 @@ from nlp import MODEL_VERSION
 from nlp.analyzer import as_analyzer
 from nlp.text import char_shingles, normalize, squash
 
-__all__ = ["SimilarityIndex", "with_bigrams", "shingle_jaccard"]
+__all__ = ["SimilarityIndex", "repost_score", "shingle_jaccard", "title_key", "with_bigrams"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +43,39 @@ def shingle_jaccard(a: str, b: str, n: int = 3) -> float:
     if not sa or not sb:
         return 0.0
     return len(sa & sb) / len(sa | sb)
+
+
+#: Under the same specific title, the share of the shorter text's trigrams found in the longer one and the
+#: Jaccard floor from which the pair is a re-post (one sentence dropped, a greeting added).
+SAME_TITLE_CONTAINMENT = 0.85
+SAME_TITLE_MIN_JACCARD = 0.5
+#: A title shared by more texts than this is generic ("건의합니다") and says nothing about a re-post.
+GENERIC_TITLE_COUNT = 3
+MIN_TITLE_CHARS = 4
+
+
+def title_key(title: object) -> str:
+    """The whitespace-free, lower-cased title used to compare titles ("" when too short to mean much)."""
+    key = squash(normalize(title))
+    return key if len(key) >= MIN_TITLE_CHARS else ""
+
+
+def repost_score(a: set[str], b: set[str], *, threshold: float, same_title: bool = False) -> float | None:
+    """Trigram Jaccard of shingle sets ``a`` and ``b`` when the pair is a re-post, else ``None``.
+
+    A pair is a re-post when the Jaccard reaches ``threshold``, or when both carry the same specific
+    title (``same_title``), the Jaccard reaches :data:`SAME_TITLE_MIN_JACCARD` and the shorter text's
+    trigrams lie in the longer one for at least :data:`SAME_TITLE_CONTAINMENT`.
+    """
+    if not a or not b:
+        return None
+    inter = len(a & b)
+    jaccard = inter / (len(a) + len(b) - inter)
+    if jaccard >= threshold:
+        return jaccard
+    if same_title and jaccard >= SAME_TITLE_MIN_JACCARD and inter / min(len(a), len(b)) >= SAME_TITLE_CONTAINMENT:
+        return jaccard
+    return None
 
 
 def _prune_rows(X: sp.csr_matrix, max_terms: int) -> sp.csr_matrix:
@@ -103,10 +139,17 @@ class SimilarityIndex:
         analyzer = self.analyzer_
         return [analyzer.tokens(normalize(t)) for t in texts]
 
-    def fit(self, ids: Sequence[object], texts: Sequence[str], tokens: Sequence[Sequence[str]] | None = None):
+    def fit(
+        self,
+        ids: Sequence[object],
+        texts: Sequence[str],
+        tokens: Sequence[Sequence[str]] | None = None,
+        titles: Sequence[object] | None = None,
+    ):
         """Learn the vocabulary and IDF from ``texts`` and index them under ``ids``; returns ``self``.
 
-        ``tokens`` (the analyser's tokens of each text) may be passed when they are already computed.
+        ``tokens`` (the analyser's tokens of each text) may be passed when they are already computed;
+        ``titles`` (each text's title, when known) let the duplicate decision use a shared title.
         """
         if len(ids) != len(texts):
             raise ValueError("ids 와 texts 의 길이가 다릅니다")
@@ -124,33 +167,48 @@ class SimilarityIndex:
         self.model_version_ = MODEL_VERSION
         self.ids_: list[object] = []
         self.texts_: list[str] = []
+        self.titles_: list[str] = []
+        self._title_counts: Counter[str] = Counter()
         self._blocks: list[sp.csr_matrix] = []  # transposed blocks (features × ideas)
         self._rows: list[sp.csr_matrix] = []
         self._offsets: list[int] = []
-        self._append(ids, texts, X)
+        self._append(ids, texts, X, titles)
         return self
 
-    def _append(self, ids: Sequence[object], texts: Sequence[str], X: sp.spmatrix) -> None:
+    def _append(
+        self, ids: Sequence[object], texts: Sequence[str], X: sp.spmatrix, titles: Sequence[object] | None
+    ) -> None:
+        if titles is not None and len(titles) != len(ids):
+            raise ValueError("ids 와 titles 의 길이가 다릅니다")
         X = _prune_rows(X, self.max_terms)
         self._offsets.append(len(self.ids_))
         self._rows.append(X)
         self._blocks.append(X.T.tocsr())
         self.ids_.extend(ids)
         self.texts_.extend(squash(normalize(t)) for t in texts)
+        keys = [title_key(t) for t in titles] if titles is not None else [""] * len(ids)
+        self.titles_.extend(keys)
+        self._title_counts.update(k for k in keys if k)
         self._id_pos = {i: n for n, i in enumerate(self.ids_)}
         if len(self._blocks) > 8:  # compact small incremental blocks
             rows = sp.vstack(self._rows).tocsr()
             self._rows, self._blocks, self._offsets = [rows], [rows.T.tocsr()], [0]
 
-    def add(self, ids: Sequence[object], texts: Sequence[str], tokens: Sequence[Sequence[str]] | None = None):
+    def add(
+        self,
+        ids: Sequence[object],
+        texts: Sequence[str],
+        tokens: Sequence[Sequence[str]] | None = None,
+        titles: Sequence[object] | None = None,
+    ):
         """Index more ideas with the already learned vocabulary (words unseen at fit are ignored)."""
         if not hasattr(self, "vectorizer_"):
-            return self.fit(ids, texts, tokens)
+            return self.fit(ids, texts, tokens, titles)
         if len(ids) != len(texts):
             raise ValueError("ids 와 texts 의 길이가 다릅니다")
         if tokens is None:
             tokens = self._tokens(texts)
-        self._append(ids, texts, self.vectorizer_.transform([with_bigrams(t) for t in tokens]))
+        self._append(ids, texts, self.vectorizer_.transform([with_bigrams(t) for t in tokens]), titles)
         return self
 
     def __len__(self) -> int:
@@ -214,29 +272,38 @@ class SimilarityIndex:
         """Whitespace-free character-trigram Jaccard of two texts (1.0 = same characters)."""
         return shingle_jaccard(a, b)
 
+    def shares_title(self, key: str, position: int) -> bool:
+        """True when ``key`` (a :func:`title_key`) is the specific title of the idea at ``position``."""
+        return bool(key) and self.titles_[position] == key and self._title_counts[key] <= GENERIC_TITLE_COUNT
+
     def find_duplicate(
         self,
         text: str,
         candidates: Sequence[tuple[object, float]] | None = None,
         exclude_id: object = None,
-        judge: Callable[[str, str], float] | None = None,
+        title: object = None,
     ) -> tuple[object, float] | None:
         """The indexed idea ``text`` re-posts, as ``(id, score)``, or ``None``.
 
         Checks the ``dup_candidates`` nearest ideas (or the given ``candidates``) and returns the one with
-        the highest whitespace-free trigram Jaccard if it reaches ``dup_threshold``.
+        the highest whitespace-free trigram Jaccard among those :func:`repost_score` calls a re-post
+        (``title``, the text's title if known, allows the same-title rule).
         """
         if candidates is None:
             candidates = self.query(text, k=self.dup_candidates, exclude_id=exclude_id)
         mine = char_shingles(squash(normalize(text)), 3)
         if not mine:
             return None
+        key = title_key(title)
         best: tuple[object, float] | None = None
         for cid, _ in candidates:
-            theirs = char_shingles(self.texts_[self._id_pos[cid]], 3)
-            if not theirs:
-                continue
-            score = len(mine & theirs) / len(mine | theirs)
-            if score >= self.dup_threshold and (best is None or score > best[1]):
+            pos = self._id_pos[cid]
+            score = repost_score(
+                mine,
+                char_shingles(self.texts_[pos], 3),
+                threshold=self.dup_threshold,
+                same_title=self.shares_title(key, pos),
+            )
+            if score is not None and (best is None or score > best[1]):
                 best = (cid, score)
         return best

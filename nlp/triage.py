@@ -17,7 +17,7 @@ from nlp import MODEL_VERSION
 from nlp.analyzer import Analysis, analyze_corpus, as_analyzer
 from nlp.classify import TrackClassifier
 from nlp.cluster import TopicClusterer
-from nlp.similar import SimilarityIndex
+from nlp.similar import SimilarityIndex, repost_score
 from nlp.tags import phrase_idf, tags_from_phrases
 from nlp.text import char_shingles, join_title_content, squash
 
@@ -113,7 +113,9 @@ def triage(
     clusterer.fit(in_texts, hint_labels=[p for p, _ in predictions])
     logger.info("군집 %d개 %.1f초", clusterer.n_clusters_, time.perf_counter() - started)
 
-    index = SimilarityIndex(analyzer, min_df=1).fit(ids, in_texts, tokens=[cache[t].tokens for t in in_texts])
+    index = SimilarityIndex(analyzer, min_df=1).fit(
+        ids, in_texts, tokens=[cache[t].tokens for t in in_texts], titles=[r.get("title") for r in inputs]
+    )
     neighbours = index.neighbours(k=DUP_CANDIDATES)
 
     shingles = functools.lru_cache(maxsize=4096)(lambda j: char_shingles(squash(in_texts[j]), 3))
@@ -122,18 +124,33 @@ def triage(
         a, b = shingles(i), shingles(j)
         return len(a & b) / len(a | b) if a and b else 0.0
 
-    results = []
-    for i, text in enumerate(in_texts):
-        # Re-rank close neighbours by cosine + whitespace-free trigram overlap: a re-post's original
-        # comes first even when re-spacing changed its tokens.
+    def repost(i: int, j: int) -> float | None:
+        same_title = index.shares_title(index.titles_[i], j)
+        return repost_score(shingles(i), shingles(j), threshold=index.dup_threshold, same_title=same_title)
+
+    # Re-rank close neighbours by cosine + whitespace-free trigram overlap: a re-post's original comes
+    # first even when re-spacing changed its tokens. Each row's best re-post partner, in either order:
+    nears: list[list[tuple[int, float, float]]] = []
+    best: list[tuple[int, float] | None] = []
+    for i in range(len(in_texts)):
         near = sorted(
             ((j, s, overlap(i, j) if s >= RERANK_MIN_COSINE else 0.0) for j, s in neighbours[i]),
             key=lambda t: -(t[1] + t[2]),
         )
-        dup = None
-        for j, _, jac in near:
-            if j < i and jac >= index.dup_threshold and (dup is None or jac > dup[1]):
-                dup = (ids[j], jac)  # the later row is the re-post of the earlier one
+        nears.append(near)
+        found = None
+        for j, s, _ in near:
+            score = repost(i, j) if s >= RERANK_MIN_COSINE else None
+            if score is not None and (found is None or score > found[1]):
+                found = (j, score)
+        best.append(found)
+
+    results = []
+    for i, text in enumerate(in_texts):
+        dup = best[i]
+        if dup is not None and dup[0] > i and (mutual := best[dup[0]]) is not None and mutual[0] == i:
+            dup = None  # of two rows that re-post each other, the earlier one is the original
+        near = nears[i]
         track, score = predictions[i]
         cluster = int(clusterer.labels_[i])
         results.append(
@@ -145,7 +162,7 @@ def triage(
                 "cluster_label": clusterer.cluster_labels_[cluster],
                 "tags": [t.name for t in tags_from_phrases(cache[text].phrases, idf)],
                 "similar": [(ids[j], round(s, 4)) for j, s, _ in near[:SIMILAR_K]],
-                "duplicate_of": dup[0] if dup else None,
+                "duplicate_of": ids[dup[0]] if dup else None,
                 "duplicate_score": round(dup[1], 4) if dup else None,
                 "model_version": MODEL_VERSION,
             }

@@ -1,6 +1,6 @@
 import pytest
 
-from nlp.similar import SimilarityIndex, shingle_jaccard
+from nlp.similar import SimilarityIndex, repost_score, shingle_jaccard, title_key
 
 from .conftest import IDEAS, split_tokenizer
 
@@ -48,3 +48,55 @@ def test_unrelated_ideas_are_never_duplicates():
 def test_query_before_fit_is_a_clear_error():
     with pytest.raises(ValueError, match="fit"):
         SimilarityIndex(split_tokenizer).query("버스")
+
+
+# A long proposal under its own title; the re-post keeps the title, drops the long middle sentence and
+# adds a greeting, so its whole-text Jaccard falls below the strict threshold.
+LONG_TITLE = "야간 근로자 심야 버스 노선 확대"
+LONG_BODY = (
+    "새벽 두 시에 퇴근하는 물류센터 근로자는 택시비로 한 달 임금의 일부를 씁니다. "
+    "강서구와 구로구 물류단지를 잇는 심야 버스를 새벽 네 시까지 운행해 주세요. "
+    "배차 간격을 이십 분으로 줄이면 야간 교대 근무자의 출퇴근이 훨씬 안전해지고 주차난도 덜해집니다."
+)
+SHORT_REPOST = "다시 올립니다. 새벽 두 시에 퇴근하는 물류센터 근로자는 택시비로 한 달 임금의 일부를 씁니다. " + (
+    "강서구와 구로구 물류단지를 잇는 심야 버스를 새벽 네 시까지 운행해 주세요."
+)
+
+
+def long_index(extra_titles: int = 0) -> SimilarityIndex:
+    ids = ["long", *IDS] + [f"g{n}" for n in range(extra_titles)]
+    texts = [f"{LONG_TITLE} {LONG_BODY}", *TEXTS] + [f"{LONG_TITLE} 다른 제안 {n}번" for n in range(extra_titles)]
+    titles = [LONG_TITLE, *(t for _, t, _, _ in IDEAS)] + [LONG_TITLE] * extra_titles
+    return SimilarityIndex(split_tokenizer).fit(ids, texts, titles=titles)
+
+
+def test_a_repost_that_dropped_a_long_sentence_counts_under_the_same_title_only():
+    repost = f"{LONG_TITLE.replace(' ', '', 1)} {SHORT_REPOST}"
+    original = f"{LONG_TITLE} {LONG_BODY}"
+    assert 0.5 <= shingle_jaccard(repost, original) < 0.6  # below the strict whole-text threshold
+    idx = long_index()
+    assert idx.find_duplicate(repost) is None  # title unknown: the strict rule only
+    assert idx.find_duplicate(repost, title=LONG_TITLE.replace(" ", "", 1))[0] == "long"
+    assert idx.find_duplicate(repost, title="전혀 다른 제목의 제안") is None
+
+
+def test_a_generic_title_shared_by_many_texts_proves_nothing():
+    repost = f"{LONG_TITLE} {SHORT_REPOST}"
+    assert long_index(extra_titles=3).find_duplicate(repost, title=LONG_TITLE) is None
+
+
+def test_repost_score_rules():
+    a = {"abc", "bcd", "cde", "def"}
+    assert repost_score(a, set(a), threshold=0.6) == 1.0
+    assert repost_score(a, set(), threshold=0.6) is None
+    half = {"abc", "bcd", "xyz", "yzw"}  # Jaccard 2/6
+    assert repost_score(a, half, threshold=0.6) is None
+    assert repost_score(a, half, threshold=0.6, same_title=True) is None  # too little in common
+    inside = a | {"efg", "fgh", "ghi"}  # a lies wholly inside: Jaccard 4/7, containment 1.0
+    assert repost_score(a, inside, threshold=0.6) is None
+    assert repost_score(a, inside, threshold=0.6, same_title=True) == pytest.approx(4 / 7)
+
+
+def test_title_key_ignores_spacing_and_short_titles():
+    assert title_key("청년 창업 지원") == title_key("청년창업  지원") == "청년창업지원"
+    assert title_key("제안") == "" and title_key(None) == ""
