@@ -158,10 +158,15 @@ class TrackClassifier:
         Minimum document frequency of a feature (lowered automatically for tiny corpora).
     tol:
         Stopping tolerance of the ``LinearSVC`` solver.
+    class_weight:
+        ``"labelled"`` (default): every track weighs in training as if it had as many labelled texts as
+        the average track (weights from the labelled texts' track counts, applied to its pseudo-labels
+        too), so a rare track is not drowned by a large one: what macro-F1 asks for. ``"balanced"``:
+        scikit-learn's, from all training labels including pseudo-labels. ``None``: no weights.
     random_state:
         Seed for the calibration folds and the solver.
 
-    Attributes (after ``fit``): ``classes_``, ``vectorizer_``, ``model_`` (``None`` with one class),
+    Attributes (after ``fit``): ``classes_``, ``class_weights_``, ``vectorizer_``, ``model_`` (``None`` with one class),
     ``temperature_``, ``cv_accuracy_``, ``centroids_``, ``n_pseudo_labels_``, ``model_version_``.
     """
 
@@ -176,6 +181,7 @@ class TrackClassifier:
         pseudo_label_weight: float = 0.5,
         min_df: int = 2,
         tol: float = 1e-4,
+        class_weight: str | None = "labelled",
         random_state: int | None = None,
     ) -> None:
         self.tokenizer = tokenizer
@@ -186,6 +192,7 @@ class TrackClassifier:
         self.pseudo_label_weight = pseudo_label_weight
         self.min_df = min_df
         self.tol = tol
+        self.class_weight = class_weight
         self.random_state = random_state
 
     def fit(self, X: Sequence[str], y: Sequence[object] | None = None):
@@ -232,8 +239,13 @@ class TrackClassifier:
             self.model_ = None
             self.temperature_ = 1.0
             return self
-        self.temperature_, self.cv_accuracy_ = self._calibrate(XL, lab_y)
-        self.model_ = self._svc().fit(XL, lab_y)
+        counts = Counter(lab_y)
+        self.class_weights_ = {
+            c: (len(lab_y) / (len(counts) * counts[c]) if self.class_weight == "labelled" else 1.0) for c in counts
+        }
+        cw = np.vectorize(self.class_weights_.__getitem__, otypes=[float])
+        self.temperature_, self.cv_accuracy_ = self._calibrate(XL, lab_y, cw(lab_y))
+        self.model_ = self._svc().fit(XL, lab_y, sample_weight=cw(lab_y))
         # Self-training needs a few labels per track, or it drifts into the largest one.
         rounds = self.self_training_rounds if XU.shape[0] and len(lab_y) >= 3 * len(self.classes_) else 0
         for r in range(rounds):
@@ -248,7 +260,7 @@ class TrackClassifier:
                 chosen.append(idx[np.argsort(-margin[idx], kind="stable")[: round(len(idx) * share)]])
             sel = np.concatenate(chosen) if chosen else np.empty(0, dtype=int)
             self.n_pseudo_labels_ = len(sel)
-            weights = np.concatenate([np.ones(len(lab_y)), np.full(len(sel), self.pseudo_label_weight)])
+            weights = np.concatenate([cw(lab_y), self.pseudo_label_weight * cw(pred[sel])]) if len(sel) else cw(lab_y)
             self.model_ = self._svc().fit(
                 sp.vstack([XL, XU[sel]]).tocsr(), np.concatenate([lab_y, pred[sel]]), sample_weight=weights
             )
@@ -264,9 +276,10 @@ class TrackClassifier:
         return self
 
     def _svc(self) -> LinearSVC:
-        return LinearSVC(C=self.C, tol=self.tol, random_state=self.random_state)
+        cw = "balanced" if self.class_weight == "balanced" else None
+        return LinearSVC(C=self.C, tol=self.tol, random_state=self.random_state, class_weight=cw)
 
-    def _calibrate(self, XL: sp.csr_matrix, y: np.ndarray) -> tuple[float, float | None]:
+    def _calibrate(self, XL: sp.csr_matrix, y: np.ndarray, w: np.ndarray) -> tuple[float, float | None]:
         """Softmax temperature minimising the log-loss on held-out folds of the labelled texts, and the
         accuracy on those folds (``None`` when there are too few labels for folds)."""
         counts = Counter(y)
@@ -284,7 +297,7 @@ class TrackClassifier:
             train, test = folds != f, folds == f
             if len(set(y[train])) < len(counts) or not test.any():
                 continue
-            m = self._svc().fit(XL[train], y[train])
+            m = self._svc().fit(XL[train], y[train], sample_weight=w[train])
             scores.append(_decision(m, XL[test]))
             truth.append(np.searchsorted(m.classes_, y[test]))
         if not scores:

@@ -82,3 +82,15 @@ def test_token_bigram_tfidf_matches_sklearn_tfidf_of_tokens_and_bigrams():
     assert np.allclose(ours @ ours.T, theirs @ theirs.T, atol=1e-6)
     unseen = _TokenBigramTfidf(str.split).fit_transform(texts)
     assert unseen.shape[0] == len(texts)
+
+
+def test_tracks_weigh_by_the_inverse_of_their_labelled_share():
+    # Many labelled 일자리 texts, few of the others: each track weighs as if equally many were labelled.
+    labels = [tr if tr == "일자리" or i % 4 == 0 else None for i, tr in enumerate(TRACKS)]
+    labels += ["일자리"] * 6
+    texts = TEXTS + [f"{TEXTS[0]} {n}" for n in range(6)]
+    clf = TrackClassifier(split_tokenizer, random_state=0).fit(texts, labels)
+    w = clf.class_weights_
+    assert w["일자리"] < w["교통"] and w["일자리"] < w["환경"]
+    unweighted = TrackClassifier(split_tokenizer, class_weight=None, random_state=0).fit(texts, labels)
+    assert set(unweighted.class_weights_.values()) == {1.0}
