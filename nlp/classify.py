@@ -208,7 +208,7 @@ class TrackClassifier:
         tokenizer: Callable[[str], Sequence[str]] | None = None,
         *,
         seeds: Mapping[str, str] | None = None,
-        C: float = 0.5,
+        C: float = 1.0,
         self_training_rounds: int = 3,
         self_training_share: float = 0.8,
         pseudo_label_weight: float = 0.5,
