@@ -267,8 +267,11 @@ def corpus_refit(*, n_clusters: int | None = None) -> dict:
     k = n_clusters if n_clusters else None
     if k is not None:
         k = max(1, min(k, len(rows)))
+    proba = classifier.predict_proba(texts) if classifier and len(classifier.classes_) > 1 else None
     clusterer = TopicClusterer(k, tokenizer=analyzer.tokens, random_state=0).fit(
-        texts, hint_labels=[r.track.slug if r.track_id else p for r, (p, _s) in zip(rows, predictions, strict=True)]
+        texts,
+        hint_labels=[r.track.slug if r.track_id else p for r, (p, _s) in zip(rows, predictions, strict=True)],
+        hint_proba=proba,
     )
     with transaction.atomic():
         for r, (slug, score), cluster in zip(rows, predictions, clusterer.labels_, strict=True):

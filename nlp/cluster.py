@@ -1,8 +1,9 @@
 """Topic clusters of ideas with short readable labels.
 
 :class:`TopicClusterer` runs k-means on an LSA projection (truncated SVD of token TF-IDF, L2-normalised).
-When hint labels are given (reviewer tracks or predicted tracks) k-means starts at their centroids, so
-clusters follow the tracks where the texts agree with them. Each cluster is labelled by its most
+When hint labels are given (reviewer tracks or predicted tracks) k-means starts at their centroids, and
+track probabilities, when given, join the text vectors, so clusters follow the tracks where the texts
+agree with them. Each cluster is labelled by its most
 distinctive terms, e.g. ``"청년 · 창업 · 지원"``.
 """
 
@@ -49,6 +50,10 @@ class TopicClusterer:
         Terms per cluster label.
     max_clusters:
         Upper bound when choosing the number of clusters.
+    hint_weight:
+        Weight of the hint probabilities (``fit(..., hint_proba=...)``, e.g. the classifier's track
+        probabilities) appended to each text's unit LSA vector: texts that the classifier puts in the same
+        track are drawn together, so clusters are topics that agree with the tracks.
     random_state:
         Seed of the SVD and k-means.
 
@@ -65,8 +70,10 @@ class TopicClusterer:
         label_terms: int = 3,
         max_clusters: int = 30,
         min_df: int = 2,
+        hint_weight: float = 0.5,
         random_state: int | None = None,
     ) -> None:
+        self.hint_weight = hint_weight
         self.n_clusters = n_clusters
         self.tokenizer = tokenizer
         self.n_components = n_components
@@ -75,8 +82,14 @@ class TopicClusterer:
         self.min_df = min_df
         self.random_state = random_state
 
-    def fit(self, X: Sequence[str], hint_labels: Sequence[object] | None = None):
-        """Cluster texts ``X``; ``hint_labels`` (same length, ``None`` allowed) seed the centroids.
+    def fit(
+        self,
+        X: Sequence[str],
+        hint_labels: Sequence[object] | None = None,
+        hint_proba: np.ndarray | None = None,
+    ):
+        """Cluster texts ``X``; ``hint_labels`` (same length, ``None`` allowed) seed the centroids and
+        ``hint_proba`` (one row of track probabilities per text) joins the text vectors.
 
         Returns ``self``. Raises ``ValueError`` for ``n_clusters`` < 1 or more clusters than texts.
         """
@@ -112,6 +125,11 @@ class TopicClusterer:
         else:
             self.svd_ = None
             Z = l2_normalize(V.toarray())
+        if hint_proba is not None and self.hint_weight > 0:
+            P = np.asarray(hint_proba, dtype=np.float32)
+            if P.shape[0] != n:
+                raise ValueError("hint_proba 와 X 의 길이가 다릅니다")
+            Z = l2_normalize(np.hstack([Z, self.hint_weight * l2_normalize(P)]))
         hints = None
         if hint_labels is not None:
             if len(hint_labels) != n:

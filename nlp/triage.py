@@ -103,6 +103,8 @@ def triage(
     classifier = TrackClassifier(tokenizer, seeds=seeds, random_state=random_state)
     classifier.fit([t for t, _ in lab_pairs] + in_texts, [tr for _, tr in lab_pairs] + [None] * len(in_texts))
     predictions = classifier.predict_with_score(in_texts)
+    # The track probabilities join the clusters' text vectors, so topics follow the tracks where they agree.
+    proba = classifier.predict_proba(in_texts) if len(classifier.classes_) > 1 else None
     del lab_pairs, classifier  # free the labelled texts, their analyses and the bigram vocabulary
     tokenizer.cache = cache = {t: cache[t] for t in in_texts}
     gc.collect()
@@ -110,7 +112,7 @@ def triage(
 
     k = min(n_clusters, len(in_texts)) if n_clusters else None
     clusterer = TopicClusterer(k, tokenizer=tokenizer, random_state=random_state)
-    clusterer.fit(in_texts, hint_labels=[p for p, _ in predictions])
+    clusterer.fit(in_texts, hint_labels=[p for p, _ in predictions], hint_proba=proba)
     logger.info("군집 %d개 %.1f초", clusterer.n_clusters_, time.perf_counter() - started)
 
     index = SimilarityIndex(analyzer, min_df=1).fit(

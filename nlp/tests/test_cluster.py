@@ -41,3 +41,18 @@ def test_random_state_makes_it_reproducible():
 def test_more_clusters_than_texts_is_a_clear_error():
     with pytest.raises(ValueError, match="n_clusters"):
         TopicClusterer(50, tokenizer=split_tokenizer).fit(TEXTS)
+
+
+def test_track_probabilities_draw_the_texts_of_a_track_together():
+    texts = [f"{t} {c}" for _, t, c, _ in IDEAS]
+    tracks = sorted({tr for *_, tr in IDEAS})
+    proba = np.array([[1.0 if tr == t else 0.0 for t in tracks] for *_, tr in IDEAS])
+    clusterer = TopicClusterer(3, tokenizer=split_tokenizer, hint_weight=5.0, random_state=0)
+    labels = clusterer.fit(texts, hint_proba=proba).labels_
+    by_track = {tr: {labels[i] for i, (*_, t) in enumerate(IDEAS) if t == tr} for tr in tracks}
+    assert all(len(c) == 1 for c in by_track.values()) and len(set().union(*by_track.values())) == 3
+
+
+def test_hint_probabilities_of_the_wrong_length_are_an_error():
+    with pytest.raises(ValueError, match="hint_proba"):
+        TopicClusterer(2, tokenizer=split_tokenizer).fit(["가 나", "다 라", "마 바"], hint_proba=np.ones((2, 2)))
