@@ -11,10 +11,8 @@ similarity to the track's centroid.
 from __future__ import annotations
 
 import logging
-import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
@@ -37,36 +35,7 @@ def _is_unlabelled(y: object) -> bool:
     return y is None or y == "" or y == -1 or (isinstance(y, float) and np.isnan(y))
 
 
-class _OneVsRestSVC:
-    """One-vs-rest ``LinearSVC``: one binary fit per class, run on threads.
-
-    The same model as ``LinearSVC``'s own one-vs-rest, but liblinear releases the GIL while it trains, so
-    the per-class fits use every core instead of one.
-    """
-
-    def __init__(self, *, C: float, tol: float, random_state: int | None, n_jobs: int) -> None:
-        self.C, self.tol, self.random_state, self.n_jobs = C, tol, random_state, n_jobs
-
-    def fit(self, X: sp.csr_matrix, y: np.ndarray, sample_weight: np.ndarray | None = None):
-        self.classes_ = np.unique(y)
-        targets = [self.classes_[1]] if len(self.classes_) == 2 else list(self.classes_)
-
-        def fit_one(c: object) -> LinearSVC:
-            svc = LinearSVC(C=self.C, tol=self.tol, random_state=self.random_state)
-            return svc.fit(X, (y == c).astype(np.int8), sample_weight=sample_weight)
-
-        with ThreadPoolExecutor(max_workers=max(1, min(self.n_jobs, len(targets)))) as pool:
-            models = list(pool.map(fit_one, targets))
-        self.coef_ = np.vstack([m.coef_ for m in models]).astype(np.float32)
-        self.intercept_ = np.concatenate([m.intercept_ for m in models]).astype(np.float32)
-        return self
-
-    def decision_function(self, X: sp.csr_matrix) -> np.ndarray:
-        S = np.asarray(X @ self.coef_.T) + self.intercept_
-        return S.ravel() if len(self.classes_) == 2 else S
-
-
-def _decision(model: _OneVsRestSVC, V: sp.csr_matrix) -> np.ndarray:
+def _decision(model: LinearSVC, V: sp.csr_matrix) -> np.ndarray:
     """Decision scores with one column per class, also for two classes."""
     S = model.decision_function(V)
     if S.ndim == 1:
@@ -194,8 +163,6 @@ class TrackClassifier:
         ``"labelled"`` (default): every track weighs in training as if it had as many labelled texts as
         the average track (weights from the labelled texts' track counts, applied to its pseudo-labels
         too), so a rare track is not drowned by a large one: what macro-F1 asks for. ``None``: no weights.
-    n_jobs:
-        Threads for the one-vs-rest fits (default: the cores, at most 4).
     random_state:
         Seed for the calibration folds and the solver.
 
@@ -216,7 +183,6 @@ class TrackClassifier:
         tol: float = 1e-4,
         class_weight: str | None = "labelled",
         random_state: int | None = None,
-        n_jobs: int | None = None,
     ) -> None:
         self.tokenizer = tokenizer
         self.seeds = seeds
@@ -228,7 +194,6 @@ class TrackClassifier:
         self.tol = tol
         self.class_weight = class_weight
         self.random_state = random_state
-        self.n_jobs = n_jobs
 
     def fit(self, X: Sequence[str], y: Sequence[object] | None = None):
         """Fit on texts ``X`` with tracks ``y`` (``None``/``""``/``-1`` marks an unlabelled text).
@@ -313,9 +278,10 @@ class TrackClassifier:
         logger.info("temperature %.3f (cv accuracy %s)", self.temperature_, self.cv_accuracy_)
         return self
 
-    def _svc(self) -> _OneVsRestSVC:
-        n_jobs = self.n_jobs if self.n_jobs is not None else min(os.cpu_count() or 1, 4)
-        return _OneVsRestSVC(C=self.C, tol=self.tol, random_state=self.random_state, n_jobs=n_jobs)
+    def _svc(self) -> LinearSVC:
+        # One process, no threads: liblinear's random generator is global, so parallel fits would not
+        # be reproducible for a given random_state.
+        return LinearSVC(C=self.C, tol=self.tol, random_state=self.random_state)
 
     def _calibrate(self, XL: sp.csr_matrix, y: np.ndarray, w: np.ndarray) -> tuple[float, float | None]:
         """Softmax temperature minimising the log-loss on held-out folds of the labelled texts, and the
