@@ -243,9 +243,10 @@ class TrackClassifier:
         self.class_weights_ = {
             c: (len(lab_y) / (len(counts) * counts[c]) if self.class_weight == "labelled" else 1.0) for c in counts
         }
-        cw = np.vectorize(self.class_weights_.__getitem__, otypes=[float])
-        self.temperature_, self.cv_accuracy_ = self._calibrate(XL, lab_y, cw(lab_y))
-        self.model_ = self._svc().fit(XL, lab_y, sample_weight=cw(lab_y))
+        class_w = np.array([self.class_weights_[c] for c in self.classes_])
+        lab_w = class_w[np.searchsorted(self.classes_, lab_y)]
+        self.temperature_, self.cv_accuracy_ = self._calibrate(XL, lab_y, lab_w)
+        self.model_ = self._svc().fit(XL, lab_y, sample_weight=lab_w)
         # Self-training needs a few labels per track, or it drifts into the largest one; and it is for the
         # usual case of few labels: once the labelled texts outnumber the unlabelled ones, pseudo-labels
         # change little (the Blue House split as labels: macro-F1 within ±0.01 either way) and cost 3 fits.
@@ -263,7 +264,8 @@ class TrackClassifier:
                 chosen.append(idx[np.argsort(-margin[idx], kind="stable")[: round(len(idx) * share)]])
             sel = np.concatenate(chosen) if chosen else np.empty(0, dtype=int)
             self.n_pseudo_labels_ = len(sel)
-            weights = np.concatenate([cw(lab_y), self.pseudo_label_weight * cw(pred[sel])]) if len(sel) else cw(lab_y)
+            pseudo_w = self.pseudo_label_weight * class_w[np.searchsorted(self.classes_, pred[sel])]
+            weights = np.concatenate([lab_w, pseudo_w])
             self.model_ = self._svc().fit(
                 sp.vstack([XL, XU[sel]]).tocsr(), np.concatenate([lab_y, pred[sel]]), sample_weight=weights
             )

@@ -23,7 +23,15 @@ from nlp import MODEL_VERSION
 from nlp.analyzer import as_analyzer
 from nlp.text import char_shingles, normalize, squash
 
-__all__ = ["SimilarityIndex", "repost_score", "shingle_jaccard", "title_key", "with_bigrams"]
+__all__ = [
+    "SimilarityIndex",
+    "is_repost",
+    "repost_score",
+    "shingle_jaccard",
+    "title_key",
+    "trigram_overlap",
+    "with_bigrams",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -60,22 +68,30 @@ def title_key(title: object) -> str:
     return key if len(key) >= MIN_TITLE_CHARS else ""
 
 
-def repost_score(a: set[str], b: set[str], *, threshold: float, same_title: bool = False) -> float | None:
-    """Trigram Jaccard of shingle sets ``a`` and ``b`` when the pair is a re-post, else ``None``.
+def trigram_overlap(a: set[str], b: set[str]) -> tuple[float, float]:
+    """Jaccard of shingle sets ``a`` and ``b`` and the share of the smaller one found in the other."""
+    if not a or not b:
+        return 0.0, 0.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter), inter / min(len(a), len(b))
 
-    A pair is a re-post when the Jaccard reaches ``threshold``, or when both carry the same specific
-    title (``same_title``), the Jaccard reaches :data:`SAME_TITLE_MIN_JACCARD` and the shorter text's
-    trigrams lie in the longer one for at least :data:`SAME_TITLE_CONTAINMENT`.
-    """
+
+def is_repost(jaccard: float, containment: float, *, threshold: float, same_title: bool = False) -> bool:
+    """The re-post decision from :func:`trigram_overlap`: the Jaccard reaches ``threshold``, or both texts
+    carry the same specific title (``same_title``), the Jaccard reaches :data:`SAME_TITLE_MIN_JACCARD` and
+    the shorter text lies in the longer one for at least :data:`SAME_TITLE_CONTAINMENT`."""
+    if jaccard >= threshold:
+        return True
+    return same_title and jaccard >= SAME_TITLE_MIN_JACCARD and containment >= SAME_TITLE_CONTAINMENT
+
+
+def repost_score(a: set[str], b: set[str], *, threshold: float, same_title: bool = False) -> float | None:
+    """Trigram Jaccard of shingle sets ``a`` and ``b`` when the pair is a re-post (:func:`is_repost`),
+    else ``None``."""
     if not a or not b:
         return None
-    inter = len(a & b)
-    jaccard = inter / (len(a) + len(b) - inter)
-    if jaccard >= threshold:
-        return jaccard
-    if same_title and jaccard >= SAME_TITLE_MIN_JACCARD and inter / min(len(a), len(b)) >= SAME_TITLE_CONTAINMENT:
-        return jaccard
-    return None
+    jaccard, containment = trigram_overlap(a, b)
+    return jaccard if is_repost(jaccard, containment, threshold=threshold, same_title=same_title) else None
 
 
 def _prune_rows(X: sp.csr_matrix, max_terms: int) -> sp.csr_matrix:

@@ -17,9 +17,9 @@ from nlp import MODEL_VERSION
 from nlp.analyzer import Analysis, analyze_corpus, as_analyzer
 from nlp.classify import TrackClassifier
 from nlp.cluster import TopicClusterer
-from nlp.similar import SimilarityIndex, repost_score
+from nlp.similar import SimilarityIndex, is_repost, trigram_overlap
 from nlp.tags import phrase_idf, tags_from_phrases
-from nlp.text import char_shingles, join_title_content, squash
+from nlp.text import char_shingles, join_title_content
 
 __all__ = ["MAX_TEXT_CHARS", "TriageInputError", "triage"]
 
@@ -120,31 +120,32 @@ def triage(
     )
     neighbours = index.neighbours(k=DUP_CANDIDATES)
 
-    shingles = functools.lru_cache(maxsize=4096)(lambda j: char_shingles(squash(in_texts[j]), 3))
+    # Whitespace-free trigram overlap of each neighbour pair, computed once for both rows of the pair.
+    shingles = functools.lru_cache(maxsize=4096)(lambda j: char_shingles(index.texts_[j], 3))
+    overlaps: dict[tuple[int, int], tuple[float, float]] = {}
 
-    def overlap(i: int, j: int) -> float:
-        a, b = shingles(i), shingles(j)
-        return len(a & b) / len(a | b) if a and b else 0.0
+    def overlap(i: int, j: int) -> tuple[float, float]:
+        key = (i, j) if i < j else (j, i)
+        if key not in overlaps:
+            overlaps[key] = trigram_overlap(shingles(i), shingles(j))
+        return overlaps[key]
 
-    def repost(i: int, j: int) -> float | None:
-        same_title = index.shares_title(index.titles_[i], j)
-        return repost_score(shingles(i), shingles(j), threshold=index.dup_threshold, same_title=same_title)
-
-    # Re-rank close neighbours by cosine + whitespace-free trigram overlap: a re-post's original comes
-    # first even when re-spacing changed its tokens. Each row's best re-post partner, in either order:
+    # Re-rank close neighbours by cosine + trigram Jaccard: a re-post's original comes first even when
+    # re-spacing changed its tokens. Each row's best re-post partner, in either order:
     nears: list[list[tuple[int, float, float]]] = []
     best: list[tuple[int, float] | None] = []
     for i in range(len(in_texts)):
-        near = sorted(
-            ((j, s, overlap(i, j) if s >= RERANK_MIN_COSINE else 0.0) for j, s in neighbours[i]),
-            key=lambda t: -(t[1] + t[2]),
-        )
-        nears.append(near)
+        close = [(j, s, overlap(i, j) if s >= RERANK_MIN_COSINE else (0.0, 0.0)) for j, s in neighbours[i]]
+        close.sort(key=lambda t: -(t[1] + t[2][0]))
+        nears.append([(j, s, jac) for j, s, (jac, _) in close])
         found = None
-        for j, s, _ in near:
-            score = repost(i, j) if s >= RERANK_MIN_COSINE else None
-            if score is not None and (found is None or score > found[1]):
-                found = (j, score)
+        for j, s, (jac, contained) in close:
+            if s < RERANK_MIN_COSINE:
+                continue
+            same_title = index.shares_title(index.titles_[i], j)
+            if is_repost(jac, contained, threshold=index.dup_threshold, same_title=same_title):
+                if found is None or jac > found[1]:
+                    found = (j, jac)
         best.append(found)
 
     results = []
