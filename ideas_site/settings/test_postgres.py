@@ -14,7 +14,8 @@ DATABASES = {
         "PASSWORD": _u.password or "",
         "HOST": _u.hostname or "",
         "PORT": str(_u.port or 5432),
-        "TEST": {"NAME": "test_ideas"},
+        # One test database per database name, so several checkouts can test on one server at once.
+        "TEST": {"NAME": "test_" + (_u.path.lstrip("/") or "ideas")},
     }
 }
 
