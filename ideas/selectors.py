@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from nlp.adapter import similar_to_text
+
+from .analysis import CORPUS
 from .choices import District, IdeaStatus, TargetGroup
 from .models import ContestPage, Idea, IdeaStatusChange, PolicyTrack, User
 
@@ -137,11 +140,9 @@ def idea_list_similar(*, idea: Idea, limit: int = 5) -> list[Idea]:
 
 def idea_list_similar_to_text(*, text: str, contest_id=None, limit: int = 5) -> list[tuple[Idea, float]]:
     """Up to `limit` published ideas similar to a draft, with scores (empty for short drafts)."""
-    from nlp.adapter import similar_published
-
     if len(text.strip()) < 10:
         return []
-    hits = similar_published(text=text, k=limit * 2)
+    hits = similar_to_text(corpus=CORPUS, text=text, k=limit * 2)
     qs = Idea.objects.public()
     if contest_id and str(contest_id).isdigit():
         qs = qs.filter(contest_id=int(contest_id))

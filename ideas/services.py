@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moderation.services import audit_record, screening_on_submit
+from nlp.tasks import analyse_later
 
 from .choices import STATUS_TRANSITIONS, IdeaStatus
 from .models import ContestPage, Idea, IdeaAttachment, IdeaStatusChange, PolicyTrack, Support, User
@@ -42,9 +43,7 @@ class IdeaData:
 
 def _schedule_analysis(idea: Idea) -> None:
     """Queue the NLP analysis after the transaction commits; its failure never undoes a submission."""
-    from nlp.tasks import analyse_idea_later
-
-    transaction.on_commit(lambda: analyse_idea_later(idea.pk))
+    analyse_later(idea)
 
 
 def _save_attachments(idea: Idea, files: Iterable) -> None:

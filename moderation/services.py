@@ -23,7 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import abuse, duplicates, pii, spamguard
+from nlp import MODEL_VERSION as NLP_VERSION
+from nlp.adapter import duplicates_of
+
+from . import abuse, pii, spamguard
 from .choices import (
     FindingKind,
     RejectionReason,
@@ -127,41 +130,27 @@ def _findings_for(item, texts: dict[str, str], *, is_edit: bool, request) -> lis
     if seconds is not None and seconds < spamguard.MIN_FILL_SECONDS:
         detail = _("작성 시간 확인 값이 올바르지 않음") if seconds < 0 else _("%(s)d초 만에 작성") % {"s": seconds}
         found.append(ScreeningFinding(kind=FindingKind.TOO_FAST, detail=detail, score=seconds))
-    for other_pk, score in duplicate_find(item=item, texts=texts):
+    for other_pk, score in duplicate_find(item=item):
         found.append(
             ScreeningFinding(
                 kind=FindingKind.DUPLICATE,
                 detail=_("유사도 %(p)d%%") % {"p": round(score * 100)},
                 score=score,
                 related_object_id=other_pk,
-                checker_version=duplicates.VERSION,
+                checker_version=NLP_VERSION,
             )
         )
     return found
 
 
-def duplicate_find(*, item, texts: dict[str, str] | None = None) -> list[tuple[int, float]]:
-    """Near-duplicates of `item` among earlier submissions of its contest: `(pk, score)`, best first.
+def duplicate_find(*, item) -> list[tuple[int, float]]:
+    """Near-duplicates of `item` among the earlier submissions it may re-post: `(pk, score)`, best first.
 
-    The one place moderation looks for duplicates: the NLP module's duplicate decision over the
-    whole corpus (robust to re-spacing, reordering and dropped sentences), together with the
-    character-shingle check over the contest's latest submissions, which also stands in alone
-    when the analyser is unavailable, so a submission never fails because of it.
+    The NLP module's one duplicate decision (`nlp.adapter.duplicates_of`) over the item's own corpus,
+    narrowed to the candidates the item's moderation adapter allows (for ideas: its contest). An item
+    whose kind is not analysed has no duplicates.
     """
-    adapter = adapter_for(item)
-    text = "\n".join((texts or adapter.texts(item)).values())
-    candidates = adapter.duplicate_candidates(item)
-    found = dict(duplicates.duplicate_candidates_scored(text=text, candidates=candidates))
-    try:
-        from nlp.adapter import duplicates_of_text
-
-        allowed = adapter.duplicate_candidate_ids(item)
-        for pk, score in duplicates_of_text(text=text, exclude_id=item.pk, threshold=duplicates.DEFAULT_THRESHOLD):
-            if pk in allowed and score > found.get(pk, 0.0):
-                found[pk] = score
-    except Exception:  # noqa: BLE001 - the NLP check is best effort; the shingle check stands
-        logger.warning("NLP duplicate check unavailable; using the shingle check only", exc_info=True)
-    return sorted(found.items(), key=lambda p: (-p[1], p[0]))[:3]
+    return duplicates_of(item=item, candidate_ids=adapter_for(item).duplicate_candidate_ids(item))[:3]
 
 
 def screening_on_submit(*, item, request=None, is_edit: bool = False) -> ScreeningCase:

@@ -1,8 +1,9 @@
-"""Django side of the NLP module: runs the pure core (``nlp.*``) on ideas and stores its outputs.
+"""Django side of the NLP module: runs the pure core (``nlp.*``) on every registered corpus.
 
-Each output records the model version and its confidence. Fitted models and the similarity index
-are cached per process and rebuilt when the ideas they were built from change (a cheap signature
-query), so web workers and task workers stay consistent without shared state.
+Apps register their models in ``AppConfig.ready()`` (:mod:`nlp.corpora`); this module knows no app.
+Each output records the model version and its confidence. Fitted models and the similarity index are
+cached per process and per corpus, and rebuilt when the items they were built from change (a cheap
+signature query), so web workers and task workers stay consistent without shared state.
 """
 
 from __future__ import annotations
@@ -11,51 +12,38 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.utils import timezone
 
 from . import MODEL_VERSION
 from .analyzer import get_analyzer
 from .classify import TrackClassifier
 from .cluster import TopicClusterer
-from .similar import SimilarityIndex
+from .corpora import Corpus, ItemResult, corpora, corpus_for, corpus_named
+from .similar import DUP_THRESHOLD, SimilarityIndex, repost_score, title_key
 from .tags import extract_tags, phrase_idf
-from .text import join_title_content
+from .text import char_shingles, normalize, squash
 
 logger = logging.getLogger(__name__)
 
 SIMILAR_K = 5
-#: Below this cosine a "similar" idea is not worth showing.
+#: Below this cosine a "similar" item is not worth showing.
 SIMILAR_MIN_SCORE = 0.08
+#: Without an index (the analyser is unavailable), duplicates are looked for among this many latest items.
+FALLBACK_CANDIDATES = 500
+
+
+class AnalysisUnavailable(RuntimeError):
+    """The analyser or the index cannot be used right now; callers degrade (empty similar list)."""
 
 
 def _analyzer():
     return get_analyzer(getattr(settings, "IDEAS_NLP_ANALYZER", None))
 
 
-def idea_text(idea) -> str:
-    """The text the NLP sees: the public (personal-data-masked) copy, so no output leaks it."""
-    return join_title_content(_title(idea), f"{idea.summary_public}\n{idea.body_public}")
-
-
-def _title(idea) -> str:
-    return idea.title_public or idea.title
-
-
-def _corpus_queryset():
-    from ideas.choices import IdeaStatus
-    from ideas.models import Idea
-
-    return Idea.objects.exclude(status=IdeaStatus.WITHDRAWN).filter(merged_into__isnull=True)
-
-
-_TEXT_FIELDS = ("id", "title", "title_public", "summary_public", "body_public", "updated_at")
-
-
-def _signature(qs) -> tuple:
-    agg = qs.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+def _signature(qs, changed_field: str) -> tuple:
+    agg = qs.aggregate(n=Count("pk"), last=Max(changed_field), top=Max("pk"))
     return (agg["n"], agg["last"], agg["top"])
 
 
@@ -69,240 +57,256 @@ class _Cache:
     classifier: TrackClassifier | None = None
 
 
-_cache = _Cache()
+_caches: dict[str, _Cache] = {}
+_caches_lock = threading.Lock()
 
 
-def _index() -> SimilarityIndex | None:
-    """The similarity index over every live idea (published or waiting in screening).
+def _cache(corpus: Corpus) -> _Cache:
+    with _caches_lock:
+        return _caches.setdefault(corpus.name, _Cache())
 
-    New ideas are added incrementally; an edit, withdrawal or merge rebuilds it.
+
+def reset_caches() -> None:
+    """Forget every fitted model and index of this process (the next use rebuilds them)."""
+    with _caches_lock:
+        _caches.clear()
+
+
+def _rows(corpus: Corpus, qs):
+    return qs.only(*corpus.fields) if corpus.fields else qs
+
+
+def index_for(corpus: Corpus) -> SimilarityIndex | None:
+    """The similarity index over every live item of ``corpus`` (published or waiting in screening).
+
+    New items are added incrementally; an edit, withdrawal or merge rebuilds it.
     """
-    qs = _corpus_queryset()
-    sig = _signature(qs)
-    with _cache.lock:
-        if _cache.index_sig == sig:
-            return _cache.index
+    qs = corpus.queryset()
+    sig = _signature(qs, corpus.changed_field)
+    cache = _cache(corpus)
+    with cache.lock:
+        if cache.index_sig == sig:
+            return cache.index
         analyzer = _analyzer()
-        if _cache.index is not None and _cache.index_sig is not None and _cache.index_sig[1] is not None:
-            known = set(_cache.index.ids_)
-            touched = list(qs.filter(updated_at__gt=_cache.index_sig[1]).only(*_TEXT_FIELDS))
+        if cache.index is not None and cache.index_sig is not None and cache.index_sig[1] is not None:
+            known = set(cache.index.ids_)
+            touched = list(_rows(corpus, qs.filter(**{f"{corpus.changed_field}__gt": cache.index_sig[1]})))
             fresh = [r for r in touched if r.pk not in known]
             if len(fresh) == len(touched) and len(known) + len(fresh) == sig[0]:
                 if fresh:
-                    texts = [idea_text(r) for r in fresh]
-                    _cache.index.add(
+                    texts = [corpus.text(r) for r in fresh]
+                    cache.index.add(
                         [r.pk for r in fresh],
                         texts,
                         tokens=[analyzer.tokens(t) for t in texts],
-                        titles=[_title(r) for r in fresh],
+                        titles=[corpus.title(r) for r in fresh],
                     )
-                _cache.index_sig = sig
-                return _cache.index
-        rows = list(qs.only(*_TEXT_FIELDS))
+                cache.index_sig = sig
+                return cache.index
+        rows = list(_rows(corpus, qs))
         if rows:
-            texts = [idea_text(r) for r in rows]
+            texts = [corpus.text(r) for r in rows]
             analyses = [analyzer.analyze(t) for t in texts]
-            _cache.index = SimilarityIndex(analyzer, min_df=1).fit(
-                [r.pk for r in rows], texts, tokens=[a.tokens for a in analyses], titles=[_title(r) for r in rows]
+            cache.index = SimilarityIndex(analyzer, min_df=1).fit(
+                [r.pk for r in rows], texts, tokens=[a.tokens for a in analyses], titles=[corpus.title(r) for r in rows]
             )
-            _cache.idf = phrase_idf(a.phrases for a in analyses)
+            cache.idf = phrase_idf(a.phrases for a in analyses)
         else:
-            _cache.index, _cache.idf = None, None
-        _cache.index_sig = sig
-        return _cache.index
+            cache.index, cache.idf = None, None
+        cache.index_sig = sig
+        return cache.index
 
 
-def _seeds() -> dict[str, str]:
-    from ideas.models import PolicyTrack
-
-    return {t.slug: t.seed_text for t in PolicyTrack.objects.all()}
-
-
-def _classifier() -> TrackClassifier | None:
-    """The track classifier: the tracks' own descriptions, ideas whose track an author chose or a
-    reviewer confirmed (a reviewer's correction replaces the author's pick), unlabelled ideas too."""
-    from ideas.models import PolicyTrack
-
-    qs = _corpus_queryset()
-    tracks = PolicyTrack.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    sig = (_signature(qs.filter(track__isnull=False)), qs.count(), tracks["n"], tracks["last"])
-    with _cache.lock:
-        if _cache.clf_sig != sig:
-            _cache.classifier = _fit_classifier(qs)
-            _cache.clf_sig = sig
-        return _cache.classifier
+def classifier_for(corpus: Corpus) -> TrackClassifier | None:
+    """The corpus's label classifier: the labels' seed texts, the items a person labelled (a
+    reviewer's correction replaces the author's pick), the unlabelled items too. None without labels."""
+    if corpus.labels is None:
+        return None
+    seeds = corpus.labels()
+    qs = corpus.queryset()
+    sig = (_signature(qs, corpus.changed_field), tuple(sorted(seeds.items())))
+    cache = _cache(corpus)
+    with cache.lock:
+        if cache.clf_sig != sig:
+            cache.classifier = _fit_classifier(corpus, qs, seeds)
+            cache.clf_sig = sig
+        return cache.classifier
 
 
-def _fit_classifier(qs) -> TrackClassifier | None:
-    seeds = _seeds()
+def _fit_classifier(corpus: Corpus, qs, seeds: dict[str, str]) -> TrackClassifier | None:
     if not seeds:
         return None
-    rows = list(qs.select_related("track").only(*_TEXT_FIELDS, "track", "track_confirmed"))
-    texts = [idea_text(r) for r in rows]
-    labels = [r.track.slug if r.track_id else None for r in rows]
-    analyzer = _analyzer()
-    return TrackClassifier(analyzer.tokens, seeds=seeds, random_state=0).fit(texts, labels)
+    rows = list(qs)
+    texts = [corpus.text(r) for r in rows]
+    labels = [corpus.label_of(r) if corpus.label_of else None for r in rows]
+    return TrackClassifier(_analyzer().tokens, seeds=seeds, random_state=0).fit(texts, labels)
 
 
-def idea_analyse(*, idea_id: int) -> None:
-    """Analyse one idea and store tokens, machine tags, suggested track, similar ideas, duplicate.
+def item_analyse(*, model_label: str, pk: int) -> None:
+    """Analyse one item of a registered model and store tokens, machine tags, suggested label,
+    similar items and duplicate candidate through its corpus.
 
-    A failure is stored on the idea (``analysis_error``) and re-raised for the task runner; the idea
-    itself is never touched otherwise. ``manage.py nlp_refit`` retries ideas left unanalysed.
+    A failure is stored through the corpus (``store_error``) and re-raised for the task runner; the item
+    itself is never touched otherwise. ``manage.py nlp_refit`` retries items left unanalysed.
     """
-    from ideas.models import Idea
-
-    idea = Idea.objects.filter(pk=idea_id).first()
-    if idea is None:
+    model = apps.get_model(model_label)
+    corpus = corpus_for(model)
+    if corpus is None:
+        raise LookupError(f"{model_label} is not registered with the NLP module")
+    item = model._default_manager.filter(pk=pk).first()
+    if item is None:
         return
     try:
-        _analyse(idea)
+        corpus.store(item, analyse(item, corpus=corpus))
     except Exception as exc:
-        Idea.objects.filter(pk=idea_id).update(analysis_error=f"{type(exc).__name__}: {exc}"[:300])
+        corpus.store_error(item, f"{type(exc).__name__}: {exc}"[:300])
         raise
 
 
-def _analyse(idea) -> None:
-    from ideas.models import IdeaSimilarity, PolicyTrack
-
-    text = idea_text(idea)
+def analyse(item, *, corpus: Corpus | None = None) -> ItemResult:
+    """Analyse ``item`` against its corpus without storing anything."""
+    corpus = corpus or corpus_for(item)
+    text = corpus.text(item)
     analyzer = _analyzer()
     analysis = analyzer.analyze(text)
-    index = _index()
-    tags = extract_tags(text, corpus_idf=_cache.idf, analyzer=analyzer)
+    index = index_for(corpus)
+    tags = extract_tags(text, corpus_idf=_cache(corpus).idf, analyzer=analyzer)
     similar, duplicate = [], None
     if index is not None:
-        similar = [(pk, s) for pk, s in index.query(text, k=SIMILAR_K, exclude_id=idea.pk) if s >= SIMILAR_MIN_SCORE]
-        duplicate = index.find_duplicate(text, exclude_id=idea.pk, title=_title(idea))
-        if duplicate and duplicate[0] > idea.pk:  # the later idea is the re-post of the earlier one
+        similar = [(pk, s) for pk, s in index.query(text, k=SIMILAR_K, exclude_id=item.pk) if s >= SIMILAR_MIN_SCORE]
+        duplicate = index.find_duplicate(text, exclude_id=item.pk, title=corpus.title(item))
+        if duplicate and duplicate[0] > item.pk:  # the later item is the re-post of the earlier one
             duplicate = None
-    classifier = _classifier()
-    suggestion = classifier.predict_with_score([text])[0] if classifier is not None else (None, None)
-    track = PolicyTrack.objects.filter(slug=suggestion[0]).first() if suggestion[0] else None
-
-    with transaction.atomic():
-        fields = {
-            "search_tokens": " ".join(dict.fromkeys(analysis.tokens))[:20000],
-            "suggested_track": track,
-            "suggested_track_score": round(float(suggestion[1]), 4) if suggestion[1] is not None else None,
-            "duplicate_of_id": duplicate[0] if duplicate else None,
-            "duplicate_score": round(float(duplicate[1]), 4) if duplicate else None,
-            "nlp_version": MODEL_VERSION,
-            "analysed_at": timezone.now(),
-            "analysis_error": "",
-        }
-        # A queryset update: analysis must not bump updated_at nor race the author's edit.
-        type(idea).objects.filter(pk=idea.pk).update(**fields)
-        _store_machine_tags(idea, tags)
-        IdeaSimilarity.objects.filter(idea=idea).delete()
-        IdeaSimilarity.objects.bulk_create(
-            [
-                IdeaSimilarity(idea=idea, other_id=pk, score=round(s, 4), model_version=MODEL_VERSION)
-                for pk, s in similar
-            ]
-        )
+    classifier = classifier_for(corpus)
+    label, score = classifier.predict_with_score([text])[0] if classifier is not None else (None, None)
+    return ItemResult(
+        tokens=list(dict.fromkeys(analysis.tokens)),
+        tags=tags,
+        label=label,
+        label_score=round(float(score), 4) if score is not None else None,
+        similar=similar,
+        duplicate=(duplicate[0], round(float(duplicate[1]), 4)) if duplicate else None,
+        model_version=MODEL_VERSION,
+    )
 
 
-def _store_machine_tags(idea, tags) -> None:
-    """Replace the idea's unreviewed machine tags; keep reviewer tags and accepted ones; never
-    suggest again a tag a reviewer rejected."""
-    from taggit.models import Tag as TaggitTag
-
-    from ideas.models import IdeaTag
-
-    rejected = set(idea.rejected_tags or [])
-    IdeaTag.objects.filter(content_object=idea, source=IdeaTag.Source.MACHINE, accepted__isnull=True).delete()
-    kept = set(IdeaTag.objects.filter(content_object=idea).values_list("tag__name", flat=True))
-    top = max((t.score for t in tags), default=1.0) or 1.0
-    for t in tags:
-        name = t.name[:100]
-        if name in rejected or name in kept:
-            continue
-        tag, _created = TaggitTag.objects.get_or_create(name=name)
-        IdeaTag.objects.create(
-            content_object=idea,
-            tag=tag,
-            source=IdeaTag.Source.MACHINE,
-            confidence=round(min(1.0, float(t.score) / top), 4),
-            model_version=MODEL_VERSION,
-        )
-        kept.add(name)
-
-
-def similar_published(*, text: str, k: int = 5) -> list[tuple[int, float]]:
-    """Ideas similar to a draft being written, as (idea id, cosine); the caller keeps public ones."""
-    index = _index()
-    if index is None or not text.strip():
+def similar_to_text(*, corpus: str, text: str, k: int = SIMILAR_K) -> list[tuple[int, float]]:
+    """Items of the corpus named ``corpus`` similar to a draft, as (id, cosine); the caller keeps the
+    ones the reader may see. Raises :class:`AnalysisUnavailable` when analysis cannot run."""
+    if not text.strip():
+        return []
+    try:
+        index = index_for(corpus_named(corpus))
+    except Exception as exc:  # the analyser is missing or broken: say so, the caller degrades
+        raise AnalysisUnavailable(str(exc)) from exc
+    if index is None:
         return []
     return [(pk, s) for pk, s in index.query(text, k=k) if s >= SIMILAR_MIN_SCORE]
 
 
-def corpus_refit(*, n_clusters: int | None = None) -> dict:
-    """Re-fit the classifier on reviewer labels, re-suggest tracks, re-cluster every idea, and
-    analyse again the ideas whose analysis failed or never ran. Returns a summary."""
-    from ideas.models import Idea, PolicyTrack
+def linked_similar(item, *, corpus: str, k: int = SIMILAR_K) -> list[tuple[int, float]]:
+    """Items of another corpus that ``item``'s registration links to (a field post → the ideas that
+    answer it), as (id, cosine). Empty unless the item's corpus names ``corpus`` in ``linked``."""
+    own = corpus_for(item)
+    if own is None or corpus not in own.linked:
+        return []
+    return similar_to_text(corpus=corpus, text=own.text(item), k=k)
 
-    pending = set(
-        _corpus_queryset().filter(Q(analysed_at__isnull=True) | ~Q(analysis_error="")).values_list("pk", flat=True)
-    )
+
+def duplicates_of(
+    *, item, candidate_ids: set[int] | None = None, text: str | None = None, title: str | None = None
+) -> list[tuple[int, float]]:
+    """Earlier items of ``item``'s corpus that ``item`` re-posts, as (id, score), best first.
+
+    The one duplicate decision of the site (:func:`nlp.similar.repost_score` at
+    :data:`nlp.similar.DUP_THRESHOLD`), used by moderation's screening and by the analysis alike.
+    Candidates are the index's nearest items; when the analyser is unavailable, the corpus's latest
+    items, so a submission never goes unchecked. ``candidate_ids`` narrows the candidates (a contest).
+    """
+    corpus = corpus_for(item)
+    if corpus is None:
+        return []
+    text = corpus.text(item) if text is None else text
+    title = corpus.title(item) if title is None else title
+    mine = char_shingles(squash(normalize(text)), 3)
+    if not mine:
+        return []
+    try:
+        index = index_for(corpus)
+    except Exception:  # noqa: BLE001 - no analyser: the trigram decision over the latest items stands in
+        logger.warning("NLP index unavailable; duplicates checked against the latest items only", exc_info=True)
+        index = None
+    if index is not None:
+        positions = {pk: n for n, pk in enumerate(index.ids_)}
+        key = title_key(title)
+        pairs = [
+            (cid, index.texts_[positions[cid]], index.shares_title(key, positions[cid]))
+            for cid, _cos in index.query(text, k=index.dup_candidates, exclude_id=item.pk)
+        ]
+    else:
+        qs = corpus.queryset().exclude(pk=item.pk).order_by("-pk")[:FALLBACK_CANDIDATES]
+        pairs = [(r.pk, squash(normalize(corpus.text(r))), False) for r in _rows(corpus, qs)]
+    found = []
+    for cid, other, same_title in pairs:
+        if candidate_ids is not None and cid not in candidate_ids:
+            continue
+        score = repost_score(mine, char_shingles(other, 3), threshold=DUP_THRESHOLD, same_title=same_title)
+        if score is not None:
+            found.append((cid, round(float(score), 3)))
+    return sorted(found, key=lambda p: (-p[1], p[0]))
+
+
+def corpus_refit(*, name: str | None = None, n_clusters: int | None = None) -> dict:
+    """Re-fit the label classifier, re-suggest labels, re-cluster every item, and analyse again the
+    items whose analysis failed or never ran — for the corpus ``name``, or every corpus. Returns a
+    summary (summed over corpora)."""
+    summary = {"items": 0, "retried": 0, "failed": 0, "clusters": 0}
+    for corpus in [corpus_named(name)] if name else corpora():
+        for key, value in _refit(corpus, n_clusters=n_clusters).items():
+            summary[key] += value
+    summary["ideas"] = summary["items"]  # the name the triage screen and the README use
+    return summary
+
+
+def _refit(corpus: Corpus, *, n_clusters: int | None) -> dict:
+    model_label = corpus.model._meta.label
+    pending = set(corpus.extra.get("pending", lambda: [])())
     retried = failed = 0
-    _cache.clf_sig = None
-    # Every idea again: tags, similar ideas and duplicates see the whole corpus as it is now.
-    for pk in _corpus_queryset().order_by("pk").values_list("pk", flat=True):
+    _cache(corpus).clf_sig = None
+    # Every item again: tags, similar items and duplicates see the whole corpus as it is now.
+    for pk in corpus.queryset().order_by("pk").values_list("pk", flat=True):
         try:
-            idea_analyse(idea_id=pk)
+            item_analyse(model_label=model_label, pk=pk)
             retried += pk in pending
-        except Exception:  # noqa: BLE001 - stored on the idea, counted, the refit goes on
-            logger.exception("Analysis of idea %s failed again", pk)
+        except Exception:  # noqa: BLE001 - stored on the item, counted, the refit goes on
+            logger.exception("Analysis of %s %s failed again", model_label, pk)
             failed += 1
-    rows = list(_corpus_queryset().order_by("pk"))
-    summary = {"ideas": len(rows), "retried": retried, "failed": failed, "clusters": 0}
-    if not rows:
+    rows = list(corpus.queryset().order_by("pk"))
+    summary = {"items": len(rows), "retried": retried, "failed": failed, "clusters": 0}
+    if not rows or corpus.store_clusters is None:
         return summary
-    classifier = _classifier()
-    texts = [idea_text(r) for r in rows]
-    tracks = {t.slug: t for t in PolicyTrack.objects.all()}
+    classifier = classifier_for(corpus)
+    texts = [corpus.text(r) for r in rows]
     predictions = classifier.predict_with_score(texts) if classifier else [(None, None)] * len(rows)
-    analyzer = _analyzer()
-    k = n_clusters if n_clusters else None
-    if k is not None:
-        k = max(1, min(k, len(rows)))
+    k = max(1, min(n_clusters, len(rows))) if n_clusters else None
     proba = classifier.predict_proba(texts) if classifier and len(classifier.classes_) > 1 else None
-    clusterer = TopicClusterer(k, tokenizer=analyzer.tokens, random_state=0).fit(
+    given = [corpus.label_of(r) if corpus.label_of else None for r in rows]
+    clusterer = TopicClusterer(k, tokenizer=_analyzer().tokens, random_state=0).fit(
         texts,
-        hint_labels=[r.track.slug if r.track_id else p for r, (p, _s) in zip(rows, predictions, strict=True)],
+        hint_labels=[g or p for g, (p, _s) in zip(given, predictions, strict=True)],
         hint_proba=proba,
     )
-    with transaction.atomic():
-        for r, (slug, score), cluster in zip(rows, predictions, clusterer.labels_, strict=True):
-            Idea.objects.filter(pk=r.pk).update(
-                suggested_track=tracks.get(slug) if slug else None,
-                suggested_track_score=round(float(score), 4) if score is not None else None,
-                cluster=int(cluster),
-                cluster_label=clusterer.cluster_labels_[int(cluster)][:100],
-                nlp_version=MODEL_VERSION,
-            )
+    corpus.store_clusters(
+        [
+            (r, label, round(float(score), 4) if score is not None else None, int(c), clusterer.cluster_labels_[int(c)])
+            for r, (label, score), c in zip(rows, predictions, clusterer.labels_, strict=True)
+        ]
+    )
     summary["clusters"] = int(clusterer.n_clusters_)
     return summary
 
 
-def duplicates_of_text(
-    *, text: str, exclude_id: int | None = None, threshold: float | None = None
-) -> list[tuple[int, float]]:
-    """Ideas `text` may re-post, as (idea id, whitespace-free trigram Jaccard), best first.
-
-    Candidates are the index's nearest ideas; `threshold` defaults to the index's duplicate
-    threshold (the triage's strict one). Moderation's screening flags from a lower one, since a
-    flag only asks a moderator to look.
-    """
-    index = _index()
-    if index is None or not text.strip():
-        return []
-    limit = index.dup_threshold if threshold is None else threshold
-    positions = {pk: n for n, pk in enumerate(index.ids_)}
-    found = []
-    for cid, _cosine in index.query(text, k=index.dup_candidates, exclude_id=exclude_id):
-        score = index.duplicate_score(text, index.texts_[positions[cid]])
-        if score >= limit:
-            found.append((cid, round(float(score), 3)))
-    return sorted(found, key=lambda p: (-p[1], p[0]))
+def pending_filter() -> Q:
+    """Items never analysed or whose analysis failed (for corpora that keep ``analysed_at`` and
+    ``analysis_error`` fields)."""
+    return Q(analysed_at__isnull=True) | ~Q(analysis_error="")

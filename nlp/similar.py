@@ -24,6 +24,7 @@ from nlp.analyzer import as_analyzer
 from nlp.text import char_shingles, normalize, squash
 
 __all__ = [
+    "DUP_THRESHOLD",
     "SimilarityIndex",
     "is_repost",
     "repost_score",
@@ -52,6 +53,10 @@ def shingle_jaccard(a: str, b: str, n: int = 3) -> float:
         return 0.0
     return len(sa & sb) / len(sa | sb)
 
+
+#: The re-post threshold: trigram Jaccard of the whitespace-free texts from which one is a re-post of the
+#: other. The one duplicate decision of the site: the triage, the analysis and moderation's screening use it.
+DUP_THRESHOLD = 0.6
 
 #: Under the same specific title, the share of the shorter text's trigrams found in the longer one and the
 #: Jaccard floor from which the pair is a re-post (one sentence dropped, a greeting added).
@@ -140,7 +145,7 @@ class SimilarityIndex:
         min_df: int = 1,
         max_terms: int = 120,
         query_terms: int = 40,
-        dup_threshold: float = 0.6,
+        dup_threshold: float = DUP_THRESHOLD,
         dup_candidates: int = 10,
     ) -> None:
         self.analyzer = analyzer

@@ -1,36 +1,43 @@
 """Background tasks of the NLP module (django-tasks).
 
 Dev and tests run them immediately; production runs them in `db_worker` processes. A failed
-analysis never touches the submission: the error is stored on the idea and
-`manage.py nlp_refit` (run periodically) analyses again every idea left unanalysed.
+analysis never touches the submission: the error is stored through the item's corpus and
+`manage.py nlp_refit` (run periodically) analyses again every item left unanalysed.
 """
 
 import logging
 
+from django.db import transaction
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
 
 @task()
-def analyse_idea(idea_id: int) -> None:
-    """Analyse one idea: tokens, tags, suggested track, similar ideas, duplicate candidate."""
-    from .adapter import idea_analyse
+def analyse_item(model_label: str, pk: int) -> None:
+    """Analyse one item of a registered corpus: tokens, tags, suggested label, similar items, duplicate."""
+    from .adapter import item_analyse
 
-    idea_analyse(idea_id=idea_id)
+    item_analyse(model_label=model_label, pk=pk)
 
 
 @task()
 def refit_all() -> None:
-    """Re-fit the track classifier on reviewer labels and re-cluster every idea."""
+    """Re-fit the label classifiers on reviewer labels and re-cluster every corpus."""
     from .adapter import corpus_refit
 
     corpus_refit()
 
 
-def analyse_idea_later(idea_id: int) -> None:
-    """Enqueue the analysis of an idea; a failure to enqueue is logged, never raised."""
-    try:
-        analyse_idea.enqueue(idea_id)
-    except Exception:  # noqa: BLE001 - the submission must never fail because of analysis
-        logger.exception("Could not enqueue the analysis of idea %s", idea_id)
+def analyse_later(item) -> None:
+    """Enqueue the analysis of ``item`` once the current transaction commits; a failure to enqueue is
+    logged, never raised (a submission never fails because of its analysis)."""
+    label, pk = item._meta.label, item.pk
+
+    def enqueue() -> None:
+        try:
+            analyse_item.enqueue(label, pk)
+        except Exception:  # noqa: BLE001 - the submission must never fail because of analysis
+            logger.exception("Could not enqueue the analysis of %s %s", label, pk)
+
+    transaction.on_commit(enqueue)

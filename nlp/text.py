@@ -28,7 +28,8 @@ _ADMIN_NOTICE_RE = re.compile(
 _INVISIBLE_RE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WHITESPACE_RE = re.compile(r"\s+")
-_ALL_WHITESPACE_RE = re.compile(r"\s+")
+#: Whitespace, punctuation and symbols: a re-post that re-spaces or re-punctuates is the same text.
+_NOT_WORD_RE = re.compile(r"[\s\W_]+")
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?。])\s+|(?<=[다요죠까])\.?\s+(?=\S)")
 
@@ -59,8 +60,9 @@ def join_title_content(title: object, content: object) -> str:
 
 
 def squash(text: str) -> str:
-    """Return ``text`` lower-cased with all whitespace removed (robust to re-spacing)."""
-    return _ALL_WHITESPACE_RE.sub("", text).lower()
+    """Return ``text`` lower-cased with all whitespace and punctuation removed (robust to re-spacing
+    and re-punctuation)."""
+    return _NOT_WORD_RE.sub("", text).lower()
 
 
 def char_shingles(text: str, n: int = 3) -> set[str]:

@@ -32,7 +32,7 @@ def test_submission_is_analysed_by_a_separate_worker_process():
     idea = idea_submit(contest=contest, author=UserFactory(), data=data)
     idea.refresh_from_db()
     assert idea.analysed_at is None  # queued, not run in the request
-    assert DBTaskResult.objects.filter(task_path="nlp.tasks.analyse_idea").count() == 1
+    assert DBTaskResult.objects.filter(task_path="nlp.tasks.analyse_item").count() == 1
 
     env = {
         **os.environ,
@@ -51,4 +51,4 @@ def test_submission_is_analysed_by_a_separate_worker_process():
     idea.refresh_from_db()
     assert idea.analysed_at is not None and idea.analysis_error == ""
     assert idea.tags.count() >= 3
-    assert DBTaskResult.objects.get(task_path="nlp.tasks.analyse_idea").status == "SUCCESSFUL"
+    assert DBTaskResult.objects.get(task_path="nlp.tasks.analyse_item").status == "SUCCESSFUL"

@@ -3,7 +3,7 @@ refusing to be changed."""
 
 import pytest
 
-from moderation import abuse, duplicates, pii
+from moderation import abuse, pii
 
 
 @pytest.mark.parametrize(
@@ -81,11 +81,17 @@ def test_spam_signals():
     )
 
 
-def test_duplicate_score_ignores_spacing_and_punctuation():
+def test_the_one_duplicate_decision_ignores_spacing():
+    from nlp.similar import DUP_THRESHOLD, repost_score
+    from nlp.text import char_shingles, squash
+
+    def sh(t):
+        return char_shingles(squash(t), 3)
+
     a = "빈 점포를 청년 창업 공간으로 바꿉니다."
-    b = "빈점포를, 청년창업공간으로 바꿉니다!!"
-    assert duplicates.jaccard(duplicates.shingles(a), duplicates.shingles(b)) == 1.0
-    assert duplicates.duplicate_candidates_scored(text=a, candidates=[(1, b), (2, "어르신 돌봄 일자리")]) == [(1, 1.0)]
+    b = "빈점포를 청년창업공간으로  바꿉니다."
+    assert repost_score(sh(a), sh(b), threshold=DUP_THRESHOLD) == 1.0
+    assert repost_score(sh(a), sh("어르신 돌봄 일자리를 만듭니다."), threshold=DUP_THRESHOLD) is None
 
 
 @pytest.mark.django_db

@@ -76,7 +76,7 @@ def test_analysis_failure_never_loses_the_submission(contest, settings):
     settings.IDEAS_NLP_ANALYZER = "no-such-analyser"
     from nlp import adapter
 
-    adapter._cache.index_sig = None
+    adapter.reset_caches()
     idea = submit(contest, "어르신 안전 지킴이", "어르신이 등하굣길 안전을 살핍니다.")
     assert Idea.objects.filter(pk=idea.pk).exists()
     assert idea.analysis_error and idea.analysed_at is None

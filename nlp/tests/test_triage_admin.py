@@ -336,7 +336,7 @@ def test_bulk_services_write_one_audit_record_per_idea(contest, tracks):
 
 @pytest.mark.mecab
 def test_removed_tag_is_rejected_and_never_suggested_again(contest, tracks):
-    from nlp.adapter import idea_analyse
+    from nlp.adapter import item_analyse
 
     idea = IdeaFactory(
         contest=contest,
@@ -345,7 +345,7 @@ def test_removed_tag_is_rejected_and_never_suggested_again(contest, tracks):
         summary_public="빈 상가를 청년 창업팀에게 빌려줍니다.",
         body_public="구청이 빈 상가를 빌려 청년 창업팀에게 반값 임대료로 창업 공간을 제공하고 멘토링을 합니다.",
     )
-    idea_analyse(idea_id=idea.pk)
+    item_analyse(model_label="ideas.Idea", pk=idea.pk)
     names = list(IdeaTag.objects.filter(content_object=idea).values_list("tag__name", flat=True))
     assert names
     removed, kept = names[0], names[-1]
@@ -354,7 +354,7 @@ def test_removed_tag_is_rejected_and_never_suggested_again(contest, tracks):
     fresh = Idea.objects.get(pk=idea.pk)
     assert fresh.rejected_tags == [removed]
 
-    idea_analyse(idea_id=idea.pk)
+    item_analyse(model_label="ideas.Idea", pk=idea.pk)
     after = set(IdeaTag.objects.filter(content_object=idea).values_list("tag__name", flat=True))
     assert removed not in after and kept in after
     assert IdeaTag.objects.get(content_object=idea, tag__name=kept).accepted is True
@@ -362,7 +362,7 @@ def test_removed_tag_is_rejected_and_never_suggested_again(contest, tracks):
 
 @pytest.mark.mecab
 def test_a_track_correction_is_the_label_of_the_next_fit(contest, tracks):
-    from nlp.adapter import corpus_refit, idea_analyse
+    from nlp.adapter import corpus_refit, item_analyse
 
     startup, green = tracks
     text = dict(
@@ -373,7 +373,7 @@ def test_a_track_correction_is_the_label_of_the_next_fit(contest, tracks):
         IdeaFactory(contest=contest, track=startup, title_public=f"반려견 산책 도우미 {i}", **text)
     corpus_refit()
     probe = IdeaFactory(contest=contest, track=None, title_public="반려견 산책 도우미 모집", **text)
-    idea_analyse(idea_id=probe.pk)
+    item_analyse(model_label="ideas.Idea", pk=probe.pk)
     assert Idea.objects.get(pk=probe.pk).suggested_track == startup
 
     actor = staff_moderator()

@@ -1,0 +1,127 @@
+"""How the NLP module reads and stores ideas: the ideas corpus, registered in `IdeasConfig.ready()`.
+
+The NLP side knows no idea: it asks this registration for the live ideas, their public (masked) text,
+the tracks' seed texts and the track a person gave, and hands back its results to `idea_store`.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from nlp.adapter import pending_filter
+from nlp.corpora import Corpus, ItemResult, register
+from nlp.text import join_title_content
+
+from .choices import IdeaStatus
+from .models import Idea, IdeaSimilarity, IdeaTag, PolicyTrack
+
+CORPUS = "ideas"
+_TEXT_FIELDS = ("id", "title", "title_public", "summary_public", "body_public", "updated_at", "track", "rejected_tags")
+
+
+def idea_text(idea: Idea) -> str:
+    """The text the NLP sees: the public (personal-data-masked) copy, so no output leaks it."""
+    return join_title_content(idea_title(idea), f"{idea.summary_public}\n{idea.body_public}")
+
+
+def idea_title(idea: Idea) -> str:
+    return idea.title_public or idea.title
+
+
+def idea_corpus_queryset():
+    """Live ideas: not withdrawn, not merged into another."""
+    return Idea.objects.exclude(status=IdeaStatus.WITHDRAWN).filter(merged_into__isnull=True)
+
+
+def _labels() -> dict[str, str]:
+    return {t.slug: t.seed_text for t in PolicyTrack.objects.all()}
+
+
+def _label_of(idea: Idea) -> str | None:
+    return idea.track.slug if idea.track_id else None
+
+
+def idea_store(idea: Idea, result: ItemResult) -> None:
+    """Store one analysis on the idea: tokens for search, machine tags, suggested track, similar
+    ideas, duplicate candidate. A queryset update: analysis never bumps `updated_at` nor races an edit."""
+    track = PolicyTrack.objects.filter(slug=result.label).first() if result.label else None
+    with transaction.atomic():
+        Idea.objects.filter(pk=idea.pk).update(
+            search_tokens=" ".join(result.tokens)[:20000],
+            suggested_track=track,
+            suggested_track_score=result.label_score,
+            duplicate_of_id=result.duplicate[0] if result.duplicate else None,
+            duplicate_score=result.duplicate[1] if result.duplicate else None,
+            nlp_version=result.model_version,
+            analysed_at=timezone.now(),
+            analysis_error="",
+        )
+        _store_machine_tags(idea, result.tags, result.model_version)
+        IdeaSimilarity.objects.filter(idea=idea).delete()
+        IdeaSimilarity.objects.bulk_create(
+            [
+                IdeaSimilarity(idea=idea, other_id=pk, score=round(s, 4), model_version=result.model_version)
+                for pk, s in result.similar
+            ]
+        )
+
+
+def idea_store_error(idea: Idea, message: str) -> None:
+    Idea.objects.filter(pk=idea.pk).update(analysis_error=message)
+
+
+def idea_store_clusters(rows) -> None:
+    """After a refit: each idea's suggested track and topic cluster."""
+    tracks = {t.slug: t for t in PolicyTrack.objects.all()}
+    with transaction.atomic():
+        for idea, label, score, cluster, cluster_label in rows:
+            Idea.objects.filter(pk=idea.pk).update(
+                suggested_track=tracks.get(label) if label else None,
+                suggested_track_score=score,
+                cluster=cluster,
+                cluster_label=cluster_label[:100],
+            )
+
+
+def _store_machine_tags(idea: Idea, tags, model_version: str) -> None:
+    """Replace the idea's unreviewed machine tags; keep reviewer tags and accepted ones; never
+    suggest again a tag a reviewer rejected."""
+    from taggit.models import Tag as TaggitTag
+
+    rejected = set(idea.rejected_tags or [])
+    IdeaTag.objects.filter(content_object=idea, source=IdeaTag.Source.MACHINE, accepted__isnull=True).delete()
+    kept = set(IdeaTag.objects.filter(content_object=idea).values_list("tag__name", flat=True))
+    top = max((t.score for t in tags), default=1.0) or 1.0
+    for t in tags:
+        name = t.name[:100]
+        if name in rejected or name in kept:
+            continue
+        tag, _created = TaggitTag.objects.get_or_create(name=name)
+        IdeaTag.objects.create(
+            content_object=idea,
+            tag=tag,
+            source=IdeaTag.Source.MACHINE,
+            confidence=round(min(1.0, float(t.score) / top), 4),
+            model_version=model_version,
+        )
+        kept.add(name)
+
+
+def register_ideas_corpus() -> Corpus:
+    return register(
+        Corpus(
+            name=CORPUS,
+            model=Idea,
+            queryset=idea_corpus_queryset,
+            text=idea_text,
+            title=idea_title,
+            fields=_TEXT_FIELDS,
+            store=idea_store,
+            store_error=idea_store_error,
+            store_clusters=idea_store_clusters,
+            labels=_labels,
+            label_of=_label_of,
+            extra={"pending": lambda: idea_corpus_queryset().filter(pending_filter()).values_list("pk", flat=True)},
+        )
+    )

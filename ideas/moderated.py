@@ -1,0 +1,69 @@
+"""How moderation handles ideas: the `IdeaItem` adapter, registered in `IdeasConfig.ready()`.
+
+Moderation has one code path for every kind of submission; this adapter tells it what is particular
+to ideas: status changes go through `ideas.services` and the status history, and merging credits both
+authors and keeps every 공감.
+"""
+
+from __future__ import annotations
+
+from moderation.items import ModeratedItem, register
+
+from .choices import IdeaStatus
+from .models import Idea, IdeaStatusChange, Support
+from .services import idea_change_status
+
+
+class IdeaItem(ModeratedItem):
+    """Ideas: status changes go through `ideas.services`, the author's status page shows
+    `IdeaStatusChange` rows, merging credits both authors and keeps every 공감."""
+
+    def recent_count_by_author(self, item, *, since):
+        return type(item).objects.filter(author_id=item.author_id, created_at__gte=since).count()
+
+    def duplicate_candidate_ids(self, item) -> set[int]:
+        """Every idea of the same contest this one may duplicate (no limit: ids only)."""
+        return set(
+            type(item)
+            .objects.filter(contest_id=item.contest_id, merged_into__isnull=True)
+            .exclude(pk=item.pk)
+            .exclude(status__in=[IdeaStatus.WITHDRAWN, IdeaStatus.REJECTED])
+            .values_list("pk", flat=True)
+        )
+
+    def is_reportable(self, item) -> bool:
+        return item.is_public
+
+    def tell_author(self, item, *, actor, message: str) -> None:
+        IdeaStatusChange.objects.create(
+            idea=item, from_status=item.status, to_status=item.status, actor=actor, reason=message
+        )
+
+    def reject(self, item, *, actor, reason: str, request=None) -> None:
+        self.unpublish(item)
+        idea_change_status(idea=item, to_status=IdeaStatus.REJECTED, actor=actor, reason=reason, request=request)
+        item.refresh_from_db(fields=["status"])
+
+    def merge(self, item, *, into, actor, reason: str, request=None) -> None:
+        """Fold `item` into `into`: both authors credited on `into`, the supports of both kept
+        (the unique constraint drops a citizen's second 공감), `item` no longer public."""
+        if into.pk == item.pk or into.contest_id != item.contest_id:
+            raise ValueError("merge target must be another idea of the same contest")
+        credited = {item.author_id, *item.co_authors.values_list("pk", flat=True)} - {into.author_id}
+        into.co_authors.add(*credited)
+        own = {into.author_id, *into.co_authors.values_list("pk", flat=True)}
+        Support.objects.bulk_create(
+            [
+                Support(idea=into, user_id=uid)
+                for uid in item.supports.values_list("user_id", flat=True)
+                if uid not in own
+            ],
+            ignore_conflicts=True,
+        )
+        type(item).objects.filter(pk=item.pk).update(merged_into=into, published_at=None)
+        item.merged_into, item.published_at = into, None
+        self.tell_author(item, actor=actor, message=reason)
+
+
+def register_ideas_moderation() -> None:
+    register(Idea, IdeaItem())
