@@ -27,3 +27,8 @@ rules.add_perm("ideas.view_idea", is_public | is_author | is_moderator | is_site
 rules.add_perm("ideas.view_personal_data", is_moderator | is_site_admin)
 # Reviewers score blind: author names stay hidden from them on every public surface.
 rules.add_perm("ideas.view_author_name", ~is_reviewer)
+# The triage screen: reviewers plan their work and correct tracks and tags (blind: masked texts only,
+# never the author nor the raw text); only moderators and site admins start a re-fit.
+rules.add_perm("nlp.view_triage", is_moderator | is_reviewer | is_site_admin)
+rules.add_perm("nlp.change_triage", is_moderator | is_reviewer | is_site_admin)
+rules.add_perm("nlp.refit_triage", is_moderator | is_site_admin)

@@ -10,6 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from moderation.services import audit_record
 
 from .models import Idea, PolicyTrack
+from .triage import hooks as triage_hooks  # noqa: F401 - registers the triage screen
 
 
 class PolicyTrackViewSet(SnippetViewSet):

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ideas.models import Idea, IdeaTag, PolicyTrack
+from ..models import Idea, IdeaTag, PolicyTrack
 from moderation.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -250,7 +250,7 @@ def triage_refit_enqueue(*, actor, request=None) -> str:
     """
     if not rules.has_perm("nlp.refit_triage", actor):
         raise PermissionDenied(_("다시 학습을 요청할 권한이 없습니다."))
-    from .tasks import refit_all
+    from nlp.tasks import refit_all
 
     result = refit_all.enqueue()
     audit_record(

@@ -21,10 +21,10 @@ from django.views.generic import TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from ideas.models import ContestPage, Idea, PolicyTrack
+from ..models import ContestPage, Idea, PolicyTrack
 
 from . import services
-from .site import selectors
+from . import selectors
 
 VIEW_PERM = "nlp.view_triage"
 CHANGE_PERM = "nlp.change_triage"

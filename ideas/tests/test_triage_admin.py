@@ -12,7 +12,7 @@ from ideas.models import Idea, IdeaTag
 from ideas.tests.factories import HOSTILE, IdeaFactory, PolicyTrackFactory, UserFactory, field_worker, make_contest
 from moderation.models import AuditEntry
 from moderation.tests.factories import site_admin, staff_moderator, staff_reviewer
-from nlp import services
+from ideas.triage import services
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_triage_pages_are_for_moderators_reviewers_and_admins(client, role, idea
 
 @pytest.mark.parametrize("role", ROLES)
 def test_menu_item_is_shown_to_triage_viewers_only(rf, role):
-    from nlp.wagtail_hooks import register_triage_menu_item
+    from ideas.triage.hooks import register_triage_menu_item
 
     user = ROLES[role]()
     request = rf.get("/admin/")

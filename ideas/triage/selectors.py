@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
-from ideas.choices import IdeaStatus
-from ideas.models import Idea, IdeaTag
+from ..choices import IdeaStatus
+from ..models import Idea, IdeaTag
 
 #: Never loaded on the triage screen: the author and the unmasked texts.
 PRIVATE_FIELDS = ("author", "title", "summary", "body", "search_tokens", "submission_token", "official_answer")
