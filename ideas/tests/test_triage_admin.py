@@ -10,9 +10,9 @@ from taggit.models import Tag
 
 from ideas.models import Idea, IdeaTag
 from ideas.tests.factories import HOSTILE, IdeaFactory, PolicyTrackFactory, UserFactory, field_worker, make_contest
+from ideas.triage import services
 from moderation.models import AuditEntry
 from moderation.tests.factories import site_admin, staff_moderator, staff_reviewer
-from ideas.triage import services
 
 pytestmark = pytest.mark.django_db
 

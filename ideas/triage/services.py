@@ -20,8 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Idea, IdeaTag, PolicyTrack
 from moderation.services import audit_record
+
+from ..models import Idea, IdeaTag, PolicyTrack
 
 logger = logging.getLogger(__name__)
 

@@ -22,9 +22,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ..models import ContestPage, Idea, PolicyTrack
-
-from . import services
-from . import selectors
+from . import selectors, services
 
 VIEW_PERM = "nlp.view_triage"
 CHANGE_PERM = "nlp.change_triage"
