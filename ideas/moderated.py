@@ -7,6 +7,8 @@ authors and keeps every 공감.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from moderation.items import ModeratedItem, register
 
 from .choices import IdeaStatus
@@ -17,6 +19,9 @@ from .services import idea_change_status
 class IdeaItem(ModeratedItem):
     """Ideas: status changes go through `ideas.services`, the author's status page shows
     `IdeaStatusChange` rows, merging credits both authors and keeps every 공감."""
+
+    def status_page_label(self, item) -> str:
+        return str(_("내 아이디어"))
 
     def recent_count_by_author(self, item, *, since):
         return type(item).objects.filter(author_id=item.author_id, created_at__gte=since).count()

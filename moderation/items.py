@@ -38,6 +38,15 @@ class ModeratedItem:
             return None
         return name
 
+    def kind(self, item) -> str:
+        """What the item is called in messages to its author ("아이디어", "의견", "건의"): the model's
+        verbose name unless a subclass says otherwise."""
+        return str(type(item)._meta.verbose_name)
+
+    def status_page_label(self, item) -> str:
+        """The name of the page where the author follows the item."""
+        return str(_("내 활동"))
+
     def title(self, item) -> str:
         """The masked title shown to staff in lists and to authors in e-mails."""
         return getattr(item, "title_public", "") or str(item)

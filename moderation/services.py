@@ -36,6 +36,7 @@ from .choices import (
     ScreeningStatus,
     ScreeningTrigger,
 )
+from .hangul import with_particle
 from .items import adapter_for
 from .models import AuditEntry, Report, ScreeningCase, ScreeningFinding
 from .quotas import client_ip, quota_count
@@ -282,6 +283,7 @@ def _notify_author(*, item, subject: str, message: str, reason: str = "") -> Non
             "reason": reason,
             "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + adapter_for(item).public_url(item),
             "site": getattr(settings, "WAGTAIL_SITE_NAME", ""),
+            "status_page": adapter_for(item).status_page_label(item),
         },
     )
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
@@ -318,7 +320,11 @@ def screening_approve(*, item, actor, request=None, note: str = "") -> Screening
         note=note,
         request=request,
     )
-    _notify_author(item=item, subject=_("아이디어가 공개되었습니다"), message=message)
+    _notify_author(
+        item=item,
+        subject=_("%(kind)s 공개되었습니다") % {"kind": with_particle(adapter.kind(item), "이/가")},
+        message=message,
+    )
     return case
 
 
@@ -378,7 +384,7 @@ def screening_request_changes(*, item, actor, note: str, request=None) -> Screen
     )
     _notify_author(
         item=item,
-        subject=_("아이디어 수정을 요청드립니다"),
+        subject=_("%(kind)s 수정을 요청드립니다") % {"kind": adapter.kind(item)},
         message=_("검토 중에 수정이 필요한 부분이 있었습니다. 고쳐서 다시 저장하면 다시 검토합니다."),
         reason=note,
     )
@@ -402,8 +408,8 @@ def screening_merge(*, item, into, actor, note: str = "", request=None) -> Scree
         item=item, actor=actor, status=ScreeningStatus.MERGED, merged_into_id=into.pk, decision_note=note[:2000]
     )
     message = _(
-        "비슷한 아이디어 %(other)s에 병합되었습니다. 그 아이디어에 공동 제안자로 함께 표시되고, 받은 공감도 합쳐집니다."
-    ) % {"other": getattr(into, "reference", into.pk)}
+        "비슷한 %(kind)s %(other)s에 병합되었습니다. 그 %(kind)s에 공동 제안자로 함께 표시되고, 받은 공감도 합쳐집니다."
+    ) % {"kind": adapter.kind(item), "other": getattr(into, "reference", into.pk)}
     if note:
         message += f" — {note}"
     adapter.merge(item, into=into, actor=actor, reason=message, request=request)
@@ -416,7 +422,11 @@ def screening_merge(*, item, into, actor, note: str = "", request=None) -> Scree
         note=note,
         request=request,
     )
-    _notify_author(item=item, subject=_("비슷한 아이디어와 병합되었습니다"), message=message)
+    _notify_author(
+        item=item,
+        subject=_("비슷한 %(kind)s 병합되었습니다") % {"kind": with_particle(adapter.kind(item), "과/와")},
+        message=message,
+    )
     return case
 
 

@@ -310,3 +310,78 @@ def pending_filter() -> Q:
     """Items never analysed or whose analysis failed (for corpora that keep ``analysed_at`` and
     ``analysis_error`` fields)."""
     return Q(analysed_at__isnull=True) | ~Q(analysis_error="")
+
+
+# ---- the generic store, for kinds that keep no analysis fields of their own ------------------------
+
+
+def _analysis_row(item):
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import ItemAnalysis
+
+    ct = ContentType.objects.get_for_model(item)
+    return ItemAnalysis.objects.get_or_create(
+        content_type=ct, object_id=item.pk, defaults={"corpus": corpus_for(item).name}
+    )[0]
+
+
+def generic_store(item, result: ItemResult) -> None:
+    """Store an analysis in the item's `nlp.ItemAnalysis` row."""
+    from django.utils import timezone
+
+    row = _analysis_row(item)
+    row.tokens = " ".join(result.tokens)[:20000]
+    row.tags = [t.name for t in result.tags]
+    row.label, row.label_score = result.label or "", result.label_score
+    row.similar = [[pk, round(s, 4)] for pk, s in result.similar]
+    row.duplicate_of_id, row.duplicate_score = result.duplicate if result.duplicate else (None, None)
+    row.model_version, row.analysed_at, row.error = result.model_version, timezone.now(), ""
+    row.save()
+
+
+def generic_store_error(item, message: str) -> None:
+    row = _analysis_row(item)
+    row.error = message
+    row.save(update_fields=["error"])
+
+
+def generic_store_clusters(rows) -> None:
+    for item, label, score, cluster, cluster_label in rows:
+        row = _analysis_row(item)
+        row.label, row.label_score = label or "", score
+        row.cluster, row.cluster_label = cluster, cluster_label[:100]
+        row.save(update_fields=["label", "label_score", "cluster", "cluster_label"])
+
+
+def generic_text(item) -> str:
+    """The public (masked) copies of the item's moderated text fields, title first."""
+    from .text import join_title_content
+
+    fields = list(getattr(item, "MODERATED_TEXT_FIELDS", ("title", "body")))
+    values = [getattr(item, f"{f}_public", "") or "" for f in fields]
+    return join_title_content(values[0], "\n".join(values[1:]))
+
+
+def generic_title(item) -> str:
+    field_name = next(iter(getattr(item, "MODERATED_TEXT_FIELDS", ("title",))))
+    return getattr(item, f"{field_name}_public", "") or ""
+
+
+def generic_corpus(*, name: str, model, queryset=None, **options) -> Corpus:
+    """A :class:`Corpus` for a model built on `core.models.Submission`: its public text, every row
+    live unless ``queryset`` says otherwise, results in `nlp.ItemAnalysis`. ``options`` override any
+    other field (``labels``, ``label_of``, ``linked`` …)."""
+    return Corpus(
+        **{
+            "name": name,
+            "model": model,
+            "queryset": queryset or (lambda: model._default_manager.all()),
+            "text": generic_text,
+            "title": generic_title,
+            "store": generic_store,
+            "store_error": generic_store_error,
+            "store_clusters": generic_store_clusters,
+            **options,
+        }
+    )

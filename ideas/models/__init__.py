@@ -1,7 +1,8 @@
 """Models of the ideas app: accounts, editorial pages, policy tracks and citizen submissions."""
 
+from core.models import TimeStampedModel
+
 from .accounts import User
-from .base import TimeStampedModel
 from .ideas import Idea, IdeaAttachment, IdeaSimilarity, IdeaStatusChange, IdeaTag, Support
 from .pages import ContestIndexPage, ContestPage, HomePage
 from .tracks import PolicyTrack

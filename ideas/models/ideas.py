@@ -10,8 +10,9 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 from wagtail.search import index
 
+from core.models import TimeStampedModel
+
 from ..choices import HIDDEN_STATUSES, District, IdeaStatus, TargetGroup
-from .base import TimeStampedModel
 
 
 class IdeaQuerySet(models.QuerySet):

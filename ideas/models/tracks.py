@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-from .base import TimeStampedModel
+from core.models import TimeStampedModel
 
 
 class PolicyTrack(index.Indexed, TimeStampedModel):

@@ -18,6 +18,9 @@ STORAGES = {
 }
 ACCOUNT_RATE_LIMITS = False
 
+# A throwaway second kind of submission (tests/kinds): the shared mechanisms must serve it unchanged.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.kinds"]  # noqa: F405
+
 # A file-backed test database (not SQLite's shared in-memory cache, which ignores the busy
 # timeout), so tests that fire parallel requests see real locking, as in production.
 DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="ideas-test-db-")) / "test.sqlite3")}  # noqa: F405

@@ -15,8 +15,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from core.models import TimeStampedModel
 from ideas.choices import Role
-from ideas.models import TimeStampedModel
 
 from .choices import SCALE_MAX, SCALE_MIN, AssignmentStatus, PanelRole, RankingMethod, SheetStatus, Tier
 

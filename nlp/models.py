@@ -1,0 +1,41 @@
+"""Where the NLP module stores its results for kinds of submission that keep none of their own.
+
+Ideas keep their analysis on their own row (search tokens, suggested track, similar ideas); a new kind
+(field posts, opinions, comments) registers a corpus with `nlp.adapter.generic_corpus` and gets one
+`ItemAnalysis` row per item instead, so it needs no analysis fields or code of its own.
+"""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ItemAnalysis(models.Model):
+    """The latest analysis of one item: tokens for search, machine tags, suggested label with its
+    confidence, similar items of the same corpus, a duplicate candidate, its topic cluster."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    corpus = models.CharField(_("말뭉치"), max_length=40, db_index=True)
+    tokens = models.TextField(blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    label = models.CharField(_("추천 분류"), max_length=100, blank=True)
+    label_score = models.FloatField(_("추천 신뢰도"), null=True, blank=True)
+    similar = models.JSONField(default=list, blank=True, help_text=_("[[id, 점수], …] 같은 말뭉치의 비슷한 글"))
+    duplicate_of_id = models.PositiveBigIntegerField(null=True, blank=True)
+    duplicate_score = models.FloatField(null=True, blank=True)
+    cluster = models.IntegerField(null=True, blank=True)
+    cluster_label = models.CharField(max_length=100, blank=True)
+    model_version = models.CharField(max_length=40, blank=True)
+    analysed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("분석 결과")
+        verbose_name_plural = _("분석 결과")
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="one_analysis_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.corpus}:{self.object_id}"

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class KindsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "tests.kinds"
+    label = "kinds"
+
+    def ready(self):
+        from moderation.items import ModeratedItem, register
+        from nlp.adapter import generic_corpus
+        from nlp.corpora import register as register_corpus
+
+        from .models import FieldNote
+
+        register(FieldNote, ModeratedItem())
+        register_corpus(generic_corpus(name="field-notes", model=FieldNote))
