@@ -35,7 +35,7 @@ from .choices import (
 )
 from .items import adapter_for
 from .models import AuditEntry, Report, ScreeningCase, ScreeningFinding
-from .quotas import client_ip, quota_count
+from .quotas import client_ip, mark_submitted
 
 logger = logging.getLogger(__name__)
 
@@ -234,10 +234,8 @@ def screening_on_submit(*, item, request=None, is_edit: bool = False) -> Screeni
         adapter.publish(item, when=now)
     else:
         adapter.unpublish(item)
-    if request is not None and not is_edit:
-        user_id = getattr(adapter.author(item), "pk", None)
-        ip = client_ip(request)
-        transaction.on_commit(lambda: quota_count(user_id=user_id, ip=ip))
+    if not is_edit:
+        mark_submitted(request)  # the quota slot the submit view reserved is used up
     return case
 
 
