@@ -144,10 +144,12 @@ def quota_message() -> str:
     )
 
 
-def too_many_response(request, *, message: str | None = None, retry_after: int | None = None) -> HttpResponse:
-    """429 answer: JSON for the API and fetch requests, an HTML page otherwise."""
+def too_many_response(
+    request, *, message: str | None = None, retry_after: int | None = None, as_json: bool = False
+) -> HttpResponse:
+    """429 answer: JSON for the API, fetch requests and `as_json`, an HTML page otherwise."""
     message = message or quota_message()
-    wants_json = request.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+    wants_json = as_json or request.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
     if wants_json:
         response = JsonResponse({"detail": message}, status=429)
     else:
