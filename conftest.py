@@ -18,3 +18,13 @@ def _fresh_content_type_cache():
     ContentType.objects.clear_cache()
     yield
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits_cache():
+    """Quotas and rate limits are counted in the cache: every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 import rules
@@ -15,11 +16,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from moderation.quotas import submission_quota
+from moderation.quotas import client_ip, limit_reserve, submission_quota, too_many_response
 
 from . import selectors, services
 from .forms import IdeaFilterForm, IdeaForm
 from .models import ContestPage
+
+logger = logging.getLogger(__name__)
+
+#: Similar-idea look-ups per client address: (count, seconds); setting IDEAS_SIMILAR_LIMITS.
+SIMILAR_LIMITS = {"ip": (60, 60)}
 
 
 def _apply_service_error(form, error: ValidationError) -> None:
@@ -198,9 +204,21 @@ def my_ideas(request):
 @require_GET
 def similar_while_writing(request):
     """Up to 5 similar published ideas for a draft (title + first paragraph), as JSON."""
+    limits = {**SIMILAR_LIMITS, **getattr(settings, "IDEAS_SIMILAR_LIMITS", {})}
+    if limit_reserve(name="similar", limits=limits, idents={"ip": client_ip(request)}) is None:
+        return too_many_response(
+            request,
+            message=_("유사 아이디어 찾기를 너무 자주 요청했습니다. 잠시 뒤에 다시 시도해 주세요."),
+            retry_after=limits["ip"][1],
+            as_json=True,
+        )
     text = (request.GET.get("title", "") + "\n" + request.GET.get("body", ""))[:3000]
     contest_id = request.GET.get("contest")
-    results = selectors.idea_list_similar_to_text(text=text, contest_id=contest_id)
+    try:
+        results = selectors.idea_list_similar_to_text(text=text, contest_id=contest_id)
+    except Exception:  # noqa: BLE001 - a hint while writing: the form works without it
+        logger.exception("Similar ideas unavailable")
+        return JsonResponse({"results": [], "unavailable": True})
     return JsonResponse(
         {
             "results": [

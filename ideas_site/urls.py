@@ -4,9 +4,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from ideas.admin_login import RateLimitedLoginView
 from ideas.api import api
 
 urlpatterns = [
+    # Before Wagtail's own admin/login/: the same page with the site login's brute-force lock.
+    path("admin/login/", RateLimitedLoginView.as_view(), name="admin-login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),

@@ -136,6 +136,7 @@ class ReportListView(ModerationAdminView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["groups"] = selectors.report_list_grouped()
+        context["bursts"] = selectors.report_bursts_recent()
         return context
 
 

@@ -1,17 +1,27 @@
-"""Per-account and per-IP submission quotas, counted in Django's cache.
+"""One limiter for everything counted per account or per address: submissions, reports,
+similar-idea look-ups. Counters live in Django's cache (Redis in production, shared by every
+process), and a slot is taken atomically *before* the work (`cache.incr`), so parallel requests
+cannot all pass a check made before any of them is counted. Work that fails gives its slot back.
 
 `submission_quota` wraps a submit view: a POST over quota gets 429 with a Korean message (JSON
-for the API). Successful submissions are counted by `screening_on_submit`, after commit, so a
-form sent back with errors does not use up the quota.
+for the API) before any work; a POST that does not end in a new submission (form errors, no
+permission, an exception) releases its slot.
 
-Settings (optional): `MODERATION_SUBMISSION_QUOTAS = {"user": (5, 3600), "ip": (20, 3600)}`,
-i.e. at most 5 submissions per account and 20 per IP address in any one-hour window.
+Settings (optional):
+- `MODERATION_SUBMISSION_QUOTAS = {"user": (5, 3600), "ip": (20, 3600)}`: at most 5 submissions
+  per account and 20 per address in one window of an hour.
+- `MODERATION_REPORT_LIMITS = {"user": (10, 3600), "ip": (30, 3600)}`: reports.
+- `IDEAS_SIMILAR_LIMITS = {"ip": (60, 60)}`: similar-idea look-ups while writing.
+- `IDEAS_TRUSTED_PROXY_COUNT`: how many reverse proxies in front of the site append to
+  `X-Forwarded-For` (0, the default: the client is `REMOTE_ADDR`). See `client_ip`.
 """
 
 from __future__ import annotations
 
 import functools
+import ipaddress
 import time
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,41 +30,111 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 DEFAULT_QUOTAS = {"user": (5, 3600), "ip": (20, 3600)}
+DEFAULT_REPORT_LIMITS = {"user": (10, 3600), "ip": (30, 3600)}
 
 
 def _quotas() -> dict[str, tuple[int, int]]:
     return {**DEFAULT_QUOTAS, **getattr(settings, "MODERATION_SUBMISSION_QUOTAS", {})}
 
 
+def _clean_ip(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if value.startswith("[") and "]" in value:  # [v6]:port
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # v4:port
+        value = value.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
-    """The client address as the server saw it (proxies are configured at the web server)."""
-    return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
+    """The client's address, the one every per-address limit, the audit trail and allauth use.
+
+    With `IDEAS_TRUSTED_PROXY_COUNT = 0` (development, default) it is `REMOTE_ADDR`. With N > 0
+    (production behind N proxies that each append the address they saw to `X-Forwarded-For`)
+    it is the Nth entry from the right of that header: entries further left were written by the
+    client and may be forged, so they are never read. A header with fewer entries than N
+    (a request that reached the site without passing every proxy) falls back to `REMOTE_ADDR`.
+    """
+    if request is None:
+        return None
+    remote = _clean_ip(request.META.get("REMOTE_ADDR"))
+    count = int(getattr(settings, "IDEAS_TRUSTED_PROXY_COUNT", 0) or 0)
+    if count <= 0:
+        return remote
+    chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(chain) < count:
+        return remote
+    return _clean_ip(chain[-count]) or remote
 
 
-def _keys(*, user_id, ip) -> list[tuple[str, int, int]]:
-    keys = []
-    now = int(time.time())
-    for scope, ident in (("user", user_id), ("ip", ip)):
-        if not ident:
-            continue
-        limit, window = _quotas()[scope]
-        keys.append((f"moderation:quota:{scope}:{ident}:{now // window}", limit, window))
-    return keys
+# ---- the limiter ----------------------------------------------------------------------------
 
 
-def quota_exceeded(*, user_id, ip) -> bool:
-    """True when the account or the address has used up its submissions for this window."""
-    return any((cache.get(key) or 0) >= limit for key, limit, _w in _keys(user_id=user_id, ip=ip))
+@dataclass
+class Reservation:
+    """Slots taken by `limit_reserve`; `release()` gives them back (once)."""
 
+    keys: list[str] = field(default_factory=list)
 
-def quota_count(*, user_id, ip) -> None:
-    """Count one successful submission against the account and the address."""
-    for key, _limit, window in _keys(user_id=user_id, ip=ip):
-        if not cache.add(key, 1, timeout=window + 5):
+    def release(self) -> None:
+        keys, self.keys = self.keys, []
+        for key in keys:
             try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, timeout=window + 5)
+                cache.decr(key)
+            except ValueError:  # the window expired meanwhile: nothing to give back
+                pass
+
+
+def _take(key: str, window: int) -> int:
+    """Atomically add one to the counter `key` (created for this window). Returns the new count."""
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 0, timeout=window + 5)
+        return cache.incr(key)
+
+
+def limit_reserve(*, name: str, limits: dict[str, tuple[int, int]], idents: dict[str, object]) -> Reservation | None:
+    """Take one slot in every counter of `name` (one per scope in `idents` with an identity,
+    e.g. {"user": 12, "ip": "203.0.113.7"}, limited by `limits[scope] = (count, seconds)`).
+
+    Returns the reservation, or None (having taken nothing) when any counter is full. Counters
+    are fixed windows; the increment is atomic in Redis and in the local-memory cache, so of
+    any number of parallel callers exactly `count` get a slot."""
+    reservation = Reservation()
+    now = int(time.time())
+    for scope, ident in idents.items():
+        if ident in (None, "") or scope not in limits:
+            continue
+        limit, window = limits[scope]
+        key = f"limits:{name}:{scope}:{ident}:{now // window}"
+        used = _take(key, window)
+        reservation.keys.append(key)
+        if used > limit:
+            reservation.release()
+            return None
+    return reservation
+
+
+# ---- submissions ----------------------------------------------------------------------------
+
+#: Set on the request by `mark_submitted` when a submission was saved, so the slot is kept.
+_SUBMITTED = "_moderation_quota_submitted"
+
+
+def mark_submitted(request) -> None:
+    """Called by the screening of a new submission: the request's quota slot is used up."""
+    if request is not None:
+        setattr(request, _SUBMITTED, True)
+
+
+def submission_reserve(*, user_id, ip) -> Reservation | None:
+    """One submission slot for the account and the address, or None when either is used up."""
+    return limit_reserve(name="submit", limits=_quotas(), idents={"user": user_id, "ip": ip})
 
 
 def quota_message() -> str:
@@ -64,27 +144,40 @@ def quota_message() -> str:
     )
 
 
-def too_many_response(request) -> HttpResponse:
-    """429 answer: JSON for the API and fetch requests, an HTML page otherwise."""
-    message = quota_message()
-    wants_json = request.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+def too_many_response(
+    request, *, message: str | None = None, retry_after: int | None = None, as_json: bool = False
+) -> HttpResponse:
+    """429 answer: JSON for the API, fetch requests and `as_json`, an HTML page otherwise."""
+    message = message or quota_message()
+    wants_json = as_json or request.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
     if wants_json:
         response = JsonResponse({"detail": message}, status=429)
     else:
         response = render(request, "moderation/quota_exceeded.html", {"message": message}, status=429)
-    response["Retry-After"] = str(min(w for _l, w in _quotas().values()))
+    response["Retry-After"] = str(retry_after or min(w for _l, w in _quotas().values()))
     return response
 
 
 def submission_quota(view):
-    """Decorator for submit views (site and API): POSTs over quota get 429 before any work."""
+    """Decorator for submit views (site and API): a POST takes a quota slot before any work and
+    gets 429 when there is none; the slot is given back unless the view saved a submission."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method == "POST":
-            user_id = request.user.pk if getattr(request, "user", None) and request.user.is_authenticated else None
-            if quota_exceeded(user_id=user_id, ip=client_ip(request)):
-                return too_many_response(request)
-        return view(request, *args, **kwargs)
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        user_id = request.user.pk if getattr(request, "user", None) and request.user.is_authenticated else None
+        reservation = submission_reserve(user_id=user_id, ip=client_ip(request))
+        if reservation is None:
+            return too_many_response(request)
+        setattr(request, _SUBMITTED, False)
+        try:
+            response = view(request, *args, **kwargs)
+        except BaseException:
+            reservation.release()
+            raise
+        if not getattr(request, _SUBMITTED, False):
+            reservation.release()
+        return response
 
     return wrapper

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from .choices import ReportStatus, ScreeningStatus
-from .models import Report, ScreeningCase, ScreeningFinding
+from .models import AuditEntry, Report, ScreeningCase, ScreeningFinding
 
 
 @dataclass(frozen=True)
@@ -147,3 +148,9 @@ def report_exists_for(*, user, item) -> bool:
     if not getattr(user, "is_authenticated", False) or item is None:
         return False
     return Report.objects.for_item(item).filter(reporter=user, status=ReportStatus.OPEN).exists()
+
+
+def report_bursts_recent(*, hours: int = 24) -> list:
+    """Report bursts announced in the last `hours` (audit records `report.burst`), newest first."""
+    since = timezone.now() - timedelta(hours=hours)
+    return list(AuditEntry.objects.filter(action="report.burst", created_at__gte=since).order_by("-created_at")[:20])

@@ -52,7 +52,8 @@ def report_create(request, model_label: str, pk: int):
         except PermissionDenied:
             status, detail = 403, _("이 글은 신고할 수 없습니다. 공개된 다른 사람의 글만 신고할 수 있습니다.")
         except ValidationError as e:
-            status, detail = 400, " ".join(e.messages)
+            status = 429 if getattr(e, "code", None) == "rate_limited" else 400
+            detail = " ".join(e.messages)
     if wants_json:
         return JsonResponse({"detail": detail}, status=status)
     (messages.success if status == 201 else messages.error)(request, detail)

@@ -149,7 +149,9 @@ ACCOUNT_SIGNUP_FORM_CLASS = "ideas.forms.SignupConsentForm"
 ACCOUNT_ADAPTER = "ideas.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[일사천리] "
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}  # the admin login shares it (ideas.admin_login)
+# Reverse proxies in front of the site that append to X-Forwarded-For (moderation.quotas.client_ip).
+IDEAS_TRUSTED_PROXY_COUNT = 0
 DEFAULT_FROM_EMAIL = "일사천리 <noreply@ideas.seoul.example>"
 
 # Background work (django-tasks). Dev and tests run tasks immediately; production queues them

@@ -57,5 +57,7 @@ CACHES = {
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind one reverse proxy by default: the client address is the last X-Forwarded-For entry (README).
+IDEAS_TRUSTED_PROXY_COUNT = int(os.environ.get("IDEAS_TRUSTED_PROXY_COUNT", "1"))
 SECURE_HSTS_SECONDS = 31536000
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -82,3 +82,18 @@ class ReportFactory(DjangoModelFactory):
     reporter = factory.SubFactory(UserFactory)
     reason = ReportReason.ABUSE
     note = factory.LazyFunction(lambda: f"{HOSTILE} 욕설이 있어요")
+
+
+def established_user(*, days: int = 30, verified: bool = True, **kw):
+    """A citizen whose reports count in full: joined `days` ago, e-mail verified."""
+    from datetime import timedelta
+
+    from allauth.account.models import EmailAddress
+    from django.utils import timezone
+
+    user = UserFactory(**kw)
+    user.date_joined = timezone.now() - timedelta(days=days)
+    user.save(update_fields=["date_joined"])
+    if verified:
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
