@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from moderation.pii import find_resident_numbers
+from moderation.screening import NAME_REFUSES, screen_public_text
 
 from .choices import District, TargetGroup
 from .models import Idea, PolicyTrack
@@ -33,6 +34,12 @@ class SignupConsentForm(forms.Form):
         required=True,
         error_messages={"required": _("개인정보 수집·이용에 동의해야 가입할 수 있습니다.")},
     )
+
+    def clean_display_name(self):
+        """A display name is shown beside everything its owner writes: no resident registration
+        number, phone number or e-mail address in it; other personal data is masked."""
+        value = (self.cleaned_data.get("display_name") or "").strip()
+        return screen_public_text(value, refuse=NAME_REFUSES).text
 
     def signup(self, request, user):
         user.display_name = self.cleaned_data.get("display_name", "")

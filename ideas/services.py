@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from moderation.screening import screen_public_text
 from moderation.services import audit_record, screening_on_submit
 from nlp.tasks import analyse_later
 
@@ -57,7 +58,8 @@ def _save_attachments(idea: Idea, files: Iterable) -> None:
         IdeaAttachment.objects.create(
             idea=idea,
             file=upload,
-            original_name=upload.name[:200],
+            # shown on the public idea page: personal data in a file name is masked
+            original_name=screen_public_text(upload.name[:200], refuse=()).text,
             content_type=mime,
             size=upload.size,
         )
@@ -157,6 +159,12 @@ def idea_withdraw(*, idea: Idea, actor: User, request=None) -> Idea:
     return idea
 
 
+def official_answer_screen(text: str) -> str:
+    """The official answer as published: personal data masked, except the city's own contact
+    numbers staff allow (`moderation.AllowedContactNumber`, e.g. 02-2133-…, 120)."""
+    return screen_public_text(text, refuse=(), allow_city_numbers=True).text
+
+
 @transaction.atomic
 def idea_change_status(
     *,
@@ -169,7 +177,8 @@ def idea_change_status(
 ) -> Idea:
     """Move an idea to another status along `STATUS_TRANSITIONS`, with history and audit record.
 
-    A rejection needs a reason. Returns the updated idea.
+    A rejection needs a reason. The official answer is screened (`official_answer_screen`).
+    Returns the updated idea.
     """
     idea = Idea.objects.select_for_update().get(pk=idea.pk)
     old = idea.status
@@ -185,7 +194,7 @@ def idea_change_status(
     idea.status = to_status
     fields = ["status", "updated_at"]
     if official_answer is not None:
-        idea.official_answer = official_answer
+        idea.official_answer = official_answer_screen(official_answer)
         fields.append("official_answer")
     idea.save(update_fields=fields)
     _record_status(idea, old, to_status, actor, reason)

@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -10,6 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from moderation.services import audit_record
 
 from .models import Idea, PolicyTrack
+from .services import official_answer_screen
 from .triage import hooks as triage_hooks  # noqa: F401 - registers the triage screen
 
 
@@ -19,6 +21,14 @@ class PolicyTrackViewSet(SnippetViewSet):
     menu_label = _("정책 트랙")
     list_display = ["name", "job_target", "sort_order"]
     search_fields = ["name", "description"]
+
+
+class IdeaAdminForm(WagtailAdminModelForm):
+    """Staff edit an idea's official answer here: it is published, so it is screened like every
+    public text (personal data masked, the city's own contact numbers kept)."""
+
+    def clean_official_answer(self):
+        return official_answer_screen(self.cleaned_data.get("official_answer") or "")
 
 
 class IdeaViewSet(SnippetViewSet):
@@ -39,7 +49,7 @@ class IdeaViewSet(SnippetViewSet):
     ordering = ["-created_at"]
     inspect_view_enabled = True
     add_to_admin_menu = False
-    panels = [
+    edit_handler_panels = [
         MultiFieldPanel(
             [
                 FieldPanel("title", read_only=True),
@@ -51,6 +61,7 @@ class IdeaViewSet(SnippetViewSet):
         FieldPanel("official_answer"),
         FieldPanel("tags"),
     ]
+    edit_handler = ObjectList(edit_handler_panels, base_form_class=IdeaAdminForm)
 
     def get_queryset(self, request):
         return Idea.objects.select_related("contest", "track", "suggested_track", "author")

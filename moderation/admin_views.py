@@ -46,8 +46,9 @@ class ScreeningQueueView(ModerationAdminView):
 
 
 class ScreeningCaseView(ModerationAdminView):
-    """One submission with its findings and the four decisions. POST `action=reveal` shows the
-    original text to staff allowed to see personal data (audited)."""
+    """One submission with its findings and the four decisions. GET shows only masked text; POST
+    `action=reveal` with a `purpose` shows the original text to staff allowed to see personal data
+    and writes an access record (`services.personal_data_reveal`)."""
 
     template_name = "moderation/admin/case.html"
     page_title = gettext_lazy("제출물 검토")
@@ -75,7 +76,14 @@ class ScreeningCaseView(ModerationAdminView):
         case = self.get_case()
         item = case.item
         if request.POST.get("action") == "reveal":
-            originals = services.personal_data_reveal(item=item, actor=request.user, request=request)
+            try:
+                originals = services.personal_data_reveal(
+                    item=item, actor=request.user, purpose=request.POST.get("purpose", ""), request=request
+                )
+            except ValidationError as e:
+                for msg in e.messages:
+                    messages.error(request, msg)
+                return self.render_to_response(self.get_context_data(case=case, reveal_error=True), status=400)
             return self.render_to_response(self.get_context_data(case=case, originals=originals))
         form = DecisionForm(request.POST)
         if form.is_valid():

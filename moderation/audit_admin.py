@@ -76,6 +76,12 @@ class AuditIndexView(IndexView):
         )
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
+    def stream_csv(self, queryset):
+        """The CSV starts with a UTF-8 byte order mark, so spreadsheet software reads the Korean
+        text (names, notes, purposes of personal-data access) correctly."""
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
+
 
 #: Every field of an audit record, in the order the inspect view and the exports show them.
 AUDIT_FIELDS = [

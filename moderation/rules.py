@@ -33,3 +33,8 @@ rules.add_perm("moderation.report_item", is_signed_in & is_reportable & ~is_item
 # The audit trail: moderators and site admins read and export it; nobody changes it.
 rules.add_perm("moderation.view_auditentry", is_moderation_staff)
 rules.add_perm("moderation.export_auditentry", is_moderation_staff)
+# The city's contact numbers allowed in official answers: moderators read the list, site admins
+# keep it.
+rules.add_perm("moderation.view_allowedcontactnumber", is_moderation_staff)
+for _action in ("add", "change", "delete"):
+    rules.add_perm(f"moderation.{_action}_allowedcontactnumber", is_site_admin)

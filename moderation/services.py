@@ -23,12 +23,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from nlp import MODEL_VERSION as NLP_VERSION
 from nlp.adapter import duplicates_of
 
-from . import abuse, pii, spamguard
+from . import abuse, pii, screening, spamguard
 from .choices import (
     FindingKind,
     RejectionReason,
@@ -48,10 +47,7 @@ logger = logging.getLogger(__name__)
 #: This many submissions by one author within BURST_WINDOW flag the latest.
 BURST_LIMIT = 3
 BURST_WINDOW = timedelta(minutes=10)
-RRN_MESSAGE = gettext_lazy(
-    "주민등록번호로 보이는 숫자가 있습니다. 개인정보 보호를 위해 주민등록번호는 적을 수 없습니다. "
-    "지우고 다시 제출해 주세요."
-)
+RRN_MESSAGE = screening.RRN_MESSAGE
 
 
 class ScreeningConflict(ValidationError):
@@ -168,7 +164,12 @@ def screening_on_submit(*, item, request=None, is_edit: bool = False) -> Screeni
     """
     adapter = adapter_for(item)
     texts = adapter.texts(item)
-    errors = {field: RRN_MESSAGE for field, text in texts.items() if pii.find_resident_numbers(text)}
+    screened, errors = {}, {}
+    for field, text in texts.items():
+        try:
+            screened[field] = screening.screen_public_text(text, field_name=field)
+        except ValidationError as e:
+            errors.update(e.message_dict)
     if errors:
         raise ValidationError(errors)
     if spamguard.honeypot_filled(request):
@@ -177,10 +178,10 @@ def screening_on_submit(*, item, request=None, is_edit: bool = False) -> Screeni
         )
 
     public_fields = []
-    for field, text in texts.items():
+    for field in texts:
         name = adapter.public_field(item, field)
         if name:
-            setattr(item, name, pii.mask_personal_data(text))
+            setattr(item, name, screened[field].text)
             public_fields.append(name)
     if public_fields:
         item.save(update_fields=public_fields)
@@ -433,17 +434,42 @@ def screening_merge(*, item, into, actor, note: str = "", request=None) -> Scree
 # ---- personal data -------------------------------------------------------------------------
 
 
+#: The audit action of every access to raw personal data (the access log of 개인정보의 안전성
+#: 확보조치 기준 제8조). Audit records are append-only and have no deletion path: they are kept
+#: at least `AUDIT_RETENTION` (in practice, indefinitely).
+PERSONAL_DATA_ACCESS = "personal_data.view"
+AUDIT_RETENTION = timedelta(days=2 * 366)
+
+
 @transaction.atomic
-def personal_data_reveal(*, item, actor, request=None) -> dict[str, str]:
+def personal_data_reveal(*, item, actor, purpose: str, request=None) -> dict[str, str]:
     """The original (unmasked) texts of an item, for staff with `ideas.view_personal_data`.
-    Every call writes an audit record (which fields, never their content)."""
+
+    Every call writes one access record (action `PERSONAL_DATA_ACCESS`): who (actor), when, from
+    which IP and browser (the request), whose data (the item's author, the data subject), what was
+    done (원문 열람, which fields, which kinds were found — never the content) and the purpose the
+    moderator gave. Raises ValidationError without a purpose, PermissionDenied without the right.
+    """
     _require("ideas.view_personal_data", actor, item)
-    texts = adapter_for(item).texts(item)
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise ValidationError({"purpose": _("열람 목적을 적어 주세요. 개인정보 원문 열람은 목적과 함께 기록됩니다.")})
+    adapter = adapter_for(item)
+    texts = adapter.texts(item)
+    subject = adapter.author(item)
     audit_record(
         actor=actor,
-        action="personal_data.view",
+        action=PERSONAL_DATA_ACCESS,
         target=item,
-        after={"fields": list(texts), "found": {f: pii.find_personal_data(t) for f, t in texts.items()}},
+        after={
+            "what": "원문 열람",
+            "data_subject_id": getattr(subject, "pk", None),
+            "data_subject": str(subject) if subject is not None else "",
+            "purpose": purpose[:500],
+            "fields": list(texts),
+            "found": {f: pii.find_personal_data(t) for f, t in texts.items()},
+        },
+        note=_("개인정보 원문 열람 — 목적: %(purpose)s") % {"purpose": purpose[:500]},
         request=request,
     )
     return texts
@@ -592,6 +618,7 @@ def report_create(*, item, reporter, reason: str, note: str = "", request=None) 
     _require("moderation.report_item", reporter, item)
     if reason not in ReportReason.values:
         raise ValidationError({"reason": _("신고 사유를 목록에서 골라 주세요.")})
+    note = screening.screen_public_text((note or "").strip()[:1000], field_name="note").text
     reservation = limit_reserve(
         name="report", limits=_report_limits(), idents={"user": reporter.pk, "ip": client_ip(request)}
     )
@@ -601,7 +628,7 @@ def report_create(*, item, reporter, reason: str, note: str = "", request=None) 
     try:
         with transaction.atomic():
             report = Report.objects.create(
-                content_type=ct, object_id=item.pk, reporter=reporter, reason=reason, note=(note or "").strip()[:1000]
+                content_type=ct, object_id=item.pk, reporter=reporter, reason=reason, note=note
             )
     except IntegrityError:
         reservation.release()

@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_urls
 from .audit_admin import AuditEntryViewSet, AuditPermissionPolicy
-from .models import AuditEntry
+from .models import AllowedContactNumber, AuditEntry
 
 register_permission_policy(AuditEntry, AuditPermissionPolicy(AuditEntry))
 audit_viewset = AuditEntryViewSet()
@@ -81,3 +83,16 @@ def register_moderation_menu():
     return RuleSubmenuMenuItem(
         _("검토"), moderation_menu, name="moderation", icon_name="warning", order=250, rule="moderation.view_queue"
     )
+
+
+class AllowedContactNumberViewSet(SnippetViewSet):
+    """The city's contact numbers official answers may show unmasked (staff manage the list)."""
+
+    model = AllowedContactNumber
+    icon = "mobile-alt"
+    menu_label = _("공개 허용 대표번호")
+    list_display = ["number", "is_prefix", "label", "created_at"]
+    search_fields = ["number", "label"]
+
+
+register_snippet(AllowedContactNumberViewSet)

@@ -20,6 +20,12 @@ class AuditEntry(models.Model):
 
     Append-only: the model refuses to be saved twice or deleted, and so does its queryset.
     Write entries only through `moderation.services.audit_record`.
+
+    Retention: there is no deletion path (no admin delete, no purge command, no cascade: the actor
+    is PROTECTed, the target is a generic reference). Accesses to raw personal data
+    (`personal_data.view`) must be kept at least two years (개인정보의 안전성 확보조치 기준 제8조);
+    every record is kept indefinitely. Any future cleanup must keep records younger than
+    `moderation.services.AUDIT_RETENTION`.
     """
 
     actor = models.ForeignKey(

@@ -130,10 +130,68 @@ def test_case_page_shows_masked_text_and_revealing_the_original_is_audited(clien
     html = client.get(url).content.decode()
     assert "010-1234-****" in html and "010-1234-5678" not in html
     assert HOSTILE not in html and 'href="javascript:' not in html
-    html = client.post(url, {"action": "reveal"}).content.decode()
+    assert not AuditEntry.objects.filter(action="personal_data.view").exists()
+    html = client.post(url, {"action": "reveal", "purpose": "연락처 확인 요청 처리"}).content.decode()
     assert "010-1234-5678" in html
     entry = AuditEntry.objects.get(action="personal_data.view")
     assert entry.actor == moderator and "010-1234-5678" not in str(entry.after)
+
+
+def test_revealing_personal_data_needs_a_purpose_and_records_who_when_where_whose_and_why(client, pending_case):
+    moderator = staff_moderator()
+    client.force_login(moderator)
+    url = reverse("moderation_admin:case", args=[pending_case.pk])
+    response = client.post(url, {"action": "reveal", "purpose": "  "}, REMOTE_ADDR="198.51.100.23")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "열람 목적을 적어 주세요" in html and "010-1234-5678" not in html
+    assert not AuditEntry.objects.filter(action="personal_data.view").exists()
+
+    response = client.post(
+        url, {"action": "reveal", "purpose": "신고된 연락처 확인"}, REMOTE_ADDR="198.51.100.23", HTTP_USER_AGENT="감사"
+    )
+    assert response.status_code == 200 and "010-1234-5678" in response.content.decode()
+    entry = AuditEntry.objects.get(action="personal_data.view")
+    author = pending_case.item.author
+    assert entry.actor == moderator and entry.created_at is not None
+    assert entry.ip_address == "198.51.100.23"
+    assert entry.after["data_subject_id"] == author.pk and entry.after["data_subject"] == author.public_name
+    assert entry.after["what"] == "원문 열람" and entry.after["purpose"] == "신고된 연락처 확인"
+    assert entry.object_id == str(pending_case.item.pk)
+
+
+def test_personal_data_access_records_cannot_be_deleted_and_outlive_the_data_subject(client, pending_case):
+    from ideas.services import user_withdraw
+    from moderation.services import personal_data_reveal
+
+    personal_data_reveal(item=pending_case.item, actor=staff_moderator(), purpose="민원 처리")
+    entry = AuditEntry.objects.get(action="personal_data.view")
+    for delete in (entry.delete, AuditEntry.objects.filter(pk=entry.pk).delete):
+        with pytest.raises(PermissionError):
+            delete()
+    user_withdraw(user=pending_case.item.author)
+    assert AuditEntry.objects.filter(pk=entry.pk, action="personal_data.view").exists()
+
+
+def test_personal_data_access_log_exports_as_csv_with_a_bom_and_as_xlsx(client, pending_case):
+    import io
+
+    from openpyxl import load_workbook
+
+    moderator = staff_moderator()
+    client.force_login(moderator)
+    url = reverse("moderation_admin:case", args=[pending_case.pk])
+    client.post(url, {"action": "reveal", "purpose": "정보주체 열람 요구 대응"})
+    csv_bytes = b"".join(
+        client.get(reverse("audit:index"), {"export": "csv", "action": "personal_data"}).streaming_content
+    )
+    assert csv_bytes.startswith(b"\xef\xbb\xbf")
+    text = csv_bytes.decode("utf-8-sig")
+    assert "personal_data.view" in text and "정보주체 열람 요구 대응" in text
+    response = client.get(reverse("audit:index"), {"export": "xlsx", "action": "personal_data"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = [str(c.value) for row in sheet.iter_rows() for c in row]
+    assert "personal_data.view" in values and any("정보주체 열람 요구 대응" in v for v in values)
 
 
 def test_case_page_decisions_go_through_the_services(client, contest):
