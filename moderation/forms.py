@@ -3,9 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ideas.models import ContestPage, PolicyTrack
-
 from .choices import FindingKind, RejectionReason, ReportDecision, ReportReason
+from .models import ScreeningCase
+
+
+def _scope_model(field_name: str):
+    """The model a screening case's scope field points to (the contest, the track), read from the
+    field itself, so moderation names no app."""
+    return ScreeningCase._meta.get_field(field_name).related_model
 
 
 class ReportForm(forms.Form):
@@ -74,10 +79,10 @@ class QueueFilterForm(forms.Form):
         choices=[("", _("전체")), ("none", _("경고 없음"))] + list(FindingKind.choices),
     )
     track = forms.ModelChoiceField(
-        label=_("정책 트랙"), required=False, queryset=PolicyTrack.objects.all(), empty_label=_("전체")
+        label=_("정책 트랙"), required=False, queryset=_scope_model("track")._default_manager.all(), empty_label=_("전체")
     )
     contest = forms.ModelChoiceField(
-        label=_("공모전"), required=False, queryset=ContestPage.objects.all(), empty_label=_("전체")
+        label=_("공모전"), required=False, queryset=_scope_model("contest")._default_manager.all(), empty_label=_("전체")
     )
 
     def values(self) -> dict:

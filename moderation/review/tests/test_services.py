@@ -11,6 +11,7 @@ from django.utils import timezone
 from ideas.choices import IdeaStatus
 from ideas.models import Idea
 from ideas.tests.factories import UserFactory, make_contest, moderator, reviewer
+from ideas_site.demo.review import review_seed_demo
 from moderation.models import AuditEntry
 from moderation.review.choices import AssignmentStatus, SheetStatus, Tier
 from moderation.review.models import Assignment, ConflictDeclaration, ReviewPanel, ScoreSheet
@@ -25,7 +26,6 @@ from moderation.review.services import (
     review_results_publish,
     review_score_save,
     review_score_submit,
-    review_seed_demo,
 )
 
 from .factories import make_entries, make_panel

@@ -15,9 +15,9 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from ideas.choices import IdeaStatus, Role
-from ideas.demo_data import IDEAS, TRACKS
 from ideas.models import ContestIndexPage, ContestPage, HomePage, Idea, IdeaStatusChange, PolicyTrack, User
 from ideas.services import IdeaData, idea_submit
+from ideas_site.demo.data import IDEAS, TRACKS
 from moderation.services import screening_approve
 
 DEMO_USERS = [
@@ -288,8 +288,9 @@ class Command(BaseCommand):
     def _review(self, open_contest, past_contest, review_contest, users):
         """Seed the 2018 rubric and panel; in the contest under review, two of the three reviewers
         have scored (one harshly), so staff see a ranking and reviewer@ still has work to do."""
+        from ideas_site.demo.review import review_seed_demo
         from moderation.review.choices import SCALE_MAX, SCALE_MIN
-        from moderation.review.services import review_score_submit, review_seed_demo
+        from moderation.review.services import review_score_submit
 
         reviewers = [users["reviewer"], users["reviewer2"], users["reviewer3"]]
         for contest in (open_contest, past_contest):
