@@ -2,7 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from moderation.quotas import client_ip
+from core.http import client_ip
 
 LOGIN_LOCKED_MESSAGE = _(
     "로그인에 여러 번 실패해 잠시 잠겼습니다. 몇 분 뒤에 다시 시도하거나 비밀번호 찾기를 이용해 주세요."

@@ -16,7 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from moderation.quotas import client_ip, limit_reserve, submission_quota, too_many_response
+from core.http import client_ip
+from moderation.quotas import limit_reserve, submission_quota, too_many_response
 
 from . import selectors, services
 from .forms import IdeaFilterForm, IdeaForm

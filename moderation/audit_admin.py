@@ -15,7 +15,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .models import AuditEntry
+from core.models import AuditEntry
 
 #: Leading characters that make spreadsheet software run a cell as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

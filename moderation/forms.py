@@ -79,10 +79,16 @@ class QueueFilterForm(forms.Form):
         choices=[("", _("전체")), ("none", _("경고 없음"))] + list(FindingKind.choices),
     )
     track = forms.ModelChoiceField(
-        label=_("정책 트랙"), required=False, queryset=_scope_model("track")._default_manager.all(), empty_label=_("전체")
+        label=_("정책 트랙"),
+        required=False,
+        queryset=_scope_model("track")._default_manager.all(),
+        empty_label=_("전체"),
     )
     contest = forms.ModelChoiceField(
-        label=_("공모전"), required=False, queryset=_scope_model("contest")._default_manager.all(), empty_label=_("전체")
+        label=_("공모전"),
+        required=False,
+        queryset=_scope_model("contest")._default_manager.all(),
+        empty_label=_("전체"),
     )
 
     def values(self) -> dict:

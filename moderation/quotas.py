@@ -13,13 +13,12 @@ Settings (optional):
 - `MODERATION_REPORT_LIMITS = {"user": (10, 3600), "ip": (30, 3600)}`: reports.
 - `IDEAS_SIMILAR_LIMITS = {"ip": (60, 60)}`: similar-idea look-ups while writing.
 - `IDEAS_TRUSTED_PROXY_COUNT`: how many reverse proxies in front of the site append to
-  `X-Forwarded-For` (0, the default: the client is `REMOTE_ADDR`). See `client_ip`.
+  `X-Forwarded-For` (0, the default: the client is `REMOTE_ADDR`). See `core.http.client_ip`.
 """
 
 from __future__ import annotations
 
 import functools
-import ipaddress
 import time
 from dataclasses import dataclass, field
 
@@ -29,45 +28,14 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core.http import client_ip
+
 DEFAULT_QUOTAS = {"user": (5, 3600), "ip": (20, 3600)}
 DEFAULT_REPORT_LIMITS = {"user": (10, 3600), "ip": (30, 3600)}
 
 
 def _quotas() -> dict[str, tuple[int, int]]:
     return {**DEFAULT_QUOTAS, **getattr(settings, "MODERATION_SUBMISSION_QUOTAS", {})}
-
-
-def _clean_ip(value: str | None) -> str | None:
-    value = (value or "").strip()
-    if value.startswith("[") and "]" in value:  # [v6]:port
-        value = value[1 : value.index("]")]
-    elif value.count(":") == 1:  # v4:port
-        value = value.split(":", 1)[0]
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
-
-
-def client_ip(request) -> str | None:
-    """The client's address, the one every per-address limit, the audit trail and allauth use.
-
-    With `IDEAS_TRUSTED_PROXY_COUNT = 0` (development, default) it is `REMOTE_ADDR`. With N > 0
-    (production behind N proxies that each append the address they saw to `X-Forwarded-For`)
-    it is the Nth entry from the right of that header: entries further left were written by the
-    client and may be forged, so they are never read. A header with fewer entries than N
-    (a request that reached the site without passing every proxy) falls back to `REMOTE_ADDR`.
-    """
-    if request is None:
-        return None
-    remote = _clean_ip(request.META.get("REMOTE_ADDR"))
-    count = int(getattr(settings, "IDEAS_TRUSTED_PROXY_COUNT", 0) or 0)
-    if count <= 0:
-        return remote
-    chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if len(chain) < count:
-        return remote
-    return _clean_ip(chain[-count]) or remote
 
 
 # ---- the limiter ----------------------------------------------------------------------------

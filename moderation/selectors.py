@@ -10,8 +10,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from core.models import AuditEntry
+
 from .choices import ReportStatus, ScreeningStatus
-from .models import AuditEntry, Report, ScreeningCase, ScreeningFinding
+from .models import Report, ScreeningCase, ScreeningFinding
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
 
 import rules
 from django.conf import settings
@@ -24,6 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record as core_audit_record
+from core.http import audit_context, client_ip
+from core.models import AuditEntry
 from nlp import MODEL_VERSION as NLP_VERSION
 from nlp.adapter import duplicates_of
 
@@ -39,8 +41,8 @@ from .choices import (
 )
 from .hangul import with_particle
 from .items import adapter_for
-from .models import AuditEntry, Report, ScreeningCase, ScreeningFinding
-from .quotas import client_ip, limit_reserve, mark_submitted
+from .models import Report, ScreeningCase, ScreeningFinding
+from .quotas import limit_reserve, mark_submitted
 
 logger = logging.getLogger(__name__)
 
@@ -62,37 +64,10 @@ class ScreeningConflict(ValidationError):
 # ---- audit ---------------------------------------------------------------------------------
 
 
-def _client(request) -> tuple[str | None, str]:
-    if request is None:
-        return None, ""
-    return client_ip(request), (request.META.get("HTTP_USER_AGENT") or "")[:300]
-
-
 @transaction.atomic
-def audit_record(
-    *,
-    actor,
-    action: str,
-    target: models.Model | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    note: str = "",
-    request=None,
-) -> AuditEntry:
-    """Append one audit record. Returns it. Call inside the transaction of the action itself."""
-    ip, agent = _client(request)
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
-        content_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        object_id=str(target.pk) if target is not None else "",
-        object_repr=str(target)[:200] if target is not None else "",
-        before=before or {},
-        after=after or {},
-        note=note[:2000],
-        ip_address=ip,
-        user_agent=agent,
-    )
+def audit_record(*, request=None, **fields) -> AuditEntry:
+    """Append one audit record (see `core.audit.audit_record`), its context taken from `request`."""
+    return core_audit_record(context=audit_context(request), **fields)
 
 
 # ---- automatic checks ----------------------------------------------------------------------
@@ -436,9 +411,8 @@ def screening_merge(*, item, into, actor, note: str = "", request=None) -> Scree
 
 #: The audit action of every access to raw personal data (the access log of 개인정보의 안전성
 #: 확보조치 기준 제8조). Audit records are append-only and have no deletion path: they are kept
-#: at least `AUDIT_RETENTION` (in practice, indefinitely).
+#: at least `core.audit.AUDIT_RETENTION` (in practice, indefinitely).
 PERSONAL_DATA_ACCESS = "personal_data.view"
-AUDIT_RETENTION = timedelta(days=2 * 366)
 
 
 @transaction.atomic

@@ -10,9 +10,11 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.models import AuditEntry
+
 from . import admin_urls
 from .audit_admin import AuditEntryViewSet, AuditPermissionPolicy
-from .models import AllowedContactNumber, AuditEntry
+from .models import AllowedContactNumber
 
 register_permission_policy(AuditEntry, AuditPermissionPolicy(AuditEntry))
 audit_viewset = AuditEntryViewSet()

@@ -7,9 +7,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.models import AuditEntry
 from ideas.tests.factories import UserFactory, make_contest, moderator
 from moderation.choices import FindingKind, ReportDecision, ReportReason, ScreeningStatus
-from moderation.models import AuditEntry, Report, ScreeningCase
+from moderation.models import Report, ScreeningCase
 from moderation.services import report_create, report_resolve, screening_approve, screening_on_submit
 from moderation.tests.factories import submit as submit_idea
 from nlp.adapter import duplicates_of, index_for, item_analyse, similar_to_text

@@ -1,7 +1,7 @@
 import pytest
 
+from core.models import AuditEntry
 from ideas.tests.factories import IdeaFactory, site_admin
-from moderation.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

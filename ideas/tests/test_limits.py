@@ -4,7 +4,7 @@ and the brute-force lock on both logins."""
 import pytest
 from django.test import RequestFactory, override_settings
 
-from moderation.quotas import client_ip
+from core.http import client_ip
 
 from .factories import IdeaFactory
 

@@ -6,8 +6,8 @@ import io
 import pytest
 from django.core.management import call_command
 
+from core.models import AuditEntry
 from ideas.models import IdeaAttachment
-from moderation.models import AuditEntry
 
 from .factories import IdeaFactory, UserFactory
 from .helpers import pdf

@@ -3,11 +3,11 @@ import uuid
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.models import AuditEntry
 from ideas.choices import IdeaStatus
 from ideas.models import Idea, Support
 from ideas.services import IdeaData, idea_change_status, idea_submit, idea_support, idea_update, idea_withdraw
 from ideas.tests.factories import IdeaFactory, UserFactory, make_contest, moderator
-from moderation.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from taggit.models import Tag
 
+from core.models import AuditEntry
 from ideas.models import Idea, IdeaTag
 from ideas.tests.factories import HOSTILE, IdeaFactory, PolicyTrackFactory, UserFactory, field_worker, make_contest
 from ideas.triage import services
-from moderation.models import AuditEntry
 from moderation.tests.factories import site_admin, staff_moderator, staff_reviewer
 
 pytestmark = pytest.mark.django_db

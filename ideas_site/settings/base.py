@@ -151,7 +151,7 @@ ACCOUNT_ADAPTER = "ideas.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[일사천리] "
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}  # the admin login shares it (ideas.admin_login)
-# Reverse proxies in front of the site that append to X-Forwarded-For (moderation.quotas.client_ip).
+# Reverse proxies in front of the site that append to X-Forwarded-For (core.http.client_ip).
 IDEAS_TRUSTED_PROXY_COUNT = 0
 DEFAULT_FROM_EMAIL = "일사천리 <noreply@ideas.seoul.example>"
 

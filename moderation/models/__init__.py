@@ -1,8 +1,7 @@
-"""Moderation models: the screening queue, citizen reports and the append-only audit trail."""
+"""Moderation models: the screening queue, citizen reports, the contact numbers official answers may show. (The audit trail is `core.models.AuditEntry`.)"""
 
-from .audit import AuditEntry
 from .contacts import AllowedContactNumber
 from .reports import Report
 from .screening import ScreeningCase, ScreeningFinding
 
-__all__ = ["AllowedContactNumber", "AuditEntry", "Report", "ScreeningCase", "ScreeningFinding"]
+__all__ = ["AllowedContactNumber", "Report", "ScreeningCase", "ScreeningFinding"]

@@ -4,8 +4,9 @@ text shown inert."""
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEntry
 from moderation.choices import FindingKind, ReportStatus, ScreeningStatus
-from moderation.models import AuditEntry, Report, ScreeningCase
+from moderation.models import Report, ScreeningCase
 from moderation.services import audit_record, screening_approve
 
 from .factories import (

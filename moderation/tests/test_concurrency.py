@@ -11,8 +11,9 @@ import time
 import pytest
 from django.db import OperationalError, close_old_connections
 
+from core.models import AuditEntry
 from moderation.choices import RejectionReason, ScreeningStatus
-from moderation.models import AuditEntry, ScreeningCase
+from moderation.models import ScreeningCase
 from moderation.services import ScreeningConflict, screening_approve, screening_reject
 
 from .factories import make_contest, staff_moderator, submit

@@ -5,10 +5,11 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.models import AuditEntry
 from ideas.choices import IdeaStatus
 from ideas.models import IdeaStatusChange, Support
 from moderation.choices import RejectionReason, ScreeningStatus
-from moderation.models import AuditEntry, ScreeningCase
+from moderation.models import ScreeningCase
 from moderation.services import (
     ScreeningConflict,
     screening_approve,

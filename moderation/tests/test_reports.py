@@ -7,11 +7,12 @@ from django.template import Context, Template
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
+from core.models import AuditEntry
 from ideas.choices import IdeaStatus
 from ideas.models import Idea
 from ideas.tests.factories import IdeaFactory
 from moderation.choices import RejectionReason, ReportDecision, ReportStatus
-from moderation.models import AuditEntry, Report
+from moderation.models import Report
 from moderation.services import ScreeningConflict, report_create, report_resolve
 
 from .factories import HOSTILE, UserFactory, established_user, staff_moderator

@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from core.models import AuditEntry
 from ideas.tests.factories import HOSTILE, site_admin
-from moderation.models import AuditEntry
 from moderation.review.models import Assignment, ReviewPanel
 from moderation.review.services import review_assign, review_score_submit
 

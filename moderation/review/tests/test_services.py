@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.models import AuditEntry
 from ideas.choices import IdeaStatus
 from ideas.models import Idea
 from ideas.tests.factories import UserFactory, make_contest, moderator, reviewer
 from ideas_site.demo.review import review_seed_demo
-from moderation.models import AuditEntry
 from moderation.review.choices import AssignmentStatus, SheetStatus, Tier
 from moderation.review.models import Assignment, ConflictDeclaration, ReviewPanel, ScoreSheet
 from moderation.review.selectors import review_progress, review_queue_for, review_ranking, review_results_public
