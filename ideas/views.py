@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ideas_site.errors import parse_id
 from moderation.quotas import submission_quota
 
 from . import selectors, services
@@ -199,7 +200,7 @@ def my_ideas(request):
 def similar_while_writing(request):
     """Up to 5 similar published ideas for a draft (title + first paragraph), as JSON."""
     text = (request.GET.get("title", "") + "\n" + request.GET.get("body", ""))[:3000]
-    contest_id = request.GET.get("contest")
+    contest_id = parse_id(request.GET.get("contest"))
     results = selectors.idea_list_similar_to_text(text=text, contest_id=contest_id)
     return JsonResponse(
         {

@@ -1,6 +1,8 @@
 """Inputs that used to answer 500: each now gets a clear Korean 4xx page (or a 503 when a
 backing service is down), and nothing already saved is lost."""
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -56,3 +58,99 @@ def test_admin_idea_search_finds_the_idea(lenient_client):
     response = lenient_client.get("/admin/snippets/ideas/idea/", {"q": "바리스타"})
     assert response.status_code == 200
     assert idea.reference in response.content.decode()
+
+
+HUGE = str(2**64 + 5)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/v1/contests/{HUGE}",
+        f"/api/v1/ideas?page={HUGE}",
+        f"/api/v1/ideas?contest={HUGE}",
+        f"/reports/ideas.idea/{HUGE}/",
+        f"/admin/pages/{HUGE}/",
+    ],
+)
+def test_numbers_beyond_64_bits_are_client_errors(lenient_client, url):
+    make_contest("submission")
+    lenient_client.force_login(site_admin())
+    response = lenient_client.get(url)
+    assert response.status_code in (400, 404)
+    if url.startswith("/api/"):
+        assert response.json()["detail"] in (
+            "입력값을 확인해 주세요.",
+            "페이지를 찾을 수 없습니다. 주소의 번호가 너무 큽니다.",
+        )
+
+
+def test_contest_filter_beyond_64_bits_is_ignored_while_writing(lenient_client):
+    make_contest("submission")
+    response = lenient_client.get("/ideas/similar/", {"title": "청년 일자리 아이디어 제목입니다", "contest": HUGE})
+    assert response.status_code == 200 and response.json() == {"results": []}
+
+
+def test_page_number_beyond_64_bits_on_the_public_list(lenient_client):
+    contest = make_contest("submission")
+    IdeaFactory(contest=contest)
+    response = lenient_client.get(contest.url + "ideas/", {"page": HUGE})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("raw", ["%00", "abc%00def"])
+def test_nul_in_a_query_string_gets_a_korean_400(lenient_client, raw):
+    contest = make_contest("submission")
+    IdeaFactory(contest=contest)
+    response = lenient_client.get(f"{contest.url}ideas/?q={raw}")
+    assert response.status_code == 400
+    assert "쓸 수 없는 문자" in response.content.decode()
+    response = lenient_client.get(f"/api/v1/ideas?tag={raw}")
+    assert response.status_code == 400
+    assert "쓸 수 없는 문자" in response.json()["detail"]
+
+
+def test_lone_surrogate_in_a_json_body_is_a_korean_400_and_nothing_is_saved(lenient_client):
+    from ideas.models import Idea
+
+    contest = make_contest("submission")
+    lenient_client.force_login(UserFactory())
+    body = json.dumps(
+        {
+            "contest_id": contest.pk,
+            "title": "\ud800 제목",
+            "summary": "요약",
+            "body": "본문입니다 자세히",
+            "target_group": "youth",
+            "district": "jongno",
+        }
+    )
+    assert "\\ud800" in body  # JSON's escape for a lone surrogate
+    response = lenient_client.post("/api/v1/ideas", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "쓸 수 없는 문자" in response.json()["detail"]
+    assert not Idea.objects.exists()
+
+
+def test_nul_in_a_form_is_a_korean_400_and_nothing_is_saved(lenient_client):
+    from ideas.models import Idea
+
+    contest = make_contest("submission")
+    lenient_client.force_login(UserFactory())
+    form = "title=%EC%A0%9C%EB%AA%A9%00&summary=x&body=y&target_group=youth&district=jongno"
+    response = lenient_client.post(contest.url + "submit/", form, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "쓸 수 없는 문자" in response.content.decode()
+    assert not Idea.objects.exists()
+
+
+def test_request_body_over_2_mb_is_a_korean_413(lenient_client):
+    contest = make_contest("submission")
+    lenient_client.force_login(UserFactory())
+    big = "가" * (1024 * 1024)  # 3 MB in UTF-8
+    response = lenient_client.post(contest.url + "submit/", {"title": big})
+    assert response.status_code == 413
+    assert "너무 큽니다" in response.content.decode()
+    response = lenient_client.post("/api/v1/ideas", json.dumps({"title": big}), content_type="application/json")
+    assert response.status_code == 413
+    assert "너무 큽니다" in response.json()["detail"]

@@ -94,7 +94,9 @@ def test_similar_published_ideas_appear_while_writing(live_server, page, django_
     page.get_by_role("button", name="로그인").click()
     page.goto(f"{live_server.url}{contest.url}submit/")
     page.get_by_label("제목").fill("홀로 사는 어르신 돌봄")
-    page.get_by_label("내용").fill("어르신이 홀로 사는 어르신 집을 찾아가 안부를 확인하는 돌봄 일자리를 만들면 좋겠습니다.")
+    page.get_by_label("내용").fill(
+        "어르신이 홀로 사는 어르신 집을 찾아가 안부를 확인하는 돌봄 일자리를 만들면 좋겠습니다."
+    )
     box = page.locator("#similar-ideas")
     box.wait_for(state="visible")
     link = box.get_by_role("link", name="어르신 돌봄 이웃 일자리")
