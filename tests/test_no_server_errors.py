@@ -165,3 +165,49 @@ def test_login_while_redis_is_unreachable_is_a_korean_503(lenient_client, settin
     assert response.status_code == 503
     assert response["Retry-After"]
     assert "잠시 후 다시 시도해 주세요" in response.content.decode()
+
+
+def test_unreachable_database_is_a_korean_503_page(rf):
+    """A real failed PostgreSQL connection (closed port 1) reaching handler500 becomes a 503."""
+    from django.db import OperationalError
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    from ideas_site.errors import server_error
+
+    unreachable = DatabaseWrapper(
+        {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": "ideas",
+            "USER": "ideas",
+            "PASSWORD": "",
+            "HOST": "127.0.0.1",
+            "PORT": "1",
+            "OPTIONS": {"connect_timeout": 5},
+            "CONN_MAX_AGE": 0,
+            "CONN_HEALTH_CHECKS": False,
+            "AUTOCOMMIT": True,
+            "ATOMIC_REQUESTS": False,
+            "TIME_ZONE": None,
+            "TEST": {},
+        },
+        alias="unreachable",
+    )
+    for path, json_api in (("/contests/2026/", False), ("/api/v1/ideas", True)):
+        try:
+            unreachable.ensure_connection()
+        except OperationalError:
+            response = server_error(rf.get(path))
+        assert response.status_code == 503
+        assert response["Retry-After"] == "30"
+        body = json.loads(response.content)["detail"] if json_api else response.content.decode()
+        assert "잠시 후 다시 시도해 주세요" in body
+
+
+def test_other_server_errors_stay_a_korean_500(rf):
+    from ideas_site.errors import server_error
+
+    try:
+        raise RuntimeError("bug")
+    except RuntimeError:
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500 and "잠시 문제가 생겼습니다" in response.content.decode()
