@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= ideas_site.settings.dev
 
-.PHONY: run test test-postgres install install-dev migrate demo serve lint format worker refit bench clean
+.PHONY: run test test-postgres check-deploy install install-dev migrate demo serve lint format worker refit bench clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
@@ -45,6 +45,13 @@ test: install-dev
 ## The same suite on PostgreSQL (the production database); needs IDEAS_TEST_DATABASE_URL
 test-postgres: install-dev
 	$(BIN)/python -m pytest --ds=ideas_site.settings.test_postgres -m "not browser" $(PYTEST_ARGS)
+
+## `check --deploy` on the production settings, failing on warnings (placeholder secrets, no connection made)
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=ideas_site.settings.production DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	DJANGO_ALLOWED_HOSTS=ideas.seoul.example WAGTAILADMIN_BASE_URL=https://ideas.seoul.example \
+	DATABASE_URL=postgres://ideas@127.0.0.1:5432/ideas REDIS_URL=redis://127.0.0.1:6379/0 EMAIL_HOST=smtp.seoul.example \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ the trusted-proxy chain) and the audit context a view hands to a service."""
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from django.conf import settings
 
@@ -49,3 +50,18 @@ def audit_context(request) -> AuditContext:
     if request is None:
         return AuditContext()
     return AuditContext(ip=client_ip(request), user_agent=(request.META.get("HTTP_USER_AGENT") or "")[:300])
+
+
+# The largest value a PostgreSQL bigint (and SQLite INTEGER) holds: every id and page number.
+MAX_ID = 2**63 - 1
+
+_DIGITS = re.compile(r"^[0-9]+$")
+
+
+def parse_id(value) -> int | None:
+    """`value` as an id or page number (an int in 1..2**63-1), or None when it is not one."""
+    text = str(value if value is not None else "").strip()
+    if not text or len(text) > 19 or not _DIGITS.match(text):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None

@@ -1,6 +1,7 @@
 """JSON API under /api/v1/ (django-ninja). Validation goes through the same form as the site."""
 
 from datetime import datetime
+from typing import Annotated
 
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,13 +9,14 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import NinjaAPI, Query, Router, Schema, Status
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 from wagtail.api.v3.auth import BearerTokenAuth
 
+from core.http import MAX_ID
 from moderation.quotas import submission_quota
 
 from . import selectors, services
@@ -29,6 +31,18 @@ api = NinjaAPI(
 )
 # Personal bearer tokens (Wagtail's APIToken, made in the admin or with `manage.py api_tokens`) or the session.
 auth_methods = [BearerTokenAuth(), django_auth]
+
+
+# Every id the API reads fits a 64-bit column; larger numbers are a 400 with a Korean message, not a 500.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class IdeaPagination(PageNumberPagination):
+    """Page numbers bounded so that the row offset still fits 64 bits."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_ID // 1000)
+        page_size: int | None = Field(None, ge=1, le=1000)
 
 
 class ErrorOut(Schema):
@@ -152,7 +166,7 @@ class IdeaDetailOut(IdeaOut):
 
 
 class IdeaIn(Schema):
-    contest_id: int
+    contest_id: Id
     title: str
     summary: str
     body: str
@@ -164,7 +178,7 @@ class IdeaIn(Schema):
 
 
 class IdeaFiltersIn(Schema):
-    contest: int | None = None
+    contest: Id | None = None
     track: str | None = None
     district: str | None = None
     target_group: str | None = None
@@ -242,7 +256,7 @@ def contest_list(request: HttpRequest):
 
 
 @contests.get("/contests/{contest_id}", response={200: ContestOut, 404: ErrorOut}, summary="공모전 상세")
-def contest_detail(request: HttpRequest, contest_id: int):
+def contest_detail(request: HttpRequest, contest_id: Id):
     return get_object_or_404(selectors.contest_list_public(), pk=contest_id)
 
 
@@ -252,7 +266,7 @@ def track_list(request: HttpRequest):
 
 
 @ideas.get("/ideas", response=list[IdeaOut], summary="공개 아이디어 목록")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(IdeaPagination, page_size=20)
 def idea_list(request: HttpRequest, filters: Query[IdeaFiltersIn]):
     contest = ContestPage.objects.filter(pk=filters.contest).first() if filters.contest else None
     form = IdeaFilterForm(

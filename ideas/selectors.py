@@ -138,13 +138,13 @@ def idea_list_similar(*, idea: Idea, limit: int = 5) -> list[Idea]:
     return [by_id[i] for i in ids if i in by_id][:limit]
 
 
-def idea_list_similar_to_text(*, text: str, contest_id=None, limit: int = 5) -> list[tuple[Idea, float]]:
+def idea_list_similar_to_text(*, text: str, contest_id: int | None = None, limit: int = 5) -> list[tuple[Idea, float]]:
     """Up to `limit` published ideas similar to a draft, with scores (empty for short drafts)."""
     if len(text.strip()) < 10:
         return []
     hits = similar_to_text(corpus=CORPUS, text=text, k=limit * 2)
     qs = Idea.objects.public()
-    if contest_id and str(contest_id).isdigit():
-        qs = qs.filter(contest_id=int(contest_id))
+    if contest_id is not None:
+        qs = qs.filter(contest_id=contest_id)
     by_id = {i.pk: i for i in qs.filter(pk__in=[pk for pk, _s in hits])}
     return [(by_id[pk], s) for pk, s in hits if pk in by_id][:limit]

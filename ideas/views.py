@@ -16,8 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.http import client_ip
+from core.http import client_ip, parse_id
 from moderation.quotas import limit_reserve, submission_quota, too_many_response
+from nlp.adapter import AnalysisUnavailable
 
 from . import selectors, services
 from .forms import IdeaFilterForm, IdeaForm
@@ -214,11 +215,11 @@ def similar_while_writing(request):
             as_json=True,
         )
     text = (request.GET.get("title", "") + "\n" + request.GET.get("body", ""))[:3000]
-    contest_id = request.GET.get("contest")
+    contest_id = parse_id(request.GET.get("contest"))
     try:
         results = selectors.idea_list_similar_to_text(text=text, contest_id=contest_id)
-    except Exception:  # noqa: BLE001 - a hint while writing: the form works without it
-        logger.exception("Similar ideas unavailable")
+    except AnalysisUnavailable:  # a hint while writing: the form works without it
+        logger.warning("Similar ideas unavailable", exc_info=True)
         return JsonResponse({"results": [], "unavailable": True})
     return JsonResponse(
         {

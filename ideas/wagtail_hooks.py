@@ -46,6 +46,9 @@ class IdeaViewSet(SnippetViewSet):
     ]
     list_filter = ["status", "contest", "track", "target_group", "district"]
     search_fields = ["title", "summary", "body", "reference"]
+    # Staff search the author's text as written, inside words (Korean particles): a database
+    # `icontains` filter over `search_fields`, not the search index (which holds only the public text).
+    search_backend_name = None
     ordering = ["-created_at"]
     inspect_view_enabled = True
     add_to_admin_menu = False

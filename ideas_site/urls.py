@@ -27,3 +27,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# Korean error pages (JSON under /api/); a database or Redis outage answers 503, not 500.
+handler400 = "ideas_site.errors.bad_request"
+handler500 = "ideas_site.errors.server_error"

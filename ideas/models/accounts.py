@@ -2,6 +2,7 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Role
@@ -45,13 +46,14 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        """The name shown publicly: the display name, or a masked e-mail."""
+        """The name shown publicly: the display name, or a masked e-mail. Always a plain `str`
+        (translated now), never a lazy string: `__str__`, JSON and the admin need a real one."""
         if not self.is_active and self.email.startswith("withdrawn-"):
-            return _("탈퇴한 회원")
+            return gettext("탈퇴한 회원")
         if self.display_name:
             return self.display_name
         local = (self.email or self.username).split("@")[0]
-        return (local[:2] + "***") if local else _("시민")
+        return (local[:2] + "***") if local else gettext("시민")
 
     def has_role(self, role: str) -> bool:
         if not hasattr(self, "_role_names"):

@@ -61,3 +61,29 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 IDEAS_TRUSTED_PROXY_COUNT = int(os.environ.get("IDEAS_TRUSTED_PROXY_COUNT", "1"))
 SECURE_HSTS_SECONDS = 31536000
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"Environment variable {name} must be true or false, not {value!r}.")
+
+
+# HTTPS only. The proxy in front sets X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER above); a proxy that
+# redirects to HTTPS itself may turn Django's redirect off with DJANGO_SECURE_SSL_REDIRECT=false.
+SECURE_SSL_REDIRECT = _env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+# HSTS includeSubDomains covers the hosts *under* this site's host (e.g. *.ideas.seoul.go.kr), which
+# belong to this site's operator, not the city's other sites: on by default. An operator who serves
+# plain-HTTP hosts under it sets DJANGO_HSTS_INCLUDE_SUBDOMAINS=false (check --deploy then warns W005).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+# HSTS preload is the registrable domain's decision (seoul.go.kr submits to the preload list, not a
+# sub-site), so it stays off. DJANGO_HSTS_PRELOAD_DECIDED_ELSEWHERE=true (the default) records that
+# decision and silences security.W021; set DJANGO_HSTS_PRELOAD=true only if the domain owner asks.
+SECURE_HSTS_PRELOAD = _env_bool("DJANGO_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD and _env_bool("DJANGO_HSTS_PRELOAD_DECIDED_ELSEWHERE", True):
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
