@@ -101,6 +101,7 @@ def idea_detail(request, reference: str):
             "show_author": rules.has_perm("ideas.view_author_name", request.user),
             "can_edit": rules.has_perm("ideas.edit_own_idea", request.user, idea),
             "can_support": rules.has_perm("ideas.support_idea", request.user, idea),
+            "can_unsupport": rules.has_perm("ideas.unsupport_idea", request.user, idea),
             "has_supported": bool(selectors.user_has_supported(user=request.user, idea_ids=[idea.pk])),
             "similar": selectors.idea_list_similar(idea=idea),
         },
