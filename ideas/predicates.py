@@ -79,3 +79,9 @@ def contest_accepts_supports(user, idea) -> bool:
 @rules.predicate
 def is_authenticated(user) -> bool:
     return user.is_authenticated
+
+
+@rules.predicate
+def contest_in_blind_review(user, idea) -> bool:
+    """The idea's contest is reviewed blind right now (no idea given: assume it is)."""
+    return idea is None or idea.contest.is_blind_review

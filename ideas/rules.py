@@ -5,6 +5,7 @@ import rules
 from .predicates import (
     contest_accepts_submissions,
     contest_accepts_supports,
+    contest_in_blind_review,
     has_privacy_consent,
     is_authenticated,
     is_author,
@@ -14,7 +15,6 @@ from .predicates import (
     is_moderation_staff,
     is_moderator,
     is_public,
-    is_reviewer,
     is_site_admin,
 )
 
@@ -34,5 +34,6 @@ rules.add_perm("ideas.view_idea", can_view_idea)
 rules.add_perm("ideas.unsupport_idea", is_authenticated & can_view_idea & contest_accepts_supports)
 
 rules.add_perm("ideas.view_personal_data", is_moderator | is_site_admin)
-# Reviewers score blind: author names stay hidden from them on every public surface.
-rules.add_perm("ideas.view_author_name", ~is_reviewer)
+# Entries are reviewed blind: while the idea's contest is in review (until the panel publishes its
+# results) no surface names the author, for anyone but the author. Asked with the idea.
+rules.add_perm("ideas.view_author_name", is_author | ~contest_in_blind_review)
