@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Annotated
 
 import rules
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -13,7 +14,7 @@ from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
-from ninja.security import django_auth
+from ninja.security import SessionAuth as NinjaSessionAuth
 from wagtail.api.v3.auth import BearerTokenAuth
 
 from core.http import MAX_ID
@@ -29,8 +30,30 @@ api = NinjaAPI(
     description="일사천리 창의 아이디어 공모 API: 공모전, 정책 트랙, 공개 아이디어, 아이디어 제출과 공감.",
     urls_namespace="api-v1",
 )
-# Personal bearer tokens (Wagtail's APIToken, made in the admin or with `manage.py api_tokens`) or the session.
-auth_methods = [BearerTokenAuth(), django_auth]
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The signed-in session, CSRF-checked. A request without a signed-in session is not refused
+    here (no CSRF 403 for a stranger): it falls through to the next method, and finally to a 401."""
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+def anonymous_read(request):
+    """Public reads need no credentials. A request that sent an Authorization header which did not
+    resolve to an active token is not read anonymously: it gets the 401."""
+    if request.headers.get("Authorization"):
+        return None
+    return AnonymousUser()
+
+
+# Personal bearer tokens (Wagtail's APIToken, made in the admin or with `manage.py api_tokens`) or the session;
+# writes need one of them, reads honour them (a token user sees their own unpublished ideas) or go anonymous.
+auth_methods = [BearerTokenAuth(), SessionAuth()]
+read_auth = [BearerTokenAuth(), SessionAuth(), anonymous_read]
 
 
 # Every id the API reads fits a 64-bit column; larger numbers are a 400 with a Korean message, not a 500.
@@ -147,7 +170,7 @@ class IdeaOut(Schema):
     @staticmethod
     def resolve_author(obj, context):
         request = context.get("request") if context else None
-        if request is not None and not rules.has_perm("ideas.view_author_name", request.user):
+        if request is None or not rules.has_perm("ideas.view_author_name", request.user, obj):
             return ""
         return obj.author.public_name
 
@@ -233,7 +256,10 @@ def on_schema_error(request, exc: NinjaValidationError):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     detail = HTTP_MESSAGES.get(exc.status_code, str(exc))
-    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+    response = api.create_response(request, {"detail": detail}, status=exc.status_code)
+    if exc.status_code == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
 
 
 @api.exception_handler(Http404)
@@ -250,22 +276,27 @@ contests = Router(tags=["공모전"])
 ideas = Router(tags=["아이디어"])
 
 
-@contests.get("/contests", response=list[ContestOut], summary="공모전 목록")
+@contests.get("/contests", response=list[ContestOut], auth=read_auth, summary="공모전 목록")
 def contest_list(request: HttpRequest):
     return list(selectors.contest_list_public())
 
 
-@contests.get("/contests/{contest_id}", response={200: ContestOut, 404: ErrorOut}, summary="공모전 상세")
+@contests.get(
+    "/contests/{contest_id}",
+    response={200: ContestOut, 401: ErrorOut, 404: ErrorOut},
+    auth=read_auth,
+    summary="공모전 상세",
+)
 def contest_detail(request: HttpRequest, contest_id: Id):
     return get_object_or_404(selectors.contest_list_public(), pk=contest_id)
 
 
-@contests.get("/tracks", response=list[TrackOut], summary="정책 트랙 목록")
+@contests.get("/tracks", response=list[TrackOut], auth=read_auth, summary="정책 트랙 목록")
 def track_list(request: HttpRequest):
     return list(selectors.track_list())
 
 
-@ideas.get("/ideas", response=list[IdeaOut], summary="공개 아이디어 목록")
+@ideas.get("/ideas", response=list[IdeaOut], auth=read_auth, summary="공개 아이디어 목록")
 @paginate(IdeaPagination, page_size=20)
 def idea_list(request: HttpRequest, filters: Query[IdeaFiltersIn]):
     contest = ContestPage.objects.filter(pk=filters.contest).first() if filters.contest else None
@@ -277,7 +308,12 @@ def idea_list(request: HttpRequest, filters: Query[IdeaFiltersIn]):
     return selectors.idea_list_public(filters=selectors.IdeaFilters(contest=contest, **values))
 
 
-@ideas.get("/ideas/{reference}", response={200: IdeaDetailOut, 404: ErrorOut}, summary="아이디어 상세")
+@ideas.get(
+    "/ideas/{reference}",
+    response={200: IdeaDetailOut, 401: ErrorOut, 404: ErrorOut},
+    auth=read_auth,
+    summary="아이디어 상세",
+)
 def idea_detail(request: HttpRequest, reference: str):
     idea = selectors.idea_get_for(reference=reference, user=request.user)
     if idea is None:

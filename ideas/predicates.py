@@ -20,6 +20,20 @@ def is_moderator(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.MODERATOR))
 
 
+def user_is_moderation_staff(user) -> bool:
+    """Moderators and superusers: the people who screen entries and may see every idea.
+
+    `is_staff` alone (Wagtail admin access) and the reviewer role do not count. The predicate
+    below and `IdeaQuerySet.visible_to` both call this, so they cannot disagree.
+    """
+    return user.is_authenticated and (user.is_superuser or user.has_role(Role.MODERATOR))
+
+
+@rules.predicate
+def is_moderation_staff(user) -> bool:
+    return user_is_moderation_staff(user)
+
+
 @rules.predicate
 def is_reviewer(user) -> bool:
     return user.is_authenticated and user.has_role(Role.REVIEWER)
@@ -60,3 +74,14 @@ def contest_accepts_submissions(user, obj) -> bool:
 @rules.predicate
 def contest_accepts_supports(user, idea) -> bool:
     return idea is not None and idea.contest.is_support_open
+
+
+@rules.predicate
+def is_authenticated(user) -> bool:
+    return user.is_authenticated
+
+
+@rules.predicate
+def contest_in_blind_review(user, idea) -> bool:
+    """The idea's contest is reviewed blind right now (no idea given: assume it is)."""
+    return idea is None or idea.contest.is_blind_review

@@ -5,11 +5,14 @@ import rules
 from .predicates import (
     contest_accepts_submissions,
     contest_accepts_supports,
+    contest_in_blind_review,
     has_privacy_consent,
+    is_authenticated,
     is_author,
     is_citizen,
     is_editable_status,
     is_field_worker,
+    is_moderation_staff,
     is_moderator,
     is_public,
     is_reviewer,
@@ -23,10 +26,18 @@ rules.add_perm("ideas.submit_idea", can_write_ideas & contest_accepts_submission
 rules.add_perm("ideas.edit_own_idea", is_author & is_editable_status & contest_accepts_submissions)
 rules.add_perm("ideas.withdraw_own_idea", is_author & is_editable_status & contest_accepts_submissions)
 rules.add_perm("ideas.support_idea", (is_citizen | is_field_worker) & is_public & ~is_author & contest_accepts_supports)
-rules.add_perm("ideas.view_idea", is_public | is_author | is_moderator | is_site_admin)
+# The one visibility rule: pages, API, attachments, search and the similar box all go through it
+# (`Idea.objects.visible_to(user)` is its queryset twin, tested to agree). Reviewers see an entry
+# here only when it is public; their scoring screen has its own rule (`review.view_entry`).
+can_view_idea = is_public | is_author | is_moderation_staff
+rules.add_perm("ideas.view_idea", can_view_idea)
+# Taking a 공감 back follows the same phase rule as giving one.
+rules.add_perm("ideas.unsupport_idea", is_authenticated & can_view_idea & contest_accepts_supports)
+
 rules.add_perm("ideas.view_personal_data", is_moderator | is_site_admin)
-# Reviewers score blind: author names stay hidden from them on every public surface.
-rules.add_perm("ideas.view_author_name", ~is_reviewer)
+# Entries are reviewed blind: while the idea's contest is in review (until the panel publishes its
+# results) no surface names the author, for anyone but the author. Asked with the idea.
+rules.add_perm("ideas.view_author_name", is_author | ~contest_in_blind_review)
 # The triage screen: reviewers plan their work and correct tracks and tags (blind: masked texts only,
 # never the author nor the raw text); only moderators and site admins start a re-fit.
 rules.add_perm("nlp.view_triage", is_moderator | is_reviewer | is_site_admin)

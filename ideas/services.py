@@ -227,7 +227,10 @@ def idea_support(*, idea: Idea, user: User) -> bool:
 
 
 def idea_unsupport(*, idea: Idea, user: User) -> bool:
-    """Take back the user's 공감. Returns True if one was removed."""
+    """Take back the user's 공감 while 공감 is collected (same phase rule as giving one).
+    Returns True if one was removed; PermissionDenied once the contest stopped collecting."""
+    if not rules.has_perm("ideas.unsupport_idea", user, idea):
+        raise PermissionDenied(_("공감 기간이 끝나 공감을 취소할 수 없습니다."))
     deleted, _unused = Support.objects.filter(idea=idea, user=user).delete()
     return bool(deleted)
 

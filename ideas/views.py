@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
 
 import rules
 from django.conf import settings
@@ -21,6 +20,7 @@ from moderation.quotas import limit_reserve, submission_quota, too_many_response
 from nlp.adapter import AnalysisUnavailable
 
 from . import selectors, services
+from .downloads import attachment_names, attachment_response
 from .forms import IdeaFilterForm, IdeaForm
 from .models import ContestPage
 
@@ -94,6 +94,11 @@ def contest_idea_submit(request, contest: ContestPage):
     return render(request, "ideas/idea_form.html", {"page": contest, "contest": contest, "form": form}, status=status)
 
 
+def _named_attachments(idea, user) -> list[tuple]:
+    names = attachment_names(idea=idea, user=user)
+    return [(a, names[a.pk]) for a in idea.attachments.all()]
+
+
 def idea_detail(request, reference: str):
     idea = selectors.idea_get_for(reference=reference, user=request.user)
     if idea is None:
@@ -106,9 +111,11 @@ def idea_detail(request, reference: str):
             "idea": idea,
             "contest": idea.contest,
             "is_author": is_author,
-            "show_author": rules.has_perm("ideas.view_author_name", request.user),
+            "show_author": rules.has_perm("ideas.view_author_name", request.user, idea),
+            "attachments": _named_attachments(idea, request.user),
             "can_edit": rules.has_perm("ideas.edit_own_idea", request.user, idea),
             "can_support": rules.has_perm("ideas.support_idea", request.user, idea),
+            "can_unsupport": rules.has_perm("ideas.unsupport_idea", request.user, idea),
             "has_supported": bool(selectors.user_has_supported(user=request.user, idea_ids=[idea.pk])),
             "similar": selectors.idea_list_similar(idea=idea),
         },
@@ -232,17 +239,14 @@ def similar_while_writing(request):
 
 
 def idea_attachment(request, reference: str, pk: int):
-    """Serve an attachment only to those who may see its idea (never straight from /media/)."""
-    from django.http import FileResponse
-
+    """Serve an attachment only to those who may see its idea (never straight from /media/), as a
+    download, named neutrally during blind review."""
     idea = selectors.idea_get_for(reference=reference, user=request.user)
-    attachment = idea.attachments.filter(pk=pk).first() if idea else None
+    attachment = next((a for a in idea.attachments.all() if a.pk == pk), None) if idea else None
     if attachment is None:
         raise Http404(_("파일을 찾을 수 없습니다."))
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(attachment.original_name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    name = attachment_names(idea=idea, user=request.user)[attachment.pk]
+    return attachment_response(attachment, filename=name)
 
 
 def privacy_notice(request):

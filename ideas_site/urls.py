@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -19,12 +19,23 @@ urlpatterns = [
     path("", include("moderation.urls")),
 ]
 
+
+def media_urlpatterns() -> list:
+    """Development only: serve uploaded media (Wagtail images and documents) from MEDIA_ROOT, except
+    citizens' uploads under `ideas/`: those go only through the views that check who may see them
+    (`ideas:idea-attachment`, `review:attachment`), so `/media/ideas/...` is a 404. In production
+    nothing serves MEDIA_ROOT directly (see README, "Production")."""
+    from django.views.static import serve
+
+    prefix = settings.MEDIA_URL.lstrip("/")
+    return [re_path(rf"^{prefix}(?!ideas/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
+
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += media_urlpatterns()
 
 urlpatterns += [path("", include(wagtail_urls))]
 

@@ -26,6 +26,7 @@ class FindingKind(models.TextChoices):
     BURST = "burst", _("짧은 시간 연속 제출")
     TOO_FAST = "too_fast", _("너무 빠른 작성")
     DUPLICATE = "duplicate", _("중복 의심")
+    IDENTIFYING = "identifying", _("작성자 식별 가능(블라인드 심사)")
 
 
 class RejectionReason(models.TextChoices):

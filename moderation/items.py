@@ -54,6 +54,13 @@ class ModeratedItem:
     def author(self, item):
         return getattr(item, "author", None)
 
+    def file_names(self, item) -> list[str]:
+        """The names the author gave the item's uploaded files (`attachments` with `original_name`)."""
+        files = getattr(item, "attachments", None)
+        if files is None or not hasattr(files, "all"):
+            return []
+        return [getattr(f, "original_name", "") or "" for f in files.all()]
+
     def contest(self, item):
         return getattr(item, "contest", None)
 

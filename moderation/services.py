@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.audit import audit_record as core_audit_record
 from core.http import audit_context, client_ip
@@ -73,6 +74,35 @@ def audit_record(*, request=None, **fields) -> AuditEntry:
 # ---- automatic checks ----------------------------------------------------------------------
 
 
+IDENTIFYING_DETAIL = gettext_lazy(
+    "작성자의 이름이나 이메일 아이디가 들어 있어 블라인드 심사에서 작성자를 알 수 있습니다."
+)
+
+
+def identity_mentions(*, item, texts: dict[str, str] | None = None) -> list[str]:
+    """Where the item names its own author: the text fields and files (`attachments`) whose text or
+    file name contains the author's display name (2+ characters) or e-mail local part (3+), ignoring
+    case and spaces. Blind review needs entries that do not identify their author."""
+    adapter = adapter_for(item)
+    author = adapter.author(item)
+    if author is None:
+        return []
+    needles = []
+    name = "".join((getattr(author, "display_name", "") or "").split()).casefold()
+    if len(name) >= 2:
+        needles.append(name)
+    local = (getattr(author, "email", "") or "").split("@")[0].strip().casefold()
+    if len(local) >= 3 and not local.startswith("withdrawn-"):
+        needles.append(local)
+    if not needles:
+        return []
+    places = dict(texts if texts is not None else adapter.texts(item))
+    places["attachments"] = "\n".join(adapter.file_names(item))
+    return [
+        field for field, text in places.items() if any(n in "".join((text or "").split()).casefold() for n in needles)
+    ]
+
+
 def _findings_for(item, texts: dict[str, str], *, is_edit: bool, request) -> list[ScreeningFinding]:
     """Run every automatic check; unsaved findings, in a stable order."""
     adapter = adapter_for(item)
@@ -92,6 +122,8 @@ def _findings_for(item, texts: dict[str, str], *, is_edit: bool, request) -> lis
                     checker_version=abuse.VERSION,
                 )
             )
+    for field in identity_mentions(item=item, texts=texts):
+        found.append(ScreeningFinding(kind=FindingKind.IDENTIFYING, field=field, detail=str(IDENTIFYING_DETAIL)))
     if not is_edit:
         recent = adapter.recent_count_by_author(item, since=timezone.now() - BURST_WINDOW)
         if recent >= BURST_LIMIT:

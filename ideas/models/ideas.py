@@ -16,21 +16,28 @@ from ..choices import HIDDEN_STATUSES, District, IdeaStatus, TargetGroup
 
 
 class IdeaQuerySet(models.QuerySet):
+    @staticmethod
+    def public_q() -> Q:
+        """`Idea.is_public` as a filter: approved by screening, not hidden, not withdrawn or rejected."""
+        return Q(published_at__isnull=False, hidden_at__isnull=True) & ~Q(status__in=HIDDEN_STATUSES)
+
     def public(self):
         """Ideas anyone may see: approved by screening, not hidden, not withdrawn or rejected."""
-        return self.filter(published_at__isnull=False, hidden_at__isnull=True).exclude(status__in=HIDDEN_STATUSES)
+        return self.filter(self.public_q())
 
     def with_support_count(self):
         return self.annotate(support_count=Count("supports", distinct=True))
 
     def visible_to(self, user):
-        """Public ideas, plus the user's own; staff see everything."""
-        if user.is_authenticated and (user.is_staff or user.is_superuser):
-            return self
+        """The queryset twin of the `ideas.view_idea` rule (is_public | is_author | is_moderation_staff):
+        public ideas, plus the user's own; moderators and superusers see everything. `is_staff` or
+        the reviewer role alone add nothing."""
+        from ..predicates import user_is_moderation_staff
+
+        if user_is_moderation_staff(user):
+            return self.all()
         if user.is_authenticated:
-            return self.filter(
-                Q(published_at__isnull=False, hidden_at__isnull=True) & ~Q(status__in=HIDDEN_STATUSES) | Q(author=user)
-            )
+            return self.filter(self.public_q() | Q(author=user))
         return self.public()
 
 

@@ -175,7 +175,29 @@ class ContestPage(RoutablePageMixin, Page):
 
     @property
     def is_results_published(self) -> bool:
-        return self.phase == Phase.RESULTS
+        """The results date is reached *and* the review panel published its decisions.
+
+        Until both, the results page answers 404 and entries stay blind. Remembered on the
+        instance once true or false in the results phase (one query per contest per request).
+        """
+        if self.phase != Phase.RESULTS:
+            return False
+        if "_results_published" not in self.__dict__:
+            from moderation.review.models import ReviewPanel
+
+            self.__dict__["_results_published"] = ReviewPanel.objects.filter(
+                contest_id=self.pk, results_published_at__isnull=False
+            ).exists()
+        return self.__dict__["_results_published"]
+
+    @property
+    def is_blind_review(self) -> bool:
+        """Entries are being reviewed blind: from the review phase until the results are published.
+        No surface shows an author's identity meanwhile (rule `ideas.view_author_name`)."""
+        phase = self.phase
+        if phase in (Phase.REVIEW, Phase.DELIBERATION):
+            return True
+        return phase == Phase.RESULTS and not self.is_results_published
 
     @property
     def timeline(self) -> list[dict]:

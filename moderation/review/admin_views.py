@@ -55,6 +55,8 @@ def panel_detail(request, pk: int):
             "assign_form": AssignForm(),
             "add_form": AssignmentAddForm(),
             "tiers": Tier.choices,
+            "can_decide": rules.has_perm("review.decide", request.user, panel),
+            "can_publish": rules.has_perm("review.publish_results", request.user, panel),
         },
     )
 

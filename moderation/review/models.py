@@ -249,3 +249,24 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea_id}: {self.get_tier_display()}"
+
+
+class IdentifyingContentFlag(models.Model):
+    """A reviewer's report that an entry they score reveals its author (a name in the text or in a
+    file name, a logo ...): blind review is broken for it. Moderators see it on the entry's
+    screening case; one per assignment."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="identifying_flag")
+    idea = models.ForeignKey("ideas.Idea", on_delete=models.CASCADE, related_name="identifying_flags")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("심사위원")
+    )
+    note = models.CharField(_("메모"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("신고 일시"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("식별 가능한 내용 신고")
+        verbose_name_plural = _("식별 가능한 내용 신고")
+
+    def __str__(self) -> str:
+        return str(_("식별 가능한 내용 신고 #%(pk)s") % {"pk": self.pk})

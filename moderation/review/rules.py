@@ -4,7 +4,7 @@ import rules
 
 from ideas.predicates import is_moderator, is_reviewer, is_site_admin
 
-from .predicates import is_assigned_reviewer, scoring_is_open
+from .predicates import is_assigned_reviewer, results_not_yet_published, scoring_has_closed, scoring_is_open
 
 is_review_staff = is_moderator | is_site_admin
 
@@ -12,8 +12,13 @@ rules.add_perm("review.access_queue", is_reviewer)
 rules.add_perm("review.view_entry", is_reviewer & is_assigned_reviewer)
 rules.add_perm("review.score_entry", is_reviewer & is_assigned_reviewer & scoring_is_open)
 rules.add_perm("review.declare_conflict", is_reviewer & is_assigned_reviewer & scoring_is_open)
+# Any assigned reviewer may say an entry reveals its author, even after scoring closed.
+rules.add_perm("review.flag_identifying", is_reviewer & is_assigned_reviewer)
 rules.add_perm("review.manage_panel", is_review_staff)
 rules.add_perm("review.export_scores", is_review_staff)
+# Asked with the panel: decisions are taken after scoring closed and before the results are out.
+rules.add_perm("review.decide", is_review_staff & scoring_has_closed & results_not_yet_published)
+rules.add_perm("review.publish_results", is_review_staff & scoring_has_closed & results_not_yet_published)
 
 # Model permissions the Wagtail snippet views ask for.
 for _model in ("reviewpanel", "conflictdeclaration"):

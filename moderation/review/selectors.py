@@ -53,6 +53,15 @@ class QueueItem:
     can_score: bool
 
 
+def _blind_attachments(assignment: Assignment) -> tuple[BlindAttachment, ...]:
+    """The entry's files under the names the reviewer may see (neutral during blind review)."""
+    from ideas.downloads import attachment_names
+
+    idea = assignment.idea
+    names = attachment_names(idea=idea, user=assignment.reviewer)
+    return tuple(BlindAttachment(a.pk, names[a.pk], a.size) for a in idea.attachments.all())
+
+
 def _blind(assignment: Assignment, *, with_attachments: bool = False) -> BlindEntry:
     idea = assignment.idea
     return BlindEntry(
@@ -65,9 +74,7 @@ def _blind(assignment: Assignment, *, with_attachments: bool = False) -> BlindEn
         target_group=idea.get_target_group_display(),
         district=idea.get_district_display(),
         expected_jobs=idea.expected_jobs,
-        attachments=tuple(BlindAttachment(a.pk, a.original_name, a.size) for a in idea.attachments.all())
-        if with_attachments
-        else (),
+        attachments=_blind_attachments(assignment) if with_attachments else (),
     )
 
 

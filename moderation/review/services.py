@@ -14,6 +14,7 @@ from datetime import datetime
 
 import rules
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -24,6 +25,8 @@ from ideas.choices import IdeaStatus, Role
 from ideas.models import ContestPage, Idea, User
 from ideas.models.pages import Phase
 from ideas.services import idea_change_status
+from moderation.choices import FindingKind
+from moderation.models import ScreeningCase, ScreeningFinding
 from moderation.services import audit_record
 
 from .assignment import AssignmentResult, assign, normalise_organisation, pick_replacement
@@ -43,6 +46,7 @@ from .models import (
     ConflictDeclaration,
     CriterionScore,
     Decision,
+    IdentifyingContentFlag,
     PanelMember,
     ReviewPanel,
     RubricCriterion,
@@ -635,3 +639,41 @@ def review_results_publish(*, contest: ContestPage, actor: User, request=None) -
     ids = [i.pk for i in entries]
     transaction.on_commit(lambda: _notify_authors(ids))
     return len(entries)
+
+
+@transaction.atomic
+def review_identifying_flag(
+    *, assignment: Assignment, reviewer: User, note: str = "", request=None
+) -> IdentifyingContentFlag:
+    """Record the reviewer's report that the entry identifies its author, put it on the entry's
+    screening case as a finding for moderators, audit it. Reporting twice keeps one flag.
+    Returns the flag."""
+    _require("review.flag_identifying", reviewer, assignment, _("배정받은 심사위원만 신고할 수 있습니다."))
+    flag, created = IdentifyingContentFlag.objects.get_or_create(
+        assignment=assignment, defaults={"idea_id": assignment.idea_id, "reviewer": reviewer, "note": note[:300]}
+    )
+    if not created:
+        return flag
+    case = (
+        ScreeningCase.objects.filter(content_type=ContentType.objects.get_for_model(Idea), object_id=assignment.idea_id)
+        .order_by("-pk")
+        .first()
+    )
+    if case is not None:
+        ScreeningFinding.objects.create(
+            case=case,
+            kind=FindingKind.IDENTIFYING,
+            field="reviewer",
+            detail=_("심사위원이 작성자를 알아볼 수 있는 내용이 있다고 신고했습니다."),
+        )
+        if not case.is_flagged:
+            case.is_flagged = True
+            case.save(update_fields=["is_flagged"])
+    audit_record(
+        actor=reviewer,
+        action="review.identifying_flag",
+        target=assignment.idea,
+        after={"assignment": assignment.pk, "note": flag.note},
+        request=request,
+    )
+    return flag

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", views.review_queue, name="queue"),
     path("a/<int:pk>/", views.review_entry, name="entry"),
     path("a/<int:pk>/conflict/", views.review_conflict, name="conflict"),
+    path("a/<int:pk>/identifying/", views.review_identifying, name="identifying"),
     path("a/<int:pk>/files/<int:file_pk>/", views.review_attachment, name="attachment"),
 ]

@@ -6,16 +6,16 @@ Anything not assigned to the signed-in reviewer answers 404, so ids reveal nothi
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from ideas.downloads import attachment_names, attachment_response
 
 from . import selectors, services
 from .forms import ConflictForm, ScoreSheetForm
@@ -87,6 +87,8 @@ def review_entry(request, pk: int):
         "can_score": can_score and not submitted,
         "deadline": assignment.panel.contest.review_closes_at,
         "conflict_form": ConflictForm(),
+        "can_flag_identifying": rules.has_perm("review.flag_identifying", request.user, assignment)
+        and not hasattr(assignment, "identifying_flag"),
         "can_declare_conflict": rules.has_perm("review.declare_conflict", request.user, assignment) and not submitted,
     }
     return _no_store(render(request, "review/entry.html", context, status=status))
@@ -115,10 +117,23 @@ def review_conflict(request, pk: int):
 def review_attachment(request, pk: int, file_pk: int):
     """An attachment of an assigned entry, only to its reviewer (never straight from /media/)."""
     assignment = _assignment_or_404(request, pk)
-    attachment = assignment.idea.attachments.filter(pk=file_pk).first()
+    attachment = next((a for a in assignment.idea.attachments.all() if a.pk == file_pk), None)
     if attachment is None:
         raise Http404(_("파일을 찾을 수 없습니다."))
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(attachment.original_name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return _no_store(response)
+    name = attachment_names(idea=assignment.idea, user=request.user)[attachment.pk]
+    return _no_store(attachment_response(attachment, filename=name))
+
+
+@login_required
+@require_POST
+def review_identifying(request, pk: int):
+    """The reviewer reports that the entry reveals its author ("식별 가능한 내용 신고")."""
+    assignment = _assignment_or_404(request, pk)
+    note = (request.POST.get("note") or "").strip()[:300]
+    try:
+        services.review_identifying_flag(assignment=assignment, reviewer=request.user, note=note, request=request)
+    except PermissionDenied as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("신고했습니다. 모더레이터가 작성자를 알 수 있는 내용을 확인합니다."))
+    return redirect("review:entry", pk=assignment.pk)

@@ -69,7 +69,7 @@ def test_entry_page_shows_the_idea_and_attachments_but_no_identity_or_other_scor
     response = client.get(f"/review/a/{mine.pk}/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert mine.idea.reference in html and "사업계획.pdf" in html
+    assert mine.idea.reference in html and "첨부-1.pdf" in html and "사업계획.pdf" not in html
     assert not any(s in html for s in _identity_strings(authors))
     assert SECRET_COMMENT not in html
     assert 'for="id_score_' in html  # labelled inputs
