@@ -359,7 +359,8 @@ def mask_personal_data(text: str, *, allowed: Iterable[AllowedNumber] = ()) -> s
     replace: dict[int, tuple[int, str]] = {}
     for finding, keep, a, b in found:
         if keep == "email":
-            replace[finding.start] = (finding.end, _mask_email(folded[a:b]))
+            written = "".join(c for c in finding.text if c not in _ZERO_WIDTH_CHARS)
+            replace[finding.start] = (finding.end, _mask_email(unicodedata.normalize("NFKC", written)))
             continue
         digit_origins = list(dict.fromkeys(origin[k] for k in range(a, b) if folded[k].isdigit()))
         hidden = digit_origins[-4:] if keep is None else digit_origins[keep:]

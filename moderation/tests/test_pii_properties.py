@@ -249,3 +249,8 @@ def test_the_particle_after_a_number_in_korean_words_is_not_a_digit():
     assert pii.find_resident_numbers("제 번호는 구공공일공일-일이삼사오육칠이에요") == ["구공공일공일-일이삼사오육칠"]
     assert pii.find_resident_numbers("구공공일공일 일이삼사오육팔이라고 적었어요") == ["구공공일공일 일이삼사오육팔"]
     assert pii.find_resident_numbers("구공공일공일 일이삼사오육이입니다") == ["구공공일공일 일이삼사오육이"]
+
+
+def test_a_full_width_or_obfuscated_email_is_masked_and_the_rest_of_the_text_is_left_as_written():
+    text = "ＡＢＣ 메일 ｈｏｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ, 전화 ０１０－１２３４－５６７８ 끝"
+    assert pii.mask_personal_data(text) == "ＡＢＣ 메일 ho***@example.com, 전화 ０１０－１２３４－**** 끝"
