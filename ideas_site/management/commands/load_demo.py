@@ -90,7 +90,7 @@ class Command(BaseCommand):
     def _pages(self):
         home = HomePage.objects.first()
         if home is None:
-            root = Page.get_first_root_node()
+            root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
             for child in root.get_children():
                 if child.specific_class is Page:  # Wagtail's placeholder welcome page
                     child.delete()
