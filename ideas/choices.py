@@ -72,12 +72,3 @@ class District(models.TextChoices):
     JONGNO = "jongno", _("종로구")
     JUNG = "jung", _("중구")
     JUNGNANG = "jungnang", _("중랑구")
-
-
-class Role:
-    """Group names of the staff roles. A signed-in user in none of them is a citizen."""
-
-    FIELD_WORKER = "현장근무자"
-    MODERATOR = "모더레이터"
-    REVIEWER = "심사위원"
-    ALL = (FIELD_WORKER, MODERATOR, REVIEWER)

@@ -1,47 +1,9 @@
-"""Reusable permission predicates (django-rules). Combined into named rules in `rules.py`."""
+"""Permission predicates about ideas and contests (django-rules); the role predicates are `core.roles`.
+Combined into named rules in `rules.py`."""
 
 import rules
 
-from .choices import EDITABLE_STATUSES, Role
-
-
-@rules.predicate
-def is_citizen(user) -> bool:
-    return user.is_authenticated and user.is_citizen
-
-
-@rules.predicate
-def is_field_worker(user) -> bool:
-    return user.is_authenticated and user.has_role(Role.FIELD_WORKER)
-
-
-@rules.predicate
-def is_moderator(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.has_role(Role.MODERATOR))
-
-
-def user_is_moderation_staff(user) -> bool:
-    """Moderators and superusers: the people who screen entries and may see every idea.
-
-    `is_staff` alone (Wagtail admin access) and the reviewer role do not count. The predicate
-    below and `IdeaQuerySet.visible_to` both call this, so they cannot disagree.
-    """
-    return user.is_authenticated and (user.is_superuser or user.has_role(Role.MODERATOR))
-
-
-@rules.predicate
-def is_moderation_staff(user) -> bool:
-    return user_is_moderation_staff(user)
-
-
-@rules.predicate
-def is_reviewer(user) -> bool:
-    return user.is_authenticated and user.has_role(Role.REVIEWER)
-
-
-@rules.predicate
-def is_site_admin(user) -> bool:
-    return user.is_authenticated and user.is_superuser
+from .choices import EDITABLE_STATUSES
 
 
 @rules.predicate
@@ -74,11 +36,6 @@ def contest_accepts_submissions(user, obj) -> bool:
 @rules.predicate
 def contest_accepts_supports(user, idea) -> bool:
     return idea is not None and idea.contest.is_support_open
-
-
-@rules.predicate
-def is_authenticated(user) -> bool:
-    return user.is_authenticated
 
 
 @rules.predicate

@@ -2,21 +2,24 @@
 
 import rules
 
+from core.roles import (
+    is_authenticated,
+    is_citizen,
+    is_field_worker,
+    is_moderation_staff,
+    is_moderator,
+    is_reviewer,
+    is_site_admin,
+)
+
 from .predicates import (
     contest_accepts_submissions,
     contest_accepts_supports,
     contest_in_blind_review,
     has_privacy_consent,
-    is_authenticated,
     is_author,
-    is_citizen,
     is_editable_status,
-    is_field_worker,
-    is_moderation_staff,
-    is_moderator,
     is_public,
-    is_reviewer,
-    is_site_admin,
 )
 
 # Citizens and field workers write ideas; moderators and reviewers judge them, so they do not.

@@ -10,6 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from moderation.services import audit_record
 
+from . import selectors, views
 from .models import Idea, PolicyTrack
 from .services import official_answer_screen
 from .triage import hooks as triage_hooks  # noqa: F401 - registers the triage screen
@@ -110,3 +111,24 @@ def audit_idea_edit(request, instance):
             after={k: after[k] for k in changed},
             request=request,
         )
+
+
+# ---- what the pages show: pages never import views or selectors, they ask these hooks -----------
+
+
+@hooks.register("home_page_context")
+def home_page_context(request, page) -> dict:
+    return {"open_contests": selectors.contest_list_open(), "latest_ideas": selectors.idea_list_public()[:6]}
+
+
+@hooks.register("contest_page_context")
+def contest_page_context(request, contest) -> dict:
+    context = {"recent_ideas": selectors.idea_list_public(contest=contest)[:6]}
+    if contest.is_results_published:
+        context["winners"] = selectors.idea_list_results(contest=contest)
+    return context
+
+
+@hooks.register("contest_subpages")
+def contest_subpages() -> dict:
+    return {"ideas": views.contest_idea_list, "submit": views.contest_idea_submit}

@@ -1,15 +1,10 @@
-"""Named permissions of moderation, combined once from the predicates of `ideas.predicates`."""
+"""Named permissions of moderation, combined once from the role predicates of `core.roles`."""
 
 import rules
 
-from ideas.predicates import is_moderator, is_site_admin
+from core.roles import is_moderator, is_signed_in, is_site_admin
 
 from .items import adapter_for
-
-
-@rules.predicate
-def is_signed_in(user) -> bool:
-    return user.is_authenticated and user.is_active
 
 
 @rules.predicate

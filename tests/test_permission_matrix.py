@@ -22,7 +22,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from core.models import AuditEntry
-from ideas.choices import Role
+from core.roles import Role
 from ideas.models import ContestPage, IdeaAttachment
 from ideas.tests.factories import IdeaFactory, UserFactory, field_worker, moderator, site_admin
 from moderation.review.models import Assignment

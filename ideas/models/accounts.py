@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Role
+from core.roles import RoleHolder
 
 
 class CitizenUserManager(UserManager):
@@ -17,8 +17,8 @@ class CitizenUserManager(UserManager):
         return super()._create_user(username, email, password, **extra_fields)
 
 
-class User(AbstractUser):
-    """An account: a citizen, or staff in one of the role groups (see `choices.Role`).
+class User(RoleHolder, AbstractUser):
+    """An account: a citizen, or staff in one of the role groups (see `core.roles.Role`).
 
     No resident registration number is ever collected. The personal-information collection
     consent is stored with the notice version and the time it was given.
@@ -54,12 +54,3 @@ class User(AbstractUser):
             return self.display_name
         local = (self.email or self.username).split("@")[0]
         return (local[:2] + "***") if local else gettext("시민")
-
-    def has_role(self, role: str) -> bool:
-        if not hasattr(self, "_role_names"):
-            self._role_names = set(self.groups.values_list("name", flat=True))
-        return role in self._role_names
-
-    @property
-    def is_citizen(self) -> bool:
-        return self.is_active and not self.is_staff and not any(self.has_role(r) for r in Role.ALL)

@@ -11,6 +11,7 @@ from taggit.models import TaggedItemBase
 from wagtail.search import index
 
 from core.models import TimeStampedModel
+from core.roles import user_is_moderation_staff
 
 from ..choices import HIDDEN_STATUSES, District, IdeaStatus, TargetGroup
 
@@ -32,7 +33,6 @@ class IdeaQuerySet(models.QuerySet):
         """The queryset twin of the `ideas.view_idea` rule (is_public | is_author | is_moderation_staff):
         public ideas, plus the user's own; moderators and superusers see everything. `is_staff` or
         the reviewer role alone add nothing."""
-        from ..predicates import user_is_moderation_staff
 
         if user_is_moderation_staff(user):
             return self.all()

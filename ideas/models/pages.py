@@ -2,9 +2,11 @@ import itertools
 
 from django import forms
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
@@ -30,12 +32,7 @@ class HomePage(Page):
         verbose_name = _("홈 페이지")
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import contest_list_open, idea_list_public
-
-        context = super().get_context(request, *args, **kwargs)
-        context["open_contests"] = contest_list_open()
-        context["latest_ideas"] = idea_list_public()[:6]
-        return context
+        return _with_hooked_context("home_page_context", super().get_context(request, *args, **kwargs), request, self)
 
 
 class ContestIndexPage(Page):
@@ -87,6 +84,13 @@ class ContestPage(RoutablePageMixin, Page):
     screening_closes_at = models.DateTimeField(_("검토 종료"))
     review_closes_at = models.DateTimeField(_("심사 종료"))
     results_at = models.DateTimeField(_("결과 발표"))
+    results_published_at = models.DateTimeField(
+        _("결과 공개 일시"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("심사위원회가 결과를 공개한 때. 그 전에는 결과 페이지가 없고 작성자 이름도 가려집니다."),
+    )
 
     moderation_mode = models.CharField(
         _("사전 검토 방식"), max_length=10, choices=ModerationMode.choices, default=ModerationMode.ALL
@@ -175,20 +179,9 @@ class ContestPage(RoutablePageMixin, Page):
 
     @property
     def is_results_published(self) -> bool:
-        """The results date is reached *and* the review panel published its decisions.
-
-        Until both, the results page answers 404 and entries stay blind. Remembered on the
-        instance once true or false in the results phase (one query per contest per request).
-        """
-        if self.phase != Phase.RESULTS:
-            return False
-        if "_results_published" not in self.__dict__:
-            from moderation.review.models import ReviewPanel
-
-            self.__dict__["_results_published"] = ReviewPanel.objects.filter(
-                contest_id=self.pk, results_published_at__isnull=False
-            ).exists()
-        return self.__dict__["_results_published"]
+        """The results date is reached *and* the review panel published its decisions (it stamps
+        `results_published_at`). Until both, the results page answers 404 and entries stay blind."""
+        return self.phase == Phase.RESULTS and self.results_published_at is not None
 
     @property
     def is_blind_review(self) -> bool:
@@ -211,42 +204,40 @@ class ContestPage(RoutablePageMixin, Page):
         return [{"phase": p, "label": p.label, "starts": s, "ends": e, "current": p == current} for p, s, e in steps]
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import idea_list_public, idea_list_results
-
-        context = super().get_context(request, *args, **kwargs)
-        context["recent_ideas"] = idea_list_public(contest=self)[:6]
-        if self.is_results_published:
-            context["winners"] = idea_list_results(contest=self)
-        return context
+        return _with_hooked_context(
+            "contest_page_context", super().get_context(request, *args, **kwargs), request, self
+        )
 
     @path("ideas/", name="ideas")
     def ideas_view(self, request):
-        from ..views import contest_idea_list
-
-        return contest_idea_list(request, self)
+        return _serve_subpage("ideas", request, self)
 
     @path("submit/", name="submit")
     def submit_view(self, request):
-        from ..views import contest_idea_submit
-
-        return contest_idea_submit(request, self)
+        return _serve_subpage("submit", request, self)
 
     @path("results/", name="results")
     def results_view(self, request):
-        from django.shortcuts import render
-
-        from ..selectors import idea_list_results
-
         if not self.is_results_published:
-            from django.http import Http404
-
             raise Http404
-        from moderation.review.selectors import review_results_public
+        return _serve_subpage("results", request, self)
 
-        context = {
-            "page": self,
-            "contest": self,
-            "winners": idea_list_results(contest=self),
-            "review_results": review_results_public(contest=self),
-        }
-        return render(request, "ideas/contest_results.html", context)
+
+# Pages are models: they sit below the views, selectors and the review panel, so they never import
+# them. The apps plug their parts in through Wagtail hooks (registered in their `wagtail_hooks.py`):
+# `home_page_context` / `contest_page_context` (request, page) -> dict of extra context, and
+# `contest_subpages` () -> {name: view(request, contest)} for the contest's sub-pages.
+
+
+def _with_hooked_context(hook_name: str, context: dict, request, page) -> dict:
+    for fn in hooks.get_hooks(hook_name):
+        context.update(fn(request, page))
+    return context
+
+
+def _serve_subpage(name: str, request, contest):
+    for fn in hooks.get_hooks("contest_subpages"):
+        view = fn().get(name)
+        if view is not None:
+            return view(request, contest)
+    raise Http404

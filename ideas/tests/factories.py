@@ -9,7 +9,8 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from wagtail.models import Page, Site
 
-from ideas.choices import District, IdeaStatus, Role, TargetGroup
+from core.roles import Role
+from ideas.choices import District, IdeaStatus, TargetGroup
 from ideas.models import ContestIndexPage, ContestPage, HomePage, Idea, PolicyTrack, User
 
 HOSTILE = '<script>alert("x")</script>'

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext as _
 
-from ideas.choices import Role
+from core.roles import Role
 from ideas.models import ContestPage, User
 from ideas.models.pages import Phase
 from moderation.review.choices import SCALE_MAX, SCALE_MIN, AssignmentStatus, PanelRole

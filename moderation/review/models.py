@@ -16,7 +16,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 
 from core.models import TimeStampedModel
-from ideas.choices import Role
+from core.roles import Role
 
 from .choices import SCALE_MAX, SCALE_MIN, AssignmentStatus, PanelRole, RankingMethod, SheetStatus, Tier
 

@@ -2,7 +2,7 @@
 
 import rules
 
-from ideas.predicates import is_moderator, is_reviewer, is_site_admin
+from core.roles import is_moderator, is_reviewer, is_site_admin
 
 from .predicates import is_assigned_reviewer, results_not_yet_published, scoring_has_closed, scoring_is_open
 

@@ -21,7 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ideas.choices import IdeaStatus, Role
+from core.roles import Role
+from ideas.choices import IdeaStatus
 from ideas.models import ContestPage, Idea, User
 from ideas.models.pages import Phase
 from ideas.services import idea_change_status
@@ -629,6 +630,9 @@ def review_results_publish(*, contest: ContestPage, actor: User, request=None) -
         )
     panel.results_published_at = timezone.now()
     panel.save(update_fields=["results_published_at", "updated_at"])
+    # The contest carries the fact too (its pages read it without asking the panel).
+    ContestPage.objects.filter(pk=contest.pk).update(results_published_at=panel.results_published_at)
+    contest.results_published_at = panel.results_published_at
     audit_record(
         actor=actor,
         action="review.results_publish",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ideas.downloads import attachment_names, attachment_response
+from ideas.selectors import idea_list_results
 
 from . import selectors, services
 from .forms import ConflictForm, ScoreSheetForm
@@ -137,3 +138,15 @@ def review_identifying(request, pk: int):
     else:
         messages.success(request, _("신고했습니다. 모더레이터가 작성자를 알 수 있는 내용을 확인합니다."))
     return redirect("review:entry", pk=assignment.pk)
+
+
+def contest_results(request, contest):
+    """The contest's results page (its `results/` sub-page, plugged in by `wagtail_hooks`): the selected
+    ideas and the panel's published ranking. The page answers 404 before the panel publishes."""
+    context = {
+        "page": contest,
+        "contest": contest,
+        "winners": idea_list_results(contest=contest),
+        "review_results": selectors.review_results_public(contest=contest),
+    }
+    return render(request, "ideas/contest_results.html", context)

@@ -13,7 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from moderation.services import audit_record
 
-from . import admin_views
+from . import admin_views, views
 from .models import ConflictDeclaration, ReviewPanel
 
 
@@ -111,3 +111,8 @@ class ReviewProgressMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_review_menu_item():
     return ReviewProgressMenuItem(_("심사 진행·결과"), reverse("review_admin:index"), icon_name="table", order=310)
+
+
+@hooks.register("contest_subpages")
+def contest_results_subpage() -> dict:
+    return {"results": views.contest_results}

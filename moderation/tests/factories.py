@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.test import RequestFactory
 from factory.django import DjangoModelFactory
 
-from ideas.choices import Role
+from core.roles import Role
 from ideas.services import IdeaData, idea_submit
 from ideas.tests.factories import (  # noqa: F401 - re-exported for the moderation tests
     HOSTILE,

@@ -14,7 +14,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from ideas.choices import IdeaStatus, Role
+from core.roles import Role
+from ideas.choices import IdeaStatus
 from ideas.models import ContestIndexPage, ContestPage, HomePage, Idea, IdeaStatusChange, PolicyTrack, User
 from ideas.services import IdeaData, idea_submit
 from ideas_site.demo.data import IDEAS, TRACKS
@@ -286,15 +287,19 @@ class Command(BaseCommand):
         return idea
 
     def _review(self, open_contest, past_contest, review_contest, users):
-        """Seed the 2018 rubric and panel; in the contest under review, two of the three reviewers
-        have scored (one harshly), so staff see a ranking and reviewer@ still has work to do."""
+        """Seed the 2018 rubric and panel; the past contest's results are published; in the contest
+        under review, two of the three reviewers have scored (one harshly), so staff see a ranking and
+        reviewer@ still has work to do."""
         from ideas_site.demo.review import review_seed_demo
         from moderation.review.choices import SCALE_MAX, SCALE_MIN
-        from moderation.review.services import review_score_submit
+        from moderation.review.services import review_results_publish, review_score_submit
 
         reviewers = [users["reviewer"], users["reviewer2"], users["reviewer3"]]
         for contest in (open_contest, past_contest):
             review_seed_demo(contest=contest, reviewers=reviewers)
+        past_contest.refresh_from_db()
+        if past_contest.results_published_at is None:
+            review_results_publish(contest=past_contest, actor=users["admin"])
         panel = review_seed_demo(contest=review_contest, reviewers=reviewers)
         criteria = list(panel.criteria.all())
         pending = (

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from ideas.models import IdeaAttachment
+from ideas.models import ContestPage, IdeaAttachment
 from ideas.tests.factories import UserFactory, site_admin
 from moderation.review.models import ReviewPanel
 
@@ -18,6 +18,13 @@ from .factories import make_entries, make_panel
 pytestmark = pytest.mark.django_db
 
 NAME = "홍길동작가"
+
+
+def _publish(panel):
+    """What `review_results_publish` leaves behind, without its decisions."""
+    now = timezone.now()
+    ReviewPanel.objects.filter(pk=panel.pk).update(results_published_at=now)
+    ContestPage.objects.filter(pk=panel.contest_id).update(results_published_at=now)
 
 
 def _move_to(contest, phase):
@@ -89,7 +96,7 @@ def test_names_are_shown_before_review_and_after_the_panel_publishes(client, ent
     panel, idea = entry
     _move_to(panel.contest, phase)
     if phase == "results":
-        ReviewPanel.objects.filter(pk=panel.pk).update(results_published_at=timezone.now())
+        _publish(panel)
     surfaces = _surfaces(client, idea)
     assert NAME in surfaces["page"] and NAME in surfaces["api"]
     assert "%ED%99%8D%EA%B8%B8%EB%8F%99" in surfaces["download"]
@@ -121,7 +128,7 @@ def test_the_results_page_is_404_until_the_panel_publishes(client, entry):
     url = panel.contest.url + "results/"
     assert client.get(url).status_code == 404
     assert "results/" not in client.get(panel.contest.url).content.decode()
-    ReviewPanel.objects.filter(pk=panel.pk).update(results_published_at=timezone.now())
+    _publish(panel)
     assert client.get(url).status_code == 200
 
 
@@ -137,7 +144,7 @@ def test_decide_and_publish_buttons_only_where_the_rule_allows(client, entry, ph
 def test_no_decide_or_publish_buttons_once_results_are_published(client, entry):
     panel, idea = entry
     _move_to(panel.contest, "results")
-    ReviewPanel.objects.filter(pk=panel.pk).update(results_published_at=timezone.now())
+    _publish(panel)
     client.force_login(site_admin())
     html = client.get(f"/admin/review-panels/{panel.pk}/").content.decode()
     assert f"/admin/review-panels/{panel.pk}/publish/" not in html

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ideas.choices import Role
+from core.roles import Role
 from ideas.models import IdeaAttachment
 from ideas.tests.factories import UserFactory, field_worker, moderator, reviewer
 from moderation.review.models import Assignment
