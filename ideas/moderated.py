@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from core.audit import AuditContext
 from moderation.items import ModeratedItem, register
 
 from .choices import IdeaStatus
@@ -44,12 +45,12 @@ class IdeaItem(ModeratedItem):
             idea=item, from_status=item.status, to_status=item.status, actor=actor, reason=message
         )
 
-    def reject(self, item, *, actor, reason: str, request=None) -> None:
+    def reject(self, item, *, actor, reason: str, context: AuditContext | None = None) -> None:
         self.unpublish(item)
-        idea_change_status(idea=item, to_status=IdeaStatus.REJECTED, actor=actor, reason=reason, request=request)
+        idea_change_status(idea=item, to_status=IdeaStatus.REJECTED, actor=actor, reason=reason, context=context)
         item.refresh_from_db(fields=["status"])
 
-    def merge(self, item, *, into, actor, reason: str, request=None) -> None:
+    def merge(self, item, *, into, actor, reason: str, context: AuditContext | None = None) -> None:
         """Fold `item` into `into`: both authors credited on `into`, the supports of both kept
         (the unique constraint drops a citizen's second 공감), `item` no longer public."""
         if into.pk == item.pk or into.contest_id != item.contest_id:

@@ -18,8 +18,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import AuditContext, audit_record
 from moderation.screening import screen_public_text
-from moderation.services import audit_record, screening_on_submit
+from moderation.services import screening_on_submit
+from moderation.spamguard import FormSignals
 from nlp.tasks import analyse_later
 
 from .choices import STATUS_TRANSITIONS, IdeaStatus
@@ -82,7 +84,7 @@ def idea_submit(
     data: IdeaData,
     attachments: Iterable = (),
     submission_token: uuid.UUID | None = None,
-    request=None,
+    signals: FormSignals | None = None,
 ) -> Idea:
     """Submit an idea to an open contest. Returns the new idea (or the one already submitted
     with the same form token, so a double-clicked submit makes one idea, not two)."""
@@ -114,7 +116,7 @@ def idea_submit(
     idea.save(update_fields=["reference"])
     _save_attachments(idea, attachments)
     _record_status(idea, "", IdeaStatus.SUBMITTED, author)
-    screening_on_submit(item=idea, request=request, is_edit=False)
+    screening_on_submit(item=idea, is_edit=False, signals=signals)
     _schedule_analysis(idea)
     return idea
 
@@ -127,7 +129,7 @@ def idea_update(
     data: IdeaData,
     attachments: Iterable = (),
     remove_attachments: Iterable[int] = (),
-    request=None,
+    signals: FormSignals | None = None,
 ) -> Idea:
     """Edit an idea. Only its author, only while submission is open and the idea editable."""
     idea = Idea.objects.select_for_update().get(pk=idea.pk)
@@ -140,13 +142,13 @@ def idea_update(
     idea.save()
     idea.attachments.filter(pk__in=list(remove_attachments)).delete()
     _save_attachments(idea, attachments)
-    screening_on_submit(item=idea, request=request, is_edit=True)
+    screening_on_submit(item=idea, is_edit=True, signals=signals)
     _schedule_analysis(idea)
     return idea
 
 
 @transaction.atomic
-def idea_withdraw(*, idea: Idea, actor: User, request=None) -> Idea:
+def idea_withdraw(*, idea: Idea, actor: User, context: AuditContext | None = None) -> Idea:
     """The author withdraws the idea; it disappears from public pages but its history stays."""
     idea = Idea.objects.select_for_update().get(pk=idea.pk)
     if not rules.has_perm("ideas.withdraw_own_idea", actor, idea):
@@ -173,7 +175,7 @@ def idea_change_status(
     actor: User | None,
     reason: str = "",
     official_answer: str | None = None,
-    request=None,
+    context: AuditContext | None = None,
 ) -> Idea:
     """Move an idea to another status along `STATUS_TRANSITIONS`, with history and audit record.
 
@@ -204,7 +206,7 @@ def idea_change_status(
         target=idea,
         before={"status": old},
         after={"status": to_status, "reason": reason},
-        request=request,
+        context=context,
     )
     return idea
 
@@ -244,7 +246,7 @@ def user_record_consent(*, user: User, version: str | None = None) -> User:
 
 
 @transaction.atomic
-def user_withdraw(*, user: User, request=None) -> User:
+def user_withdraw(*, user: User) -> User:
     """회원 탈퇴: the account is closed and its personal data erased (e-mail, names, organisation,
     consent); submitted ideas stay, shown under "탈퇴한 회원". Returns the closed account."""
     from allauth.account.models import EmailAddress

@@ -15,8 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.http import client_ip, parse_id
-from moderation.quotas import limit_reserve, submission_quota, too_many_response
+from core.http import audit_context, client_ip, parse_id
+from moderation.quotas import limit_reserve, mark_submitted, submission_quota, too_many_response
+from moderation.spamguard import form_signals
 from nlp.adapter import AnalysisUnavailable
 
 from . import selectors, services
@@ -79,13 +80,14 @@ def contest_idea_submit(request, contest: ContestPage):
                 data=form.idea_data(),
                 attachments=form.cleaned_data.get("attachments") or [],
                 submission_token=form.cleaned_data.get("submission_token"),
-                request=request,
+                signals=form_signals(request),
             )
         except ValidationError as e:
             _apply_service_error(form, e)
         except PermissionDenied as e:
             form.add_error(None, str(e))
         else:
+            mark_submitted(request)  # the quota slot the decorator reserved is used up
             messages.success(
                 request, _("아이디어가 접수되었습니다. 접수 번호는 %(ref)s 입니다.") % {"ref": idea.reference}
             )
@@ -149,7 +151,7 @@ def idea_edit(request, reference: str):
                 data=form.idea_data(),
                 attachments=form.cleaned_data.get("attachments") or [],
                 remove_attachments=remove,
-                request=request,
+                signals=form_signals(request),
             )
         except ValidationError as e:
             _apply_service_error(form, e)
@@ -169,7 +171,7 @@ def idea_withdraw(request, reference: str):
     if idea is None:
         raise Http404(_("아이디어를 찾을 수 없습니다."))
     try:
-        services.idea_withdraw(idea=idea, actor=request.user, request=request)
+        services.idea_withdraw(idea=idea, actor=request.user, context=audit_context(request))
     except PermissionDenied as e:
         messages.error(request, str(e))
     else:
@@ -261,7 +263,7 @@ def account_withdraw(request):
     error = ""
     if request.method == "POST":
         if request.user.check_password(request.POST.get("password", "")):
-            services.user_withdraw(user=request.user, request=request)
+            services.user_withdraw(user=request.user)
             logout(request)
             messages.success(
                 request, _("탈퇴했습니다. 개인정보를 지웠고, 제출한 아이디어는 '탈퇴한 회원' 이름으로 남습니다.")

@@ -8,7 +8,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from moderation.services import audit_record
+from core.audit import audit_record
+from core.http import audit_context
 
 from . import selectors, views
 from .models import Idea, PolicyTrack
@@ -109,7 +110,7 @@ def audit_idea_edit(request, instance):
             target=instance,
             before={k: before.get(k) for k in changed},
             after={k: after[k] for k in changed},
-            request=request,
+            context=audit_context(request),
         )
 
 

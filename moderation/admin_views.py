@@ -19,6 +19,8 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from core.http import audit_context
+
 from . import selectors, services
 from .forms import DecisionForm, QueueFilterForm, ReportResolveForm
 
@@ -78,7 +80,10 @@ class ScreeningCaseView(ModerationAdminView):
         if request.POST.get("action") == "reveal":
             try:
                 originals = services.personal_data_reveal(
-                    item=item, actor=request.user, purpose=request.POST.get("purpose", ""), request=request
+                    item=item,
+                    actor=request.user,
+                    purpose=request.POST.get("purpose", ""),
+                    context=audit_context(request),
                 )
             except ValidationError as e:
                 for msg in e.messages:
@@ -104,16 +109,16 @@ class ScreeningCaseView(ModerationAdminView):
 def _decide(request, item, d) -> None:
     action, note, actor = d["action"], d.get("note") or "", request.user
     if action == "approve":
-        services.screening_approve(item=item, actor=actor, note=note, request=request)
+        services.screening_approve(item=item, actor=actor, note=note, context=audit_context(request))
     elif action == "reject":
-        services.screening_reject(item=item, actor=actor, reason=d["reason"], note=note, request=request)
+        services.screening_reject(item=item, actor=actor, reason=d["reason"], note=note, context=audit_context(request))
     elif action == "request_changes":
-        services.screening_request_changes(item=item, actor=actor, note=note, request=request)
+        services.screening_request_changes(item=item, actor=actor, note=note, context=audit_context(request))
     elif action == "merge":
         into = type(item)._default_manager.filter(pk=d["merge_into"]).first()
         if into is None:
             raise ValidationError(_("병합할 원본을 찾을 수 없습니다."))
-        services.screening_merge(item=item, into=into, actor=actor, note=note, request=request)
+        services.screening_merge(item=item, into=into, actor=actor, note=note, context=audit_context(request))
 
 
 def _public_texts(item) -> list[tuple[str, str]]:
@@ -185,7 +190,7 @@ class ReportDetailView(ModerationAdminView):
                     decision=d["decision"],
                     reason=d.get("reason") or "",
                     note=d.get("note") or "",
-                    request=request,
+                    context=audit_context(request),
                 )
             except ValidationError as e:
                 for msg in e.messages:

@@ -15,6 +15,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from core.http import audit_context
 from core.models import AuditEntry
 
 #: Leading characters that make spreadsheet software run a cell as a formula.
@@ -72,7 +73,7 @@ class AuditIndexView(IndexView):
                 "rows": queryset.count(),
                 "filters": {k: v for k, v in self.request.GET.items() if k != "export"},
             },
-            request=self.request,
+            context=audit_context(self.request),
         )
         return super().as_spreadsheet(queryset, spreadsheet_format)
 

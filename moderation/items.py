@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import AuditContext
+
 DEFAULT_TEXT_FIELDS = ("title", "summary", "body")
 
 
@@ -107,7 +109,7 @@ class ModeratedItem:
     def tell_author(self, item, *, actor, message: str) -> None:
         """Leave a note on the author's status page. The generic item has none."""
 
-    def reject(self, item, *, actor, reason: str, request=None) -> None:
+    def reject(self, item, *, actor, reason: str, context: AuditContext | None = None) -> None:
         """Reject the item so it never becomes public."""
         self.unpublish(item)
 
@@ -126,7 +128,7 @@ class ModeratedItem:
             return None
         return set(type(item)._default_manager.filter(contest=contest).exclude(pk=item.pk).values_list("pk", flat=True))
 
-    def merge(self, item, *, into, actor, reason: str, request=None) -> None:
+    def merge(self, item, *, into, actor, reason: str, context: AuditContext | None = None) -> None:
         raise NotImplementedError(_("이 종류의 제출물은 병합할 수 없습니다."))
 
 

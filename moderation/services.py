@@ -24,9 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.audit import audit_record as core_audit_record
-from core.http import audit_context, client_ip
-from core.models import AuditEntry
+from core.audit import AuditContext, audit_record
 from nlp import MODEL_VERSION as NLP_VERSION
 from nlp.adapter import duplicates_of
 
@@ -43,7 +41,7 @@ from .choices import (
 from .hangul import with_particle
 from .items import adapter_for
 from .models import Report, ScreeningCase, ScreeningFinding
-from .quotas import limit_reserve, mark_submitted
+from .quotas import limit_reserve
 
 logger = logging.getLogger(__name__)
 
@@ -60,15 +58,6 @@ class ScreeningConflict(ValidationError):
         super().__init__(
             message or _("다른 모더레이터가 이미 처리했습니다. 목록을 새로 고쳐 확인해 주세요."), code="conflict"
         )
-
-
-# ---- audit ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def audit_record(*, request=None, **fields) -> AuditEntry:
-    """Append one audit record (see `core.audit.audit_record`), its context taken from `request`."""
-    return core_audit_record(context=audit_context(request), **fields)
 
 
 # ---- automatic checks ----------------------------------------------------------------------
@@ -103,7 +92,7 @@ def identity_mentions(*, item, texts: dict[str, str] | None = None) -> list[str]
     ]
 
 
-def _findings_for(item, texts: dict[str, str], *, is_edit: bool, request) -> list[ScreeningFinding]:
+def _findings_for(item, texts: dict[str, str], *, is_edit: bool, signals) -> list[ScreeningFinding]:
     """Run every automatic check; unsaved findings, in a stable order."""
     adapter = adapter_for(item)
     found: list[ScreeningFinding] = []
@@ -132,7 +121,7 @@ def _findings_for(item, texts: dict[str, str], *, is_edit: bool, request) -> lis
                     kind=FindingKind.BURST, detail=_("최근 10분 동안 %(n)d건 제출") % {"n": recent}, score=float(recent)
                 )
             )
-    seconds = spamguard.fill_seconds(request)
+    seconds = signals.fill_seconds if signals is not None else None
     if seconds is not None and seconds < spamguard.MIN_FILL_SECONDS:
         detail = _("작성 시간 확인 값이 올바르지 않음") if seconds < 0 else _("%(s)d초 만에 작성") % {"s": seconds}
         found.append(ScreeningFinding(kind=FindingKind.TOO_FAST, detail=detail, score=seconds))
@@ -159,11 +148,11 @@ def duplicate_find(*, item) -> list[tuple[int, float]]:
     return duplicates_of(item=item, candidate_ids=adapter_for(item).duplicate_candidate_ids(item))[:3]
 
 
-def screening_on_submit(*, item, request=None, is_edit: bool = False) -> ScreeningCase:
+def screening_on_submit(*, item, is_edit: bool = False, signals: spamguard.FormSignals | None = None) -> ScreeningCase:
     """Run the automatic checks on a new or edited submission, inside its transaction.
 
     A resident registration number blocks the submission (ValidationError naming the field), and
-    so does a filled-in honeypot field. Other personal data is masked in the `*_public` copies.
+    so does a filled-in honeypot field (`signals`, read from the form by the view; None for the API). Other personal data is masked in the `*_public` copies.
     Findings (personal data, profanity, advertising, links, repetition, bursts, speed, duplicates)
     are stored on the item's screening case. The item is public at once only when its contest
     screens flagged submissions only and nothing was flagged; otherwise it waits, unpublished,
@@ -179,7 +168,7 @@ def screening_on_submit(*, item, request=None, is_edit: bool = False) -> Screeni
             errors.update(e.message_dict)
     if errors:
         raise ValidationError(errors)
-    if spamguard.honeypot_filled(request):
+    if signals is not None and signals.honeypot_filled:
         raise ValidationError(
             _("자동 프로그램으로 보내진 것으로 보여 접수하지 않았습니다. 직접 작성해 다시 제출해 주세요.")
         )
@@ -193,7 +182,7 @@ def screening_on_submit(*, item, request=None, is_edit: bool = False) -> Screeni
     if public_fields:
         item.save(update_fields=public_fields)
 
-    findings = _findings_for(item, texts, is_edit=is_edit, request=request)
+    findings = _findings_for(item, texts, is_edit=is_edit, signals=signals)
     contest = adapter.contest(item)
     flagged_only = getattr(contest, "moderation_mode", "all") == "flagged"
     now = timezone.now()
@@ -234,8 +223,6 @@ def screening_on_submit(*, item, request=None, is_edit: bool = False) -> Screeni
         adapter.publish(item, when=now)
     else:
         adapter.unpublish(item)
-    if not is_edit:
-        mark_submitted(request)  # the quota slot the submit view reserved is used up
     return case
 
 
@@ -307,7 +294,7 @@ def _notify_author(*, item, subject: str, message: str, reason: str = "") -> Non
 
 
 @transaction.atomic
-def screening_approve(*, item, actor, request=None, note: str = "") -> ScreeningCase:
+def screening_approve(*, item, actor, context: AuditContext | None = None, note: str = "") -> ScreeningCase:
     """Approve a waiting submission: it becomes public. One audit record. Returns the case.
 
     Raises ScreeningConflict if it was already decided, PermissionDenied for non-moderators."""
@@ -326,7 +313,7 @@ def screening_approve(*, item, actor, request=None, note: str = "") -> Screening
         before={"screening": ScreeningStatus.PENDING, "published": was_published},
         after={"screening": ScreeningStatus.APPROVED, "published": True},
         note=note,
-        request=request,
+        context=context,
     )
     _notify_author(
         item=item,
@@ -337,7 +324,7 @@ def screening_approve(*, item, actor, request=None, note: str = "") -> Screening
 
 
 @transaction.atomic
-def screening_reject(*, item, actor, reason: str, note: str = "", request=None) -> ScreeningCase:
+def screening_reject(*, item, actor, reason: str, note: str = "", context: AuditContext | None = None) -> ScreeningCase:
     """Reject a waiting submission with a reason from `RejectionReason` (plus free text, required
     for "기타"). It stays unpublished; the author sees the reason. Returns the case."""
     _require("moderation.screen_item", actor, item)
@@ -352,7 +339,7 @@ def screening_reject(*, item, actor, reason: str, note: str = "", request=None) 
         item=item, actor=actor, status=ScreeningStatus.REJECTED, decision_reason=reason, decision_note=note[:2000]
     )
     message = str(RejectionReason(reason).label) + (f" — {note}" if note else "")
-    adapter.reject(item, actor=actor, reason=message, request=request)
+    adapter.reject(item, actor=actor, reason=message, context=context)
     audit_record(
         actor=actor,
         action="screening.reject",
@@ -360,7 +347,7 @@ def screening_reject(*, item, actor, reason: str, note: str = "", request=None) 
         before={"screening": ScreeningStatus.PENDING},
         after={"screening": ScreeningStatus.REJECTED, "reason": reason},
         note=note,
-        request=request,
+        context=context,
     )
     _notify_author(
         item=item, subject=_("제출하신 내용이 반려되었습니다"), message=_("검토 결과 반려되었습니다."), reason=message
@@ -369,7 +356,7 @@ def screening_reject(*, item, actor, reason: str, note: str = "", request=None) 
 
 
 @transaction.atomic
-def screening_request_changes(*, item, actor, note: str, request=None) -> ScreeningCase:
+def screening_request_changes(*, item, actor, note: str, context: AuditContext | None = None) -> ScreeningCase:
     """Ask the author to change a waiting submission. It stays unpublished; the author's edit opens
     a new case. Returns the closed case."""
     _require("moderation.screen_item", actor, item)
@@ -388,7 +375,7 @@ def screening_request_changes(*, item, actor, note: str, request=None) -> Screen
         before={"screening": ScreeningStatus.PENDING},
         after={"screening": ScreeningStatus.CHANGES_REQUESTED},
         note=note,
-        request=request,
+        context=context,
     )
     _notify_author(
         item=item,
@@ -400,7 +387,7 @@ def screening_request_changes(*, item, actor, note: str, request=None) -> Screen
 
 
 @transaction.atomic
-def screening_merge(*, item, into, actor, note: str = "", request=None) -> ScreeningCase:
+def screening_merge(*, item, into, actor, note: str = "", context: AuditContext | None = None) -> ScreeningCase:
     """Merge a waiting submission into an existing one of the same contest: both authors are
     credited on `into`, the supports of both kept, `item` stays unpublished. Returns the case."""
     _require("moderation.screen_item", actor, item)
@@ -420,7 +407,7 @@ def screening_merge(*, item, into, actor, note: str = "", request=None) -> Scree
     ) % {"kind": adapter.kind(item), "other": getattr(into, "reference", into.pk)}
     if note:
         message += f" — {note}"
-    adapter.merge(item, into=into, actor=actor, reason=message, request=request)
+    adapter.merge(item, into=into, actor=actor, reason=message, context=context)
     audit_record(
         actor=actor,
         action="screening.merge",
@@ -428,7 +415,7 @@ def screening_merge(*, item, into, actor, note: str = "", request=None) -> Scree
         before={"screening": ScreeningStatus.PENDING},
         after={"screening": ScreeningStatus.MERGED, "merged_into": into.pk},
         note=note,
-        request=request,
+        context=context,
     )
     _notify_author(
         item=item,
@@ -448,7 +435,7 @@ PERSONAL_DATA_ACCESS = "personal_data.view"
 
 
 @transaction.atomic
-def personal_data_reveal(*, item, actor, purpose: str, request=None) -> dict[str, str]:
+def personal_data_reveal(*, item, actor, purpose: str, context: AuditContext | None = None) -> dict[str, str]:
     """The original (unmasked) texts of an item, for staff with `ideas.view_personal_data`.
 
     Every call writes one access record (action `PERSONAL_DATA_ACCESS`): who (actor), when, from
@@ -476,7 +463,7 @@ def personal_data_reveal(*, item, actor, purpose: str, request=None) -> dict[str
             "found": {f: pii.find_personal_data(t) for f, t in texts.items()},
         },
         note=_("개인정보 원문 열람 — 목적: %(purpose)s") % {"purpose": purpose[:500]},
-        request=request,
+        context=context,
     )
     return texts
 
@@ -614,7 +601,7 @@ def _report_burst_check(*, item, ct) -> None:
 
 
 @transaction.atomic
-def report_create(*, item, reporter, reason: str, note: str = "", request=None) -> Report:
+def report_create(*, item, reporter, reason: str, note: str = "", context: AuditContext | None = None) -> Report:
     """Report a published item. One open report per user per item (the database decides), at
     most `MODERATION_REPORT_LIMITS` per account and per client address (ValidationError with
     code "rate_limited" beyond). When the weighted reports (`report_weight_annotated`) made since
@@ -626,7 +613,7 @@ def report_create(*, item, reporter, reason: str, note: str = "", request=None) 
         raise ValidationError({"reason": _("신고 사유를 목록에서 골라 주세요.")})
     note = screening.screen_public_text((note or "").strip()[:1000], field_name="note").text
     reservation = limit_reserve(
-        name="report", limits=_report_limits(), idents={"user": reporter.pk, "ip": client_ip(request)}
+        name="report", limits=_report_limits(), idents={"user": reporter.pk, "ip": (context or AuditContext()).ip}
     )
     if reservation is None:
         raise ValidationError(report_rate_message(), code="rate_limited")
@@ -654,7 +641,9 @@ def report_create(*, item, reporter, reason: str, note: str = "", request=None) 
 
 
 @transaction.atomic
-def report_resolve(*, item, actor, decision: str, reason: str = "", note: str = "", request=None) -> int:
+def report_resolve(
+    *, item, actor, decision: str, reason: str = "", note: str = "", context: AuditContext | None = None
+) -> int:
     """Decide on the open reports of an item: uphold (reject it; it stays hidden) or dismiss
     (it is shown again). Returns how many reports were closed; ScreeningConflict if none were open."""
     _require("moderation.resolve_report", actor, item)
@@ -683,7 +672,7 @@ def report_resolve(*, item, actor, decision: str, reason: str = "", note: str = 
     if decision == ReportDecision.UPHOLD:
         message = str(RejectionReason(reason).label) + (f" — {note}" if note else "")
         adapter.hide(item)
-        adapter.reject(item, actor=actor, reason=message, request=request)
+        adapter.reject(item, actor=actor, reason=message, context=context)
         _notify_author(
             item=item,
             subject=_("신고된 글이 비공개 처리되었습니다"),
@@ -699,6 +688,6 @@ def report_resolve(*, item, actor, decision: str, reason: str = "", note: str = 
         before={"hidden": was_hidden, "open_reports": closed},
         after={"hidden": decision == ReportDecision.UPHOLD, "reason": reason},
         note=note,
-        request=request,
+        context=context,
     )
     return closed

@@ -1,13 +1,14 @@
 """Bot signals of a submission form: a honeypot field and the time the form took to fill in.
 
 The form carries two extra inputs (rendered by `{% spam_guard_fields %}`): a visually hidden
-text field that people never fill in, and the signed time the form was rendered. Screening reads
-them from `request.POST`; a submission without them (the API) is simply not timed.
+text field that people never fill in, and the signed time the form was rendered. The view reads
+them from `request.POST` (`form_signals`) and hands them to screening; a submission without them (the API) is simply not timed.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from django.core import signing
 
@@ -21,6 +22,21 @@ _SALT = "moderation.spamguard"
 def rendered_at_token(now: float | None = None) -> str:
     """A signed token of the time the form was rendered."""
     return signing.dumps(int(now if now is not None else time.time()), salt=_SALT)
+
+
+@dataclass(frozen=True)
+class FormSignals:
+    """What the submission form says about its sender, read from the request by the view and handed
+    to screening: whether the honeypot was filled, and the seconds the form took (None if untimed,
+    -1 if the timing token was forged or stale)."""
+
+    honeypot_filled: bool = False
+    fill_seconds: float | None = None
+
+
+def form_signals(request) -> FormSignals:
+    """The bot signals of a submitted form."""
+    return FormSignals(honeypot_filled=honeypot_filled(request), fill_seconds=fill_seconds(request))
 
 
 def honeypot_filled(request) -> bool:

@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.http import audit_context
+
 from . import services
 from .forms import ReportForm
 from .items import adapter_for, is_moderated_model
@@ -47,7 +49,7 @@ def report_create(request, model_label: str, pk: int):
                 reporter=request.user,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data.get("note") or "",
-                request=request,
+                context=audit_context(request),
             )
         except PermissionDenied:
             status, detail = 403, _("이 글은 신고할 수 없습니다. 공개된 다른 사람의 글만 신고할 수 있습니다.")

@@ -13,6 +13,19 @@ from core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True)
+def _what_the_migrations_created():
+    """A transactional test before this one may have flushed the rows Wagtail's migrations create (the
+    default locale, the page tree's root); a real database has them, and the demo loader needs them."""
+    from django.conf import settings
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE.split("-")[0])
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
+
+
 #: The state before the core app and the NLP registry's store existed.
 BEFORE = [("moderation", "0004_seed_city_contact_numbers"), ("core", None), ("nlp", None)]
 TABLES = ["moderation_auditentry", "ideas_idea", "ideas_support", "moderation_screeningcase", "moderation_report"]

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from moderation.services import audit_record
+from core.audit import AuditContext, audit_record
 
 from ..models import Idea, IdeaTag, PolicyTrack
 
@@ -59,19 +59,21 @@ def _slug(track_id: int | None) -> str | None:
     return PolicyTrack.objects.filter(pk=track_id).values_list("slug", flat=True).first()
 
 
-def _set_track(*, idea: Idea, track: PolicyTrack, actor, request, note: str, extra: dict | None = None) -> Idea:
+def _set_track(
+    *, idea: Idea, track: PolicyTrack, actor, context: AuditContext | None, note: str, extra: dict | None = None
+) -> Idea:
     current = _locked(idea)
     before = {"track": _slug(current.track_id), "track_confirmed": current.track_confirmed}
     now = timezone.now()
     Idea.objects.filter(pk=idea.pk).update(track=track, track_confirmed=True, updated_at=now)
     idea.track, idea.track_confirmed, idea.updated_at = track, True, now
     after = {"track": track.slug, "track_confirmed": True, **(extra or {})}
-    audit_record(actor=actor, action="idea.track", target=idea, before=before, after=after, note=note, request=request)
+    audit_record(actor=actor, action="idea.track", target=idea, before=before, after=after, note=note, context=context)
     return idea
 
 
 @transaction.atomic
-def triage_track_set(*, idea: Idea, track: PolicyTrack, actor, request=None) -> Idea:
+def triage_track_set(*, idea: Idea, track: PolicyTrack, actor, context: AuditContext | None = None) -> Idea:
     """Set the idea's track to ``track`` and mark it confirmed by staff. Returns the idea.
 
     The classifier learns the new label at the next fit.
@@ -79,11 +81,11 @@ def triage_track_set(*, idea: Idea, track: PolicyTrack, actor, request=None) -> 
     _require_change(actor)
     if not isinstance(track, PolicyTrack) or track.pk is None:
         raise TypeError("track must be a saved PolicyTrack")
-    return _set_track(idea=idea, track=track, actor=actor, request=request, note=_("심사자가 트랙 지정"))
+    return _set_track(idea=idea, track=track, actor=actor, context=context, note=_("심사자가 트랙 지정"))
 
 
 @transaction.atomic
-def triage_track_accept(*, idea: Idea, actor, request=None) -> Idea:
+def triage_track_accept(*, idea: Idea, actor, context: AuditContext | None = None) -> Idea:
     """Accept the suggested track as the idea's track. Raises ValidationError without a suggestion."""
     _require_change(actor)
     current = _locked(idea)
@@ -94,7 +96,7 @@ def triage_track_accept(*, idea: Idea, actor, request=None) -> Idea:
         idea=idea,
         track=track,
         actor=actor,
-        request=request,
+        context=context,
         note=_("추천 트랙 수락"),
         extra={"suggested_track_score": current.suggested_track_score},
     )
@@ -122,7 +124,7 @@ def _tag_state(row: IdeaTag) -> dict:
 
 
 @transaction.atomic
-def triage_tag_accept(*, idea: Idea, tag_name: str, actor, request=None) -> IdeaTag:
+def triage_tag_accept(*, idea: Idea, tag_name: str, actor, context: AuditContext | None = None) -> IdeaTag:
     """Accept one tag of the idea (kept at every later analysis). Returns the tag row."""
     _require_change(actor)
     row = _tag_row(idea, tag_name)
@@ -136,12 +138,12 @@ def triage_tag_accept(*, idea: Idea, tag_name: str, actor, request=None) -> Idea
         before=before,
         after=_tag_state(row),
         note=_("태그 수락"),
-        request=request,
+        context=context,
     )
     return row
 
 
-def _remove_tag(*, idea: Idea, row: IdeaTag, actor, request) -> None:
+def _remove_tag(*, idea: Idea, row: IdeaTag, actor, context: AuditContext | None) -> None:
     current = _locked(idea)
     rejected = list(current.rejected_tags or [])
     before = {**_tag_state(row), "rejected_tags": list(rejected)}
@@ -157,34 +159,36 @@ def _remove_tag(*, idea: Idea, row: IdeaTag, actor, request) -> None:
         before=before,
         after={"tag": None, "rejected_tags": rejected},
         note=_("태그 삭제(다시 추천하지 않음)"),
-        request=request,
+        context=context,
     )
 
 
 @transaction.atomic
-def triage_tag_remove(*, idea: Idea, tag_name: str, actor, request=None) -> None:
+def triage_tag_remove(*, idea: Idea, tag_name: str, actor, context: AuditContext | None = None) -> None:
     """Remove one tag from the idea and remember it in ``rejected_tags``: the analysis never
     suggests it again for this idea."""
     _require_change(actor)
-    _remove_tag(idea=idea, row=_tag_row(idea, tag_name), actor=actor, request=request)
+    _remove_tag(idea=idea, row=_tag_row(idea, tag_name), actor=actor, context=context)
 
 
 # ---- bulk: one audit record per idea changed -------------------------------------------------
 
 
 @transaction.atomic
-def triage_track_set_bulk(*, ideas: Iterable[Idea], track: PolicyTrack, actor, request=None) -> int:
+def triage_track_set_bulk(
+    *, ideas: Iterable[Idea], track: PolicyTrack, actor, context: AuditContext | None = None
+) -> int:
     """Set ``track`` on every idea. Returns how many ideas changed."""
     _require_change(actor)
     n = 0
     for idea in ideas:
-        triage_track_set(idea=idea, track=track, actor=actor, request=request)
+        triage_track_set(idea=idea, track=track, actor=actor, context=context)
         n += 1
     return n
 
 
 @transaction.atomic
-def triage_track_accept_bulk(*, ideas: Iterable[Idea], actor, request=None) -> int:
+def triage_track_accept_bulk(*, ideas: Iterable[Idea], actor, context: AuditContext | None = None) -> int:
     """Accept the suggested track of every idea that has one; ideas without a suggestion are
     left alone. Returns how many ideas changed."""
     _require_change(actor)
@@ -192,13 +196,13 @@ def triage_track_accept_bulk(*, ideas: Iterable[Idea], actor, request=None) -> i
     for idea in ideas:
         if _locked(idea).suggested_track_id is None:
             continue
-        triage_track_accept(idea=idea, actor=actor, request=request)
+        triage_track_accept(idea=idea, actor=actor, context=context)
         n += 1
     return n
 
 
 @transaction.atomic
-def triage_tags_accept_all(*, ideas: Iterable[Idea], actor, request=None) -> int:
+def triage_tags_accept_all(*, ideas: Iterable[Idea], actor, context: AuditContext | None = None) -> int:
     """Accept every not-yet-accepted tag of each idea. Returns how many ideas changed."""
     _require_change(actor)
     n = 0
@@ -221,14 +225,14 @@ def triage_tags_accept_all(*, ideas: Iterable[Idea], actor, request=None) -> int
             before=before,
             after={"accepted": [r.tag.name for r in rows]},
             note=_("태그 모두 수락"),
-            request=request,
+            context=context,
         )
         n += 1
     return n
 
 
 @transaction.atomic
-def triage_tag_remove_bulk(*, ideas: Iterable[Idea], tag_name: str, actor, request=None) -> int:
+def triage_tag_remove_bulk(*, ideas: Iterable[Idea], tag_name: str, actor, context: AuditContext | None = None) -> int:
     """Remove the tag ``tag_name`` from every idea that carries it (and reject it there).
     Returns how many ideas changed."""
     _require_change(actor)
@@ -237,12 +241,12 @@ def triage_tag_remove_bulk(*, ideas: Iterable[Idea], tag_name: str, actor, reque
         row = _find_tag_row(idea, tag_name)
         if row is None:
             continue
-        _remove_tag(idea=idea, row=row, actor=actor, request=request)
+        _remove_tag(idea=idea, row=row, actor=actor, context=context)
         n += 1
     return n
 
 
-def triage_refit_enqueue(*, actor, request=None) -> str:
+def triage_refit_enqueue(*, actor, context: AuditContext | None = None) -> str:
     """Enqueue `nlp.tasks.refit_all` (re-fit the classifier on the current labels, re-suggest tracks,
     re-cluster every idea) and audit it ("nlp.refit"). Returns the task result id.
 
@@ -259,6 +263,6 @@ def triage_refit_enqueue(*, actor, request=None) -> str:
         action="nlp.refit",
         after={"task_id": str(result.id), "status": str(result.status)},
         note=_("다시 학습 요청"),
-        request=request,
+        context=context,
     )
     return str(result.id)

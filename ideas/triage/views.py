@@ -21,6 +21,8 @@ from django.views.generic import TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from core.http import audit_context
+
 from ..models import ContestPage, Idea, PolicyTrack
 from . import selectors, services
 
@@ -195,13 +197,13 @@ class IdeaTrackView(TriageActionView):
     def act(self, request) -> str:
         idea = self.idea()
         if request.POST.get("action") == "accept":
-            services.triage_track_accept(idea=idea, actor=request.user, request=request)
+            services.triage_track_accept(idea=idea, actor=request.user, context=audit_context(request))
             return _("%(ref)s: 추천 트랙을 수락했습니다.") % {"ref": idea.reference}
         value = request.POST.get(f"track-{idea.pk}") or request.POST.get("track") or ""
         track = PolicyTrack.objects.filter(pk=value).first() if value.isdigit() else None
         if track is None:
             raise ValidationError(_("지정할 트랙을 골라 주세요."))
-        services.triage_track_set(idea=idea, track=track, actor=request.user, request=request)
+        services.triage_track_set(idea=idea, track=track, actor=request.user, context=audit_context(request))
         return _("%(ref)s: 트랙을 '%(track)s'(으)로 지정했습니다.") % {"ref": idea.reference, "track": track.name}
 
 
@@ -214,9 +216,9 @@ class TagActionView(TriageActionView):
         if not name:
             raise ValidationError(_("태그를 골라 주세요."))
         if self.kind == "accept":
-            services.triage_tag_accept(idea=idea, tag_name=name, actor=request.user, request=request)
+            services.triage_tag_accept(idea=idea, tag_name=name, actor=request.user, context=audit_context(request))
             return _("%(ref)s: '%(tag)s' 태그를 수락했습니다.") % {"ref": idea.reference, "tag": name}
-        services.triage_tag_remove(idea=idea, tag_name=name, actor=request.user, request=request)
+        services.triage_tag_remove(idea=idea, tag_name=name, actor=request.user, context=audit_context(request))
         return _("%(ref)s: '%(tag)s' 태그를 삭제했습니다. 다시 추천하지 않습니다.") % {
             "ref": idea.reference,
             "tag": name,
@@ -232,14 +234,16 @@ class BulkView(TriageActionView):
         d = form.cleaned_data
         ideas, actor, action = list(d["ideas"].order_by("pk")), request.user, d["bulk_action"]
         if action == "accept_track":
-            n = services.triage_track_accept_bulk(ideas=ideas, actor=actor, request=request)
+            n = services.triage_track_accept_bulk(ideas=ideas, actor=actor, context=audit_context(request))
         elif action == "set_track":
-            n = services.triage_track_set_bulk(ideas=ideas, track=d["bulk_track"], actor=actor, request=request)
+            n = services.triage_track_set_bulk(
+                ideas=ideas, track=d["bulk_track"], actor=actor, context=audit_context(request)
+            )
         elif action == "accept_tags":
-            n = services.triage_tags_accept_all(ideas=ideas, actor=actor, request=request)
+            n = services.triage_tags_accept_all(ideas=ideas, actor=actor, context=audit_context(request))
         else:
             n = services.triage_tag_remove_bulk(
-                ideas=ideas, tag_name=d["bulk_tag"].strip(), actor=actor, request=request
+                ideas=ideas, tag_name=d["bulk_tag"].strip(), actor=actor, context=audit_context(request)
             )
         return _("아이디어 %(n)d건을 처리했습니다.") % {"n": n}
 
@@ -248,5 +252,5 @@ class RefitView(TriageActionView):
     permission_required = "nlp.refit_triage"
 
     def act(self, request) -> str:
-        services.triage_refit_enqueue(actor=request.user, request=request)
+        services.triage_refit_enqueue(actor=request.user, context=audit_context(request))
         return _("다시 학습을 요청했습니다. 끝나면 추천 트랙과 주제 묶음이 새로 고쳐집니다.")

@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.audit import audit_record
+from core.http import audit_context
 from ideas.models import Idea, User
-from moderation.services import audit_record
 
 from . import exports, selectors, services
 from .choices import Tier
@@ -68,7 +69,10 @@ def panel_assign(request, pk: int):
     if form.is_valid():
         try:
             result = services.review_assign(
-                contest=panel.contest, actor=request.user, seed=form.cleaned_data.get("seed"), request=request
+                contest=panel.contest,
+                actor=request.user,
+                seed=form.cleaned_data.get("seed"),
+                context=audit_context(request),
             )
         except (ValidationError, PermissionDenied) as e:
             messages.error(request, _errors(e))
@@ -82,7 +86,7 @@ def assignment_remove(request, pk: int, assignment_pk: int):
     panel = _panel(request, pk)
     assignment = get_object_or_404(Assignment, pk=assignment_pk, panel=panel)
     try:
-        services.review_assignment_remove(assignment=assignment, actor=request.user, request=request)
+        services.review_assignment_remove(assignment=assignment, actor=request.user, context=audit_context(request))
     except (ValidationError, PermissionDenied) as e:
         messages.error(request, _errors(e))
     else:
@@ -98,7 +102,9 @@ def assignment_add(request, pk: int):
         idea = get_object_or_404(Idea, pk=form.cleaned_data["idea"], contest=panel.contest)
         reviewer = get_object_or_404(User, pk=form.cleaned_data["reviewer"])
         try:
-            services.review_assignment_add(idea=idea, reviewer=reviewer, actor=request.user, request=request)
+            services.review_assignment_add(
+                idea=idea, reviewer=reviewer, actor=request.user, context=audit_context(request)
+            )
         except (ValidationError, PermissionDenied) as e:
             messages.error(request, _errors(e))
         else:
@@ -118,7 +124,7 @@ def decide(request, pk: int, idea_pk: int):
                 tier=form.cleaned_data["tier"],
                 public_answer=form.cleaned_data["public_answer"],
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
             )
         except (ValidationError, PermissionDenied) as e:
             messages.error(request, _errors(e))
@@ -131,7 +137,7 @@ def decide(request, pk: int, idea_pk: int):
 def publish(request, pk: int):
     panel = _panel(request, pk)
     try:
-        n = services.review_results_publish(contest=panel.contest, actor=request.user, request=request)
+        n = services.review_results_publish(contest=panel.contest, actor=request.user, context=audit_context(request))
     except (ValidationError, PermissionDenied) as e:
         messages.error(request, _errors(e))
     else:
@@ -148,7 +154,11 @@ def export(request, pk: int, kind: str, fmt: str):
     ranking = selectors.review_ranking(panel.contest)
     content, content_type, name = exports.export(ranking, kind=kind, fmt=fmt)
     audit_record(
-        actor=request.user, action="review.export", target=panel, after={"kind": kind, "format": fmt}, request=request
+        actor=request.user,
+        action="review.export",
+        target=panel,
+        after={"kind": kind, "format": fmt},
+        context=audit_context(request),
     )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'

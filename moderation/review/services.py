@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import AuditContext, audit_record
 from core.roles import Role
 from ideas.choices import IdeaStatus
 from ideas.models import ContestPage, Idea, User
@@ -28,7 +29,6 @@ from ideas.models.pages import Phase
 from ideas.services import idea_change_status
 from moderation.choices import FindingKind
 from moderation.models import ScreeningCase, ScreeningFinding
-from moderation.services import audit_record
 
 from .assignment import AssignmentResult, assign, normalise_organisation, pick_replacement
 from .choices import (
@@ -73,7 +73,7 @@ def review_panel_ensure(
     actor: User | None = None,
     reviewers_per_entry: int = 3,
     ranking_method: str = RankingMethod.NORMALISED,
-    request=None,
+    context: AuditContext | None = None,
 ) -> ReviewPanel:
     """The contest's panel, created (and audited) if it does not exist yet."""
     panel, created = ReviewPanel.objects.get_or_create(
@@ -86,14 +86,14 @@ def review_panel_ensure(
             action="review.panel_create",
             target=panel,
             after={"reviewers_per_entry": reviewers_per_entry, "ranking_method": str(ranking_method)},
-            request=request,
+            context=context,
         )
     return panel
 
 
 @transaction.atomic
 def review_rubric_seed_seoul2018(
-    *, panel: ReviewPanel, actor: User | None = None, request=None
+    *, panel: ReviewPanel, actor: User | None = None, context: AuditContext | None = None
 ) -> list[RubricCriterion]:
     """Replace the panel's rubric with Seoul's 2018 job-idea contest rubric (30/20/30/20).
 
@@ -113,14 +113,19 @@ def review_rubric_seed_seoul2018(
         target=panel,
         before={"criteria": before},
         after={"criteria": [{"name": c.name, "weight": c.weight} for c in criteria]},
-        request=request,
+        context=context,
     )
     return criteria
 
 
 @transaction.atomic
 def review_member_add(
-    *, panel: ReviewPanel, reviewer: User, role_label: str = PanelRole.EXPERT, actor: User | None = None, request=None
+    *,
+    panel: ReviewPanel,
+    reviewer: User,
+    role_label: str = PanelRole.EXPERT,
+    actor: User | None = None,
+    context: AuditContext | None = None,
 ) -> PanelMember:
     """Seat a reviewer (a user in the 심사위원 group) on the panel. Idempotent; audited when added."""
     if not reviewer.has_role(Role.REVIEWER):
@@ -134,7 +139,7 @@ def review_member_add(
             action="review.member_add",
             target=panel,
             after={"reviewer": reviewer.pk, "role": str(role_label)},
-            request=request,
+            context=context,
         )
     return member
 
@@ -193,7 +198,7 @@ def _assignment_snapshot(panel: ReviewPanel) -> list[list[int]]:
     ]
 
 
-def _mark_reviewing(*, idea, actor, request=None) -> None:
+def _mark_reviewing(*, idea, actor, context: AuditContext | None = None) -> None:
     """An entry with reviewers is 심사중 (through the one status service, with history and audit)."""
     if idea.status != IdeaStatus.REVIEWING:
         idea_change_status(
@@ -201,7 +206,7 @@ def _mark_reviewing(*, idea, actor, request=None) -> None:
             to_status=IdeaStatus.REVIEWING,
             actor=actor,
             reason=_("심사위원이 배정되었습니다."),
-            request=request,
+            context=context,
         )
 
 
@@ -211,7 +216,7 @@ def review_assign(
     contest: ContestPage,
     actor: User | None = None,
     seed: int | None = None,
-    request=None,
+    context: AuditContext | None = None,
     now: datetime | None = None,
 ) -> AssignmentResult:
     """Assign reviewers to every approved entry once screening has closed (re-runnable until the
@@ -256,7 +261,7 @@ def review_assign(
     panel.assigned_at = timezone.now()
     panel.save(update_fields=["assignment_seed", "assigned_at", "updated_at"])
     for idea in ideas:
-        _mark_reviewing(idea=idea, actor=actor, request=request)
+        _mark_reviewing(idea=idea, actor=actor, context=context)
     audit_record(
         actor=actor,
         action="review.assign",
@@ -267,7 +272,7 @@ def review_assign(
             "assignments": _assignment_snapshot(panel),
             "short": {str(k): v for k, v in result.short.items()},
         },
-        request=request,
+        context=context,
     )
     return result
 
@@ -293,7 +298,9 @@ def _active_load(panel: ReviewPanel) -> Counter:
 
 
 @transaction.atomic
-def review_assignment_add(*, idea: Idea, reviewer: User, actor: User, note: str = "", request=None) -> Assignment:
+def review_assignment_add(
+    *, idea: Idea, reviewer: User, actor: User, note: str = "", context: AuditContext | None = None
+) -> Assignment:
     """Staff add one reviewer to one entry (before scoring starts). Refuses conflicts; audited."""
     _require("review.manage_panel", actor)
     panel = ReviewPanel.objects.select_for_update().get(contest_id=idea.contest_id)
@@ -313,20 +320,22 @@ def review_assignment_add(*, idea: Idea, reviewer: User, actor: User, note: str 
         assignment.status = AssignmentStatus.ACTIVE
         assignment.note = note
         assignment.save(update_fields=["status", "note"])
-    _mark_reviewing(idea=idea, actor=actor, request=request)
+    _mark_reviewing(idea=idea, actor=actor, context=context)
     audit_record(
         actor=actor,
         action="review.assignment_add",
         target=assignment,
         after={"idea": idea.pk, "reviewer": reviewer.pk},
         note=note,
-        request=request,
+        context=context,
     )
     return assignment
 
 
 @transaction.atomic
-def review_assignment_remove(*, assignment: Assignment, actor: User, note: str = "", request=None) -> Assignment:
+def review_assignment_remove(
+    *, assignment: Assignment, actor: User, note: str = "", context: AuditContext | None = None
+) -> Assignment:
     """Staff take one reviewer off one entry (before scoring starts); the row stays as 해제. Audited."""
     _require("review.manage_panel", actor)
     assignment = Assignment.objects.select_for_update().select_related("panel").get(pk=assignment.pk)
@@ -343,14 +352,14 @@ def review_assignment_remove(*, assignment: Assignment, actor: User, note: str =
         before={"status": before},
         after={"status": assignment.status},
         note=note,
-        request=request,
+        context=context,
     )
     return assignment
 
 
 @transaction.atomic
 def review_conflict_declare(
-    *, assignment: Assignment, reviewer: User, reason: str = "", request=None
+    *, assignment: Assignment, reviewer: User, reason: str = "", context: AuditContext | None = None
 ) -> Assignment | None:
     """The reviewer declares a conflict of interest on an assigned entry.
 
@@ -402,7 +411,7 @@ def review_conflict_declare(
             "needs_staff": replacement is None,
         },
         note=reason,
-        request=request,
+        context=context,
     )
     return replacement
 
@@ -419,7 +428,7 @@ def review_score_save(
     comments: Mapping[int, str] | None = None,
     comment: str = "",
     submit: bool = False,
-    request=None,
+    context: AuditContext | None = None,
 ) -> ScoreSheet:
     """Save the reviewer's sheet for an assigned entry as a draft (or submit it with `submit`).
 
@@ -478,7 +487,7 @@ def review_score_save(
         action="review.score_submit" if submit else "review.score_save",
         target=sheet,
         after={"values": {str(k): v for k, v in clean.items()}, "status": sheet.status},
-        request=request,
+        context=context,
     )
     return sheet
 
@@ -539,7 +548,9 @@ def review_remind(*, contest: ContestPage | None = None, now: datetime | None = 
 
 
 @transaction.atomic
-def review_decide(*, idea: Idea, tier: str, actor: User, public_answer: str = "", request=None) -> Decision:
+def review_decide(
+    *, idea: Idea, tier: str, actor: User, public_answer: str = "", context: AuditContext | None = None
+) -> Decision:
     """Record (or change) staff's decision on an entry after scoring closed, before results are
     published. Audited. Returns the decision."""
     _require("review.manage_panel", actor)
@@ -564,7 +575,7 @@ def review_decide(*, idea: Idea, tier: str, actor: User, public_answer: str = ""
         target=idea,
         before=before,
         after={"tier": tier, "public_answer": decision.public_answer},
-        request=request,
+        context=context,
     )
     return decision
 
@@ -594,7 +605,7 @@ def _notify_authors(idea_ids: list[int]) -> None:
 
 
 @transaction.atomic
-def review_results_publish(*, contest: ContestPage, actor: User, request=None) -> int:
+def review_results_publish(*, contest: ContestPage, actor: User, context: AuditContext | None = None) -> int:
     """Publish the panel's decisions: every entry under review becomes 선정 or 미선정 through
     `idea_change_status` (with its public answer), authors are e-mailed after commit. Needs a
     decision for every entry. Audited. Returns the number of entries published."""
@@ -626,7 +637,7 @@ def review_results_publish(*, contest: ContestPage, actor: User, request=None) -
             actor=actor,
             reason=d.get_tier_display(),
             official_answer=d.public_answer or default_answer,
-            request=request,
+            context=context,
         )
     panel.results_published_at = timezone.now()
     panel.save(update_fields=["results_published_at", "updated_at"])
@@ -638,7 +649,7 @@ def review_results_publish(*, contest: ContestPage, actor: User, request=None) -
         action="review.results_publish",
         target=panel,
         after={"decisions": {str(k): v.tier for k, v in decisions.items()}, "method": panel.ranking_method},
-        request=request,
+        context=context,
     )
     ids = [i.pk for i in entries]
     transaction.on_commit(lambda: _notify_authors(ids))
@@ -647,7 +658,7 @@ def review_results_publish(*, contest: ContestPage, actor: User, request=None) -
 
 @transaction.atomic
 def review_identifying_flag(
-    *, assignment: Assignment, reviewer: User, note: str = "", request=None
+    *, assignment: Assignment, reviewer: User, note: str = "", context: AuditContext | None = None
 ) -> IdentifyingContentFlag:
     """Record the reviewer's report that the entry identifies its author, put it on the entry's
     screening case as a finding for moderators, audit it. Reporting twice keeps one flag.
@@ -678,6 +689,6 @@ def review_identifying_flag(
         action="review.identifying_flag",
         target=assignment.idea,
         after={"assignment": assignment.pk, "note": flag.note},
-        request=request,
+        context=context,
     )
     return flag

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.http import audit_context
 from ideas.downloads import attachment_names, attachment_response
 from ideas.selectors import idea_list_results
 
@@ -68,7 +69,7 @@ def review_entry(request, pk: int):
                     comments=form.comments(),
                     comment=form.cleaned_data.get("comment") or "",
                     submit=submit,
-                    request=request,
+                    context=audit_context(request),
                 )
             except ValidationError as e:
                 if hasattr(e, "error_dict"):
@@ -105,7 +106,10 @@ def review_conflict(request, pk: int):
         return redirect("review:entry", pk=assignment.pk)
     try:
         services.review_conflict_declare(
-            assignment=assignment, reviewer=request.user, reason=form.cleaned_data["reason"], request=request
+            assignment=assignment,
+            reviewer=request.user,
+            reason=form.cleaned_data["reason"],
+            context=audit_context(request),
         )
     except (ValidationError, PermissionDenied) as e:
         messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
@@ -132,7 +136,9 @@ def review_identifying(request, pk: int):
     assignment = _assignment_or_404(request, pk)
     note = (request.POST.get("note") or "").strip()[:300]
     try:
-        services.review_identifying_flag(assignment=assignment, reviewer=request.user, note=note, request=request)
+        services.review_identifying_flag(
+            assignment=assignment, reviewer=request.user, note=note, context=audit_context(request)
+        )
     except PermissionDenied as e:
         messages.error(request, str(e))
     else:

@@ -11,7 +11,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from moderation.services import audit_record
+from core.audit import audit_record
+from core.http import audit_context
 
 from . import admin_views, views
 from .models import ConflictDeclaration, ReviewPanel
@@ -65,7 +66,13 @@ def _audit_snippet(action):
                     "reviewers_per_entry": instance.reviewers_per_entry,
                     "ranking_method": instance.ranking_method,
                 }
-            audit_record(actor=request.user, action=f"review.{action}", target=instance, after=after, request=request)
+            audit_record(
+                actor=request.user,
+                action=f"review.{action}",
+                target=instance,
+                after=after,
+                context=audit_context(request),
+            )
 
     return hook
 
@@ -78,7 +85,9 @@ hooks.register("after_edit_snippet", _audit_snippet("snippet_edit"))
 def _audit_snippet_delete(request, instances):
     for instance in instances:
         if isinstance(instance, ReviewPanel | ConflictDeclaration):
-            audit_record(actor=request.user, action="review.snippet_delete", note=str(instance), request=request)
+            audit_record(
+                actor=request.user, action="review.snippet_delete", note=str(instance), context=audit_context(request)
+            )
 
 
 admin_urls = (

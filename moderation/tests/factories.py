@@ -19,6 +19,7 @@ from ideas.tests.factories import (  # noqa: F401 - re-exported for the moderati
 )
 from moderation.choices import ReportReason
 from moderation.models import Report
+from moderation.spamguard import form_signals
 
 #: A body that exercises every surface: markup, a javascript: link, zero-width characters.
 HOSTILE_BODY = (
@@ -69,7 +70,8 @@ def submit(contest=None, *, author=None, request=None, **overrides):
     """Submit an idea through the real service (so it is screened), return it fresh."""
     contest = contest or make_contest("submission")
     author = author or UserFactory()
-    idea = idea_submit(contest=contest, author=author, data=idea_data(contest, **overrides), request=request)
+    signals = form_signals(request) if request is not None else None
+    idea = idea_submit(contest=contest, author=author, data=idea_data(contest, **overrides), signals=signals)
     idea.refresh_from_db()
     return idea
 

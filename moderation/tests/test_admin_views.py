@@ -4,10 +4,11 @@ text shown inert."""
 import pytest
 from django.urls import reverse
 
+from core.audit import audit_record
 from core.models import AuditEntry
 from moderation.choices import FindingKind, ReportStatus, ScreeningStatus
 from moderation.models import Report, ScreeningCase
-from moderation.services import audit_record, screening_approve
+from moderation.services import screening_approve
 
 from .factories import (
     HOSTILE,

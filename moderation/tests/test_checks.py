@@ -96,8 +96,8 @@ def test_the_one_duplicate_decision_ignores_spacing():
 
 @pytest.mark.django_db
 def test_audit_records_cannot_be_changed_or_deleted():
+    from core.audit import audit_record
     from core.models import AuditEntry
-    from moderation.services import audit_record
 
     entry = audit_record(actor=None, action="test.action")
     with pytest.raises(PermissionError):

@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.http import audit_context
 from core.models import AuditEntry
 from ideas.choices import IdeaStatus
 from ideas.models import IdeaStatusChange, Support
@@ -37,7 +38,7 @@ def test_approval_publishes_tells_the_author_and_writes_one_audit_record(
 ):
     idea = submit(contest)
     with django_capture_on_commit_callbacks(execute=True):
-        case = screening_approve(item=idea, actor=mod, request=post_request(), note="좋아요")
+        case = screening_approve(item=idea, actor=mod, context=audit_context(post_request()), note="좋아요")
     idea.refresh_from_db()
     assert idea.published_at is not None and idea.is_public
     assert case.status == ScreeningStatus.APPROVED and case.decided_by == mod

@@ -7,6 +7,7 @@ from django.template import Context, Template
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
+from core.http import audit_context
 from core.models import AuditEntry
 from ideas.choices import IdeaStatus
 from ideas.models import Idea
@@ -195,12 +196,12 @@ def test_reports_are_limited_per_address_across_accounts(contest):
     ideas = [IdeaFactory(contest=contest) for _n in range(4)]
     request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.4")
     for target in ideas[:3]:
-        report_create(item=target, reporter=established_user(), reason="abuse", request=request)
+        report_create(item=target, reporter=established_user(), reason="abuse", context=audit_context(request))
     with pytest.raises(ValidationError) as excinfo:
-        report_create(item=ideas[3], reporter=established_user(), reason="abuse", request=request)
+        report_create(item=ideas[3], reporter=established_user(), reason="abuse", context=audit_context(request))
     assert excinfo.value.code == "rate_limited"
     other = RequestFactory().post("/", REMOTE_ADDR="198.51.100.5")
-    report_create(item=ideas[3], reporter=established_user(), reason="abuse", request=other)
+    report_create(item=ideas[3], reporter=established_user(), reason="abuse", context=audit_context(other))
 
 
 def test_an_idea_a_moderator_approved_after_the_reports_is_not_hidden_again_by_them(contest):

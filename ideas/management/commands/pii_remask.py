@@ -12,10 +12,10 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.audit import audit_record
 from ideas.models import Idea, IdeaAttachment, User
 from moderation.items import adapter_for
 from moderation.screening import screen_public_text
-from moderation.services import audit_record
 
 from ...services import official_answer_screen
 
