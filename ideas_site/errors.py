@@ -17,7 +17,8 @@ import logging
 import re
 import sys
 
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
+from django import forms
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -42,6 +43,16 @@ def parse_id(value) -> int | None:
         return None
     number = int(text)
     return number if 1 <= number <= MAX_ID else None
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField keyed by id that refuses ids past 64 bits as an invalid choice (Django's
+    own lets the database driver raise OverflowError, a 500)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not self.to_field_name and parse_id(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
 
 
 def has_bad_chars(value) -> bool:
