@@ -17,7 +17,14 @@ def test_withdraw_asks_first_and_no_page_breaks_the_csp(live_server, page):
     author = idea.author
     EmailAddress.objects.create(user=author, email=author.email, verified=True, primary=True)
     violations = []
-    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: (
+            violations.append(f"{page.url}: {msg.text} {msg.location}")
+            if "Content Security Policy" in msg.text
+            else None
+        ),
+    )
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("이메일").fill(author.email)
