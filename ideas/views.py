@@ -143,7 +143,7 @@ def idea_edit(request, reference: str):
     }
     form = IdeaForm(request.POST or None, request.FILES or None, idea=idea, initial=initial)
     if request.method == "POST" and form.is_valid():
-        remove = [int(x) for x in request.POST.getlist("remove_attachment") if x.isdigit()]
+        remove = [n for n in map(parse_id, request.POST.getlist("remove_attachment")) if n is not None]
         try:
             services.idea_update(
                 idea=idea,

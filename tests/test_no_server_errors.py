@@ -211,3 +211,29 @@ def test_other_server_errors_stay_a_korean_500(rf):
     except RuntimeError:
         response = server_error(rf.get("/"))
     assert response.status_code == 500 and "잠시 문제가 생겼습니다" in response.content.decode()
+
+
+def test_admin_and_edit_forms_ignore_ids_beyond_64_bits(lenient_client):
+    contest = make_contest("submission")
+    idea = IdeaFactory(contest=contest)
+    lenient_client.force_login(site_admin())
+    for url in (f"/admin/triage/?contest={HUGE}&track={HUGE}", f"/admin/triage/duplicates/?contest={HUGE}"):
+        assert lenient_client.get(url).status_code == 200, url
+    response = lenient_client.post(f"/admin/triage/ideas/{idea.pk}/track/", {"track": HUGE})
+    assert response.status_code == 302
+    idea.refresh_from_db()
+    assert idea.track is not None  # unchanged
+
+    lenient_client.force_login(idea.author)
+    response = lenient_client.post(
+        f"/ideas/{idea.reference}/edit/",
+        {
+            "title": "고친 제목",
+            "summary": "고친 요약",
+            "body": "고친 본문입니다. 자세히 적었습니다.",
+            "target_group": idea.target_group,
+            "district": idea.district,
+            "remove_attachment": [HUGE],
+        },
+    )
+    assert response.status_code == 302

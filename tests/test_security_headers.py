@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ideas.tests.factories import IdeaFactory, make_contest, site_admin
+from ideas.tests.factories import IdeaFactory, UserFactory, make_contest, site_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ class InlineCode(HTMLParser):
         names = dict(attrs)
         if tag == "script" and "src" not in names and names.get("type") != "application/json":
             self.found.append(f"<script> {names}")
-        self.found.extend(f"<{tag} {k}=...>" for k in names if k.startswith("on"))
+        self.found.extend(f"<{tag} {k}=...>" for k in names if k.startswith("on") or k == "style")
 
 
 def directives(response) -> dict[str, list[str]]:
@@ -33,11 +33,13 @@ def directives(response) -> dict[str, list[str]]:
 def test_public_pages_send_a_csp_without_inline_script_and_the_other_policies(client):
     contest = make_contest("submission")
     idea = IdeaFactory(contest=contest)
-    for url in ("/", contest.url, contest.url + "ideas/", idea.get_absolute_url(), "/accounts/login/"):
+    client.force_login(UserFactory())
+    pages = ("/", contest.url, contest.url + "ideas/", contest.url + "submit/", idea.get_absolute_url(), "/me/ideas/")
+    for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
         csp = directives(response)
-        assert csp["script-src"] == ["'self'"], url
+        assert csp["script-src"] == ["'self'"] and csp["style-src"] == ["'self'"], url
         assert (
             csp["object-src"] == ["'none'"] and csp["base-uri"] == ["'self'"] and csp["frame-ancestors"] == ["'self'"]
         )
@@ -48,8 +50,8 @@ def test_public_pages_send_a_csp_without_inline_script_and_the_other_policies(cl
 
 
 def test_the_inline_code_finder_sees_inline_scripts_and_handlers():
-    html = '<form onsubmit="x()"><script>alert(1)</script><script src="/a.js"></script><p title="onerror=1">'
-    assert InlineCode(html).found == ["<form onsubmit=...>", "<script> {}"]
+    html = '<form onsubmit="x()"><script>alert(1)</script><script src="/a.js"></script><p title="onerror=1" style="">'
+    assert InlineCode(html).found == ["<form onsubmit=...>", "<script> {}", "<p style=...>"]
 
 
 def test_withdraw_confirmation_is_a_data_attribute_handled_by_a_static_script(client):

@@ -21,7 +21,8 @@ from django.views.generic import TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from core.http import audit_context
+from core.forms import IdChoiceField
+from core.http import audit_context, parse_id
 
 from ..models import ContestPage, Idea, PolicyTrack
 from . import selectors, services
@@ -33,13 +34,13 @@ TRIAGE_LIMIT = 500
 
 
 class TriageFilterForm(forms.Form):
-    contest = forms.ModelChoiceField(
+    contest = IdChoiceField(
         label=gettext_lazy("공모전"),
         required=False,
         queryset=ContestPage.objects.all(),
         empty_label=gettext_lazy("전체"),
     )
-    track = forms.ModelChoiceField(
+    track = IdChoiceField(
         label=gettext_lazy("추천 트랙"),
         required=False,
         queryset=PolicyTrack.objects.all(),
@@ -121,8 +122,7 @@ class TriageView(TriageAdminView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        contest = self.request.GET.get("contest")
-        contest_id = int(contest) if contest and contest.isdigit() else None
+        contest_id = parse_id(self.request.GET.get("contest"))
         form = TriageFilterForm(
             self.request.GET or None, cluster_choices=selectors.triage_cluster_choices(contest=contest_id)
         )
@@ -147,8 +147,7 @@ class DuplicatesView(TriageAdminView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        contest = self.request.GET.get("contest")
-        contest_id = int(contest) if contest and contest.isdigit() else None
+        contest_id = parse_id(self.request.GET.get("contest"))
         context.update(
             groups=selectors.triage_duplicate_groups(contest=contest_id),
             contests=list(ContestPage.objects.all()),
@@ -200,7 +199,8 @@ class IdeaTrackView(TriageActionView):
             services.triage_track_accept(idea=idea, actor=request.user, context=audit_context(request))
             return _("%(ref)s: 추천 트랙을 수락했습니다.") % {"ref": idea.reference}
         value = request.POST.get(f"track-{idea.pk}") or request.POST.get("track") or ""
-        track = PolicyTrack.objects.filter(pk=value).first() if value.isdigit() else None
+        track_id = parse_id(value)
+        track = PolicyTrack.objects.filter(pk=track_id).first() if track_id else None
         if track is None:
             raise ValidationError(_("지정할 트랙을 골라 주세요."))
         services.triage_track_set(idea=idea, track=track, actor=request.user, context=audit_context(request))
