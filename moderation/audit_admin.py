@@ -15,6 +15,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from core.audit import audit_record
 from core.http import audit_context
 from core.models import AuditEntry
 
@@ -63,8 +64,6 @@ class AuditIndexView(IndexView):
         return super().get_base_queryset().select_related("actor", "content_type")
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
-        from .services import audit_record
-
         audit_record(
             actor=self.request.user,
             action="audit.export",
