@@ -8,16 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from moderation.pii import find_resident_numbers
-from moderation.screening import NAME_REFUSES, screen_public_text
+from moderation.screening import NAME_REFUSES, RRN_MESSAGE, screen_public_text
 
 from .choices import District, TargetGroup
 from .models import Idea, PolicyTrack
 from .services import IdeaData, user_record_consent
 from .validators import validate_attachment
-
-RRN_MESSAGE = _(
-    "주민등록번호로 보이는 숫자가 있습니다. 개인정보 보호를 위해 주민등록번호는 적을 수 없습니다. 지우고 다시 제출해 주세요."
-)
 
 
 class SignupConsentForm(forms.Form):

@@ -25,7 +25,6 @@ from ..models import ScreeningCase, ScreeningFinding
 #: This many submissions by one author within BURST_WINDOW flag the latest.
 BURST_LIMIT = 3
 BURST_WINDOW = timedelta(minutes=10)
-RRN_MESSAGE = screening.RRN_MESSAGE
 
 
 IDENTIFYING_DETAIL = gettext_lazy(
