@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",  # ETag on every GET, 304 when it matches
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -53,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ideas.cache.AnonymousPageCacheMiddleware",  # anonymous public pages from the cache (ideas/cache.py)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -167,6 +169,11 @@ PRIVACY_NOTICE_VERSION = "2026-11-01"
 IDEAS_MAX_ATTACHMENTS = 3
 IDEAS_MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 IDEAS_LIST_PAGE_SIZE = 12
+# Lists count up to this many results ("10,000+") and serve pages up to it (ideas/paging.py).
+IDEAS_LIST_MAX_RESULTS = 10_000
+# Anonymous public pages cached (ideas/cache.py): on in production, off where data changes by hand.
+IDEAS_PAGE_CACHE = True
+IDEAS_PAGE_CACHE_TTL = 300
 
 # NLP analyser: mecab (default), okt or komoran.
 IDEAS_NLP_ANALYZER = "mecab"

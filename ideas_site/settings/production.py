@@ -61,3 +61,6 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 IDEAS_TRUSTED_PROXY_COUNT = int(os.environ.get("IDEAS_TRUSTED_PROXY_COUNT", "1"))
 SECURE_HSTS_SECONDS = 31536000
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# The anonymous page cache (ideas/cache.py); IDEAS_PAGE_CACHE=0 turns it off (benchmarks, debugging).
+IDEAS_PAGE_CACHE = os.environ.get("IDEAS_PAGE_CACHE", "1") != "0"
