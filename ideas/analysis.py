@@ -15,6 +15,7 @@ from nlp.text import join_title_content
 
 from .choices import IdeaStatus
 from .models import Idea, IdeaSimilarity, IdeaTag, PolicyTrack
+from .search import analyse_title, search_index_update
 
 CORPUS = "ideas"
 _TEXT_FIELDS = ("id", "title", "title_public", "summary_public", "body_public", "updated_at", "track", "rejected_tags")
@@ -49,6 +50,7 @@ def idea_store(idea: Idea, result: ItemResult) -> None:
     with transaction.atomic():
         Idea.objects.filter(pk=idea.pk).update(
             search_tokens=" ".join(result.tokens)[:20000],
+            search_title=analyse_title(idea_title(idea)) or "-",
             suggested_track=track,
             suggested_track_score=result.label_score,
             duplicate_of_id=result.duplicate[0] if result.duplicate else None,
@@ -65,6 +67,7 @@ def idea_store(idea: Idea, result: ItemResult) -> None:
                 for pk, s in result.similar
             ]
         )
+        search_index_update(idea_ids=[idea.pk])
 
 
 def idea_store_error(idea: Idea, message: str) -> None:

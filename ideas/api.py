@@ -23,6 +23,7 @@ from moderation.quotas import mark_submitted, submission_quota
 from . import selectors, services
 from .forms import IdeaFilterForm, IdeaForm
 from .models import ContestPage
+from .paging import capped_count, max_results, page_cap_message
 
 api = NinjaAPI(
     title="일사천리 API",
@@ -296,8 +297,27 @@ def track_list(request: HttpRequest):
     return list(selectors.track_list())
 
 
+class CappedPageNumberPagination(IdeaPagination):
+    """Page numbers over at most IDEAS_LIST_MAX_RESULTS results: `count` stops there (`count_capped`
+    says so) and a page past it is a 400 with a Korean message, so no request scans the whole table."""
+
+    class Output(Schema):
+        items: list
+        count: int
+        count_capped: bool
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        cap = max_results()
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        if offset >= cap:
+            raise ValidationError({"page": [page_cap_message(max(1, -(-cap // page_size)))]})
+        count = capped_count(queryset, cap)
+        return {"items": queryset[offset : offset + page_size], "count": min(count, cap), "count_capped": count > cap}
+
+
 @ideas.get("/ideas", response=list[IdeaOut], auth=read_auth, summary="공개 아이디어 목록")
-@paginate(IdeaPagination, page_size=20)
+@paginate(CappedPageNumberPagination, page_size=20)
 def idea_list(request: HttpRequest, filters: Query[IdeaFiltersIn]):
     contest = ContestPage.objects.filter(pk=filters.contest).first() if filters.contest else None
     form = IdeaFilterForm(
@@ -365,7 +385,9 @@ def idea_support(request: HttpRequest, reference: str):
     if idea is None:
         return Status(404, {"detail": _("아이디어를 찾을 수 없습니다.")})
     created = services.idea_support(idea=idea, user=request.user)
-    return Status(200, {"supported": True, "created": created, "support_count": idea.supports.count()})
+    return Status(
+        200, {"supported": True, "created": created, "support_count": selectors.idea_support_count(idea=idea)}
+    )
 
 
 api.add_router("/", contests)

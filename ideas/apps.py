@@ -14,3 +14,14 @@ class IdeasConfig(AppConfig):
 
         register_ideas_moderation()
         register_ideas_corpus()
+
+        # A contest page published (its phases, its text) changes the cached anonymous pages.
+        from wagtail.signals import page_published, page_unpublished
+
+        from .cache import public_pages_changed
+
+        def pages_changed(sender, **kwargs):
+            public_pages_changed()
+
+        page_published.connect(pages_changed, weak=False, dispatch_uid="ideas-page-cache-published")
+        page_unpublished.connect(pages_changed, weak=False, dispatch_uid="ideas-page-cache-unpublished")

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from core.audit import AuditContext
 from moderation.items import ModeratedItem, register
 
+from .cache import public_pages_changed
 from .choices import IdeaStatus
+from .counters import support_counts_recount
 from .models import Idea, IdeaStatusChange, Support
 from .services import idea_change_status
 
@@ -20,6 +22,26 @@ from .services import idea_change_status
 class IdeaItem(ModeratedItem):
     """Ideas: status changes go through `ideas.services`, the author's status page shows
     `IdeaStatusChange` rows, merging credits both authors and keeps every 공감."""
+
+    # What anonymous visitors see changes: drop the cached public pages after the commit.
+    def publish(self, item, *, when=None) -> bool:
+        done = super().publish(item, when=when)
+        public_pages_changed()
+        return done
+
+    def unpublish(self, item) -> None:
+        super().unpublish(item)
+        public_pages_changed()
+
+    def hide(self, item, *, when=None) -> bool:
+        done = super().hide(item, when=when)
+        public_pages_changed()
+        return done
+
+    def unhide(self, item) -> bool:
+        done = super().unhide(item)
+        public_pages_changed()
+        return done
 
     def status_page_label(self, item) -> str:
         return str(_("내 아이디어"))
@@ -66,6 +88,7 @@ class IdeaItem(ModeratedItem):
             ],
             ignore_conflicts=True,
         )
+        support_counts_recount(idea_ids=[into.pk])
         type(item).objects.filter(pk=item.pk).update(merged_into=into, published_at=None)
         item.merged_into, item.published_at = into, None
         self.tell_author(item, actor=actor, message=reason)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from nlp.adapter import similar_to_text
@@ -12,6 +12,7 @@ from nlp.adapter import similar_to_text
 from .analysis import CORPUS
 from .choices import District, IdeaStatus, TargetGroup
 from .models import ContestPage, Idea, IdeaStatusChange, PolicyTrack, User
+from .search import analyse_query, search_filter
 
 
 @dataclass(frozen=True)
@@ -25,35 +26,16 @@ class IdeaFilters:
     status: str | None = None
     tag: str | None = None
     q: str | None = None
-    sort: str = "latest"
+    sort: str | None = None  # "latest" (default) or "support"; a search defaults to relevance
 
 
 SORTS = {"latest": ("-published_at", "-id"), "support": ("-support_count", "-published_at", "-id")}
 
 
-def _search(qs: QuerySet, q: str) -> QuerySet:
-    """Korean keyword search over the public text and the analysed tokens.
-
-    Every whitespace-separated term must match; a term matches inside a word, so `서울시`
-    finds "서울시는" and `일자리` finds "일자리를"; the NLP tokens also let a term match a
-    form the analyser normalised.
-    """
-    for term in q.split()[:8]:
-        term = term[:50]
-        qs = qs.filter(
-            Q(title_public__icontains=term)
-            | Q(summary_public__icontains=term)
-            | Q(body_public__icontains=term)
-            | Q(search_tokens__icontains=term)
-            | Q(tags__name__iexact=term)
-        )
-    return qs.distinct()
-
-
 def idea_list_public(*, filters: IdeaFilters | None = None, contest: ContestPage | None = None) -> QuerySet[Idea]:
-    """Published ideas with their support counts, tags and track, filtered and sorted.
-
-    The number of queries does not grow with the number of ideas.
+    """Published ideas with their (stored) support counts, tags and track, filtered and sorted;
+    with a query, through the search index (`ideas.search`), most relevant first unless a sort is
+    chosen. Every filter and sort has an index; the number of queries does not grow with the rows.
     """
     f = filters or IdeaFilters(contest=contest)
     qs = Idea.objects.public()
@@ -68,11 +50,14 @@ def idea_list_public(*, filters: IdeaFilters | None = None, contest: ContestPage
     if f.status and f.status in IdeaStatus.values:
         qs = qs.filter(status=f.status)
     if f.tag:
-        qs = qs.filter(tags__slug=f.tag)
+        qs = qs.filter(tags__slug=f.tag)  # one row per idea and tag (idea_tag_once): no DISTINCT
+    sort = SORTS.get(f.sort or "", SORTS["latest"])
     if f.q and f.q.strip():
-        qs = _search(qs, f.q.strip())
-    qs = qs.with_support_count().select_related("track", "contest", "author").prefetch_related("tags")
-    return qs.order_by(*SORTS.get(f.sort, SORTS["latest"]))
+        qs = search_filter(qs, analyse_query(f.q))
+        if f.sort not in SORTS:  # a search without a chosen order: most relevant first
+            sort = ("-search_rank", *SORTS["latest"])
+    qs = qs.select_related("track", "contest", "author").prefetch_related("tags")
+    return qs.order_by(*sort)
 
 
 def idea_get_for(*, reference: str, user) -> Idea | None:
@@ -123,6 +108,11 @@ def contest_list_public() -> QuerySet[ContestPage]:
 
 def track_list() -> QuerySet[PolicyTrack]:
     return PolicyTrack.objects.all()
+
+
+def idea_support_count(*, idea: Idea) -> int:
+    """The stored 공감 count as it is now in the database (after a support or its removal)."""
+    return Idea.objects.filter(pk=idea.pk).values_list("support_count", flat=True).first() or 0
 
 
 def user_has_supported(*, user, idea_ids) -> set[int]:

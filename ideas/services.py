@@ -24,7 +24,9 @@ from moderation.services import screening_on_submit
 from moderation.spamguard import FormSignals
 from nlp.tasks import analyse_later
 
+from .cache import public_pages_changed
 from .choices import STATUS_TRANSITIONS, IdeaStatus
+from .counters import support_count_add
 from .models import ContestPage, Idea, IdeaAttachment, IdeaStatusChange, PolicyTrack, Support, User
 from .validators import validate_attachment
 
@@ -140,6 +142,7 @@ def idea_update(
         setattr(idea, field, value)
     idea.full_clean(exclude=["title_public", "summary_public", "body_public"])
     idea.save()
+    public_pages_changed()
     idea.attachments.filter(pk__in=list(remove_attachments)).delete()
     _save_attachments(idea, attachments)
     screening_on_submit(item=idea, is_edit=True, signals=signals)
@@ -157,6 +160,7 @@ def idea_withdraw(*, idea: Idea, actor: User, context: AuditContext | None = Non
     idea.status = IdeaStatus.WITHDRAWN
     idea.withdrawn_at = timezone.now()
     idea.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    public_pages_changed()
     _record_status(idea, old, IdeaStatus.WITHDRAWN, actor, _("제안자가 철회했습니다."))
     return idea
 
@@ -199,6 +203,7 @@ def idea_change_status(
         idea.official_answer = official_answer_screen(official_answer)
         fields.append("official_answer")
     idea.save(update_fields=fields)
+    public_pages_changed()
     _record_status(idea, old, to_status, actor, reason)
     audit_record(
         actor=actor,
@@ -223,17 +228,23 @@ def idea_support(*, idea: Idea, user: User) -> bool:
     try:
         with transaction.atomic():
             Support.objects.create(idea=idea, user=user)
+            support_count_add(idea_ids=[idea.pk], delta=1)
+            public_pages_changed()
     except IntegrityError:
         return False
     return True
 
 
+@transaction.atomic
 def idea_unsupport(*, idea: Idea, user: User) -> bool:
     """Take back the user's 공감 while 공감 is collected (same phase rule as giving one).
     Returns True if one was removed; PermissionDenied once the contest stopped collecting."""
     if not rules.has_perm("ideas.unsupport_idea", user, idea):
         raise PermissionDenied(_("공감 기간이 끝나 공감을 취소할 수 없습니다."))
     deleted, _unused = Support.objects.filter(idea=idea, user=user).delete()
+    if deleted:
+        support_count_add(idea_ids=[idea.pk], delta=-1)
+        public_pages_changed()
     return bool(deleted)
 
 
@@ -262,5 +273,8 @@ def user_withdraw(*, user: User) -> User:
     user.set_unusable_password()
     user.save()
     EmailAddress.objects.filter(user=user).delete()
+    supported = list(user.supports.values_list("idea_id", flat=True))
     user.supports.all().delete()
+    support_count_add(idea_ids=supported, delta=-1)
+    public_pages_changed()
     return user

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +23,8 @@ from . import selectors, services
 from .downloads import attachment_names, attachment_response
 from .forms import IdeaFilterForm, IdeaForm
 from .models import ContestPage
+from .paging import CappedPaginator, page_cap_message
+from .search import analyse_query
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +45,9 @@ def contest_idea_list(request, contest: ContestPage, template="ideas/idea_list.h
     filter_form = IdeaFilterForm(request.GET or None, tracks=tracks)
     values = filter_form.cleaned_or_empty() if request.GET else {}
     filters = selectors.IdeaFilters(contest=contest, **values)
-    paginator = Paginator(selectors.idea_list_public(filters=filters), settings.IDEAS_LIST_PAGE_SIZE)
+    paginator = CappedPaginator(selectors.idea_list_public(filters=filters), settings.IDEAS_LIST_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    beyond = paginator.page_beyond_cap(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -59,6 +61,9 @@ def contest_idea_list(request, contest: ContestPage, template="ideas/idea_list.h
             "supported_ids": selectors.user_has_supported(user=request.user, idea_ids=[i.pk for i in page]),
             "querystring": query.urlencode(),
             "result_count": paginator.count,
+            "result_count_label": paginator.count_label,
+            "page_cap_message": page_cap_message(paginator.num_pages) if beyond else "",
+            "search_terms": analyse_query(filters.q).highlight_terms if filters.q else (),
         },
     )
 
@@ -201,7 +206,7 @@ def idea_support(request, reference: str):
         messages.error(request, str(e))
         return redirect(idea.get_absolute_url())
     if request.headers.get("accept", "").startswith("application/json"):
-        count = idea.supports.count()
+        count = selectors.idea_support_count(idea=idea)
         return JsonResponse({"detail": msg, "support_count": count})
     messages.success(request, msg)
     return HttpResponseRedirect(idea.get_absolute_url())

@@ -1,14 +1,14 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
-from wagtail.search import index
 
 from core.models import TimeStampedModel
 from core.roles import user_is_moderation_staff
@@ -27,7 +27,8 @@ class IdeaQuerySet(models.QuerySet):
         return self.filter(self.public_q())
 
     def with_support_count(self):
-        return self.annotate(support_count=Count("supports", distinct=True))
+        """Kept for callers: the count is the stored `support_count` column, no aggregate."""
+        return self
 
     def visible_to(self, user):
         """The queryset twin of the `ideas.view_idea` rule (is_public | is_author | is_moderation_staff):
@@ -41,12 +42,15 @@ class IdeaQuerySet(models.QuerySet):
         return self.public()
 
 
-class Idea(index.Indexed, TimeStampedModel):
+class Idea(TimeStampedModel):
     """A job-creation idea a citizen submitted to a contest.
 
     The author's text is kept as written; the `*_public` fields hold the same text with
     personal data masked and are what every public surface shows. Status changes only
     through `ideas.services` (see `choices.STATUS_TRANSITIONS`).
+
+    Not in Wagtail's search index: the public search is `ideas.search` (analysed tokens, PostgreSQL
+    full text); the admin's snippet search filters the database directly.
     """
 
     contest = models.ForeignKey(
@@ -99,6 +103,9 @@ class Idea(index.Indexed, TimeStampedModel):
 
     # Automatic analysis (nlp). Each value records the model version and confidence.
     search_tokens = models.TextField(blank=True, editable=False)
+    search_title = models.TextField(blank=True, editable=False)
+    # PostgreSQL only (ideas.search): weighted tsvector of the title, tag and body tokens, GIN-indexed.
+    search_vector = SearchVectorField(null=True, editable=False)
     suggested_track = models.ForeignKey(
         "ideas.PolicyTrack",
         null=True,
@@ -123,6 +130,12 @@ class Idea(index.Indexed, TimeStampedModel):
     nlp_version = models.CharField(max_length=40, blank=True)
     analysed_at = models.DateTimeField(null=True, blank=True)
     analysis_error = models.CharField(max_length=300, blank=True)
+    support_count = models.PositiveIntegerField(
+        _("공감 수"),
+        default=0,
+        editable=False,
+        help_text=_("공감 행과 같은 트랜잭션에서 F()로 갱신됩니다. manage.py reconcile_counts로 다시 셉니다."),
+    )
     rejected_tags = models.JSONField(
         default=list, blank=True, editable=False, help_text=_("심사자가 거절한 자동 태그: 다시 추천하지 않습니다.")
     )
@@ -130,16 +143,6 @@ class Idea(index.Indexed, TimeStampedModel):
     tags = TaggableManager(through="ideas.IdeaTag", blank=True, verbose_name=_("태그"))
 
     objects = IdeaQuerySet.as_manager()
-
-    search_fields = [
-        index.SearchField("title_public"),
-        index.SearchField("summary_public"),
-        index.SearchField("body_public"),
-        index.SearchField("search_tokens"),
-        index.FilterField("contest_id"),
-        index.FilterField("status"),
-        index.FilterField("published_at"),
-    ]
 
     class Meta:
         ordering = ["-created_at"]
@@ -152,7 +155,14 @@ class Idea(index.Indexed, TimeStampedModel):
                 name="idea_expected_jobs_not_negative",
             ),
         ]
-        indexes = [models.Index(fields=["contest", "status", "published_at"])]
+        indexes = [
+            models.Index(fields=["contest", "status", "published_at"]),
+            # The public list's sorts, with and without a contest: an index scan, never a sort of every idea.
+            models.Index(fields=["-published_at", "-id"], name="idea_latest"),
+            models.Index(fields=["contest", "-published_at", "-id"], name="idea_contest_latest"),
+            models.Index(fields=["-support_count", "-published_at", "-id"], name="idea_support"),
+            models.Index(fields=["contest", "-support_count", "-published_at", "-id"], name="idea_contest_support"),
+        ]
 
     def __str__(self) -> str:
         return f"[{self.reference}] {self.title_public or self.title}"

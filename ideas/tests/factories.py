@@ -146,3 +146,11 @@ class IdeaFactory(DjangoModelFactory):
     expected_jobs = 10
     status = IdeaStatus.SUBMITTED
     published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def search_index(self, create, extracted, **kwargs):
+        """Searchable like an analysed idea (what `manage.py update_index` does for bulk rows)."""
+        if create and extracted is not False:
+            from ideas.search import search_index_rebuild
+
+            search_index_rebuild(idea_ids=[self.pk])

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     # Content-Security-Policy and Permissions-Policy headers (ideas_site/security.py).
     "ideas_site.security.SiteCSPMiddleware",
     "ideas_site.security.PermissionsPolicyMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",  # ETag on every GET, 304 when it matches
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     # NUL/lone surrogates -> 400, bodies over DATA_UPLOAD_MAX_MEMORY_SIZE -> 413, ids past 64 bits -> 404.
     "ideas_site.errors.RequestSanityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ideas.cache.AnonymousPageCacheMiddleware",  # anonymous public pages from the cache (ideas/cache.py)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -222,6 +224,11 @@ PRIVACY_NOTICE_VERSION = "2026-11-01"
 IDEAS_MAX_ATTACHMENTS = 3
 IDEAS_MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 IDEAS_LIST_PAGE_SIZE = 12
+# Lists count up to this many results ("10,000+") and serve pages up to it (ideas/paging.py).
+IDEAS_LIST_MAX_RESULTS = 10_000
+# Anonymous public pages cached (ideas/cache.py): on in production, off where data changes by hand.
+IDEAS_PAGE_CACHE = True
+IDEAS_PAGE_CACHE_TTL = 300
 
 # NLP analyser: mecab (default), okt or komoran.
 IDEAS_NLP_ANALYZER = "mecab"

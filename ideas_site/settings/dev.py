@@ -7,3 +7,6 @@ DEBUG = True
 SECRET_KEY = "dev-only-insecure-key-not-for-production"  # noqa: S105
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Rows edited by hand (shell, admin) show at once: no anonymous page cache in development.
+IDEAS_PAGE_CACHE = False

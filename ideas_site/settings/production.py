@@ -87,3 +87,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", Tru
 SECURE_HSTS_PRELOAD = _env_bool("DJANGO_HSTS_PRELOAD", False)
 if not SECURE_HSTS_PRELOAD and _env_bool("DJANGO_HSTS_PRELOAD_DECIDED_ELSEWHERE", True):
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# The anonymous page cache (ideas/cache.py); IDEAS_PAGE_CACHE=0 turns it off (benchmarks, debugging).
+IDEAS_PAGE_CACHE = os.environ.get("IDEAS_PAGE_CACHE", "1") != "0"

@@ -25,6 +25,9 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.kinds"]  # noqa: F405
 # timeout), so tests that fire parallel requests see real locking, as in production.
 DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="ideas-test-db-")) / "test.sqlite3")}  # noqa: F405
 
+# Tests write rows directly (factories): no anonymous page cache unless a test turns it on.
+IDEAS_PAGE_CACHE = False
+
 # A worker process started by a test (tests/test_worker.py) opens the test database and queue.
 if os.environ.get("IDEAS_WORKER_DB"):
     DATABASES["default"]["NAME"] = os.environ["IDEAS_WORKER_DB"]  # noqa: F405

@@ -242,6 +242,9 @@ class Command(BaseCommand):
             for fan in fans[: (n * 7) % 4]:
                 if fan.pk != idea.author_id:
                     Support.objects.get_or_create(idea=idea, user=fan)
+        from ideas.counters import support_counts_reconcile
+
+        support_counts_reconcile()
 
     def _screened_idea(self, contest, author, data, n):
         """An idea of the contest under review: submitted and approved before screening closed."""

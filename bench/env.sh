@@ -1,0 +1,9 @@
+# Environment of the production profile for the benchmark (source it): PostgreSQL, Redis, DEBUG=False.
+# Override any of these before sourcing; BENCH_DB names the PostgreSQL database the load goes into.
+: "${PGHOST:=127.0.0.1}" "${PGPORT:=55432}" "${PGUSER:=postgres}" "${BENCH_DB:=ideas_bench}"
+: "${REDIS_URL:=redis://127.0.0.1:6379/5}"
+export PGHOST PGPORT PGUSER BENCH_DB REDIS_URL
+export DJANGO_SETTINGS_MODULE=ideas_site.settings.production
+export DJANGO_SECRET_KEY=bench-only-not-secret DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+export WAGTAILADMIN_BASE_URL=http://127.0.0.1 EMAIL_HOST=localhost IDEAS_TRUSTED_PROXY_COUNT=0
+export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$BENCH_DB"
