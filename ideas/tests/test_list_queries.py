@@ -4,6 +4,7 @@ capped count and a last reachable page with a clear message."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 
 from ideas.models import HomePage
 from ideas.tests.factories import IdeaFactory, UserFactory, make_contest
@@ -61,6 +62,8 @@ def test_api_list_queries_do_not_grow_with_the_rows_or_the_page_size(client, par
 
 def test_home_and_contest_pages_queries_do_not_grow_with_the_ideas(client):
     contest = make_contest("results")
+    contest.results_published_at = timezone.now()  # the panel published: the results page exists
+    contest.save(update_fields=["results_published_at"])
     add_ideas(contest, 2)
     home = HomePage.objects.get()
     pages = [home.url, contest.url, f"{contest.url}results/"]
