@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from nlp.adapter import pending_filter
 from nlp.corpora import Corpus, ItemResult, register
-from nlp.text import join_title_content
 
 from .choices import IdeaStatus
 from .models import Idea, IdeaSimilarity, IdeaTag, PolicyTrack
@@ -23,11 +22,11 @@ _TEXT_FIELDS = ("id", "title", "title_public", "summary_public", "body_public", 
 
 def idea_text(idea: Idea) -> str:
     """The text the NLP sees: the public (personal-data-masked) copy, so no output leaks it."""
-    return join_title_content(idea_title(idea), f"{idea.summary_public}\n{idea.body_public}")
+    return idea.public_text
 
 
 def idea_title(idea: Idea) -> str:
-    return idea.title_public or idea.title
+    return idea.public_title
 
 
 def idea_corpus_queryset():

@@ -140,7 +140,6 @@ def search_index_rebuild(
     """Make whole ideas written around the services (bulk loads): analyse the title and text of
     those without tokens, then store the vectors that are missing. Idempotent: a second run finds
     nothing to do. Returns what was done."""
-    from .analysis import idea_text
     from .models import Idea
 
     done = {"analysed": 0, "vectors": 0}
@@ -154,7 +153,7 @@ def search_index_rebuild(
             batch = list(missing.filter(pk__gt=last)[:batch_size])
             if not batch:
                 break
-            jobs = [("" if i.search_tokens else idea_text(i), i.title_public or i.title) for i in batch]
+            jobs = [("" if i.search_tokens else i.public_text, i.public_title) for i in batch]
             for idea, (tokens, title) in zip(batch, _analyse_many(jobs), strict=True):
                 if not idea.search_tokens:
                     idea.search_tokens = tokens

@@ -12,6 +12,7 @@ from taggit.models import TaggedItemBase
 
 from core.models import TimeStampedModel
 from core.roles import user_is_moderation_staff
+from nlp.text import join_title_content
 
 from ..choices import HIDDEN_STATUSES, District, IdeaStatus, TargetGroup
 
@@ -169,6 +170,17 @@ class Idea(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("ideas:idea-detail", kwargs={"reference": self.reference})
+
+    @property
+    def public_title(self) -> str:
+        """The title every public surface and the NLP show: the masked copy (the original until screened)."""
+        return self.title_public or self.title
+
+    @property
+    def public_text(self) -> str:
+        """Title, summary and body as the NLP and search see them: the public (masked) copies, so no
+        output of theirs leaks personal data."""
+        return join_title_content(self.public_title, f"{self.summary_public}\n{self.body_public}")
 
     @property
     def is_public(self) -> bool:
