@@ -125,10 +125,14 @@ def triage_report(
     n_jobs: int | None = None,
     summaries: bool = True,
     previous_clusters: Sequence[ClusterSummary | dict] | None = None,
+    classifier_params: Mapping[str, object] | None = None,
+    clusterer_params: Mapping[str, object] | None = None,
 ) -> TriageReport:
     """:func:`triage` plus, when ``summaries``, one :class:`~nlp.explain.ClusterSummary` per cluster (key
     terms, 2–3 verbatim representative sentences, size, suggested tracks, change against
     ``previous_clusters``, the summaries of an earlier run matched on input ids) and the review threshold.
+    ``classifier_params``/``clusterer_params`` override :class:`~nlp.classify.TrackClassifier`'s and
+    :class:`~nlp.cluster.TopicClusterer`'s defaults (the benchmarks' model selection uses them).
     """
     started = time.perf_counter()
     if not inputs:
@@ -150,7 +154,7 @@ def triage_report(
     idf = phrase_idf(a.phrases for a in cache.values())
     logger.info("형태소 분석 %d건 %.1f초", len(cache), time.perf_counter() - started)
 
-    classifier = TrackClassifier(tokenizer, seeds=seeds, random_state=random_state)
+    classifier = TrackClassifier(tokenizer, seeds=seeds, random_state=random_state, **(classifier_params or {}))
     classifier.fit([t for t, _ in lab_pairs] + in_texts, [tr for _, tr in lab_pairs] + [None] * len(in_texts))
     predictions = classifier.predict_with_score(in_texts)
     review_threshold = classifier.review_threshold_
@@ -162,7 +166,7 @@ def triage_report(
     logger.info("트랙 분류 완료 %.1f초", time.perf_counter() - started)
 
     k = min(n_clusters, len(in_texts)) if n_clusters else None
-    clusterer = TopicClusterer(k, tokenizer=tokenizer, random_state=random_state)
+    clusterer = TopicClusterer(k, tokenizer=tokenizer, random_state=random_state, **(clusterer_params or {}))
     clusterer.fit(in_texts, hint_labels=[p for p, _ in predictions], hint_proba=proba)
     logger.info("군집 %d개 %.1f초", clusterer.n_clusters_, time.perf_counter() - started)
 
