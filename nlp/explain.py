@@ -37,7 +37,7 @@ _SENTENCE_RE = re.compile(r"[^\n.!?。]+(?:[.!?。]+|$|(?=\n))", re.MULTILINE)
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 #: Representative sentences are between these lengths (characters), so they read as sentences.
 MIN_SENTENCE_CHARS = 15
-MAX_SENTENCE_CHARS = 200
+MAX_SENTENCE_CHARS = 160
 
 
 @dataclass
