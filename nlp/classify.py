@@ -11,8 +11,6 @@ similarity to the track's centroid.
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
-import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
@@ -30,9 +28,6 @@ logger = logging.getLogger(__name__)
 
 #: From this many labelled texts on, the temperature is fitted on one held-out fold instead of three.
 CALIBRATION_ONE_FOLD_LABELS = 3000
-#: From this many labelled texts on, the model is fitted in a forked process while the calibration fold's
-#: model is fitted in this one (two cores, about half the classifier's wall time).
-PARALLEL_FIT_LABELS = 3000
 _TEMPERATURES = np.array([0.05, 0.07, 0.1, 0.14, 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6])
 
 
@@ -52,10 +47,6 @@ def expected_accuracy_threshold(confidences: Sequence[float], accuracy: float = 
     if not len(ok):
         return float(max(accuracy, conf[0] + 1e-9))
     return float(conf[ok[-1]])
-
-
-def _fit_svc(svc: LinearSVC, X: sp.csr_matrix, y: np.ndarray, w: np.ndarray) -> LinearSVC:
-    return svc.fit(X, y, sample_weight=w)
 
 
 def _is_unlabelled(y: object) -> bool:
@@ -282,17 +273,8 @@ class TrackClassifier:
         }
         class_w = np.array([self.class_weights_[c] for c in self.classes_])
         lab_w = class_w[np.searchsorted(self.classes_, lab_y)]
-        if len(lab_y) >= PARALLEL_FIT_LABELS and (os.cpu_count() or 1) > 1 and "fork" in mp.get_all_start_methods():
-            # Many labels: the calibration fold's fit and the model's fit are independent, so the model is
-            # fitted in a forked process meanwhile (a process, not a thread: liblinear's random generator
-            # is global, so only separate processes keep a given random_state reproducible).
-            with mp.get_context("fork").Pool(1) as pool:
-                job = pool.apply_async(_fit_svc, (self._svc(), XL, lab_y, lab_w))
-                self.temperature_, self.cv_accuracy_ = self._calibrate(XL, lab_y, lab_w)
-                self.model_ = job.get()
-        else:
-            self.temperature_, self.cv_accuracy_ = self._calibrate(XL, lab_y, lab_w)
-            self.model_ = self._svc().fit(XL, lab_y, sample_weight=lab_w)
+        self.temperature_, self.cv_accuracy_ = self._calibrate(XL, lab_y, lab_w)
+        self.model_ = self._svc().fit(XL, lab_y, sample_weight=lab_w)
         # Self-training needs a few labels per track, or it drifts into the largest one; and it is for the
         # usual case of few labels: once the labelled texts outnumber the unlabelled ones, pseudo-labels
         # change little (the Blue House split as labels: macro-F1 within ±0.01 either way) and cost 3 fits.

@@ -112,15 +112,3 @@ def test_suggestions_under_the_review_threshold_need_review():
     assert clf.needs_review(None) and NEEDS_REVIEW == "확인 필요"
     strict = TrackClassifier(split_tokenizer, review_accuracy=1.0, random_state=0).fit(TEXTS, labelled_half())
     assert all(strict.needs_review(s) for s in scores if s < 1.0)
-
-
-def test_the_model_fitted_in_a_forked_process_equals_the_one_fitted_here(monkeypatch):
-    import nlp.classify as classify
-
-    monkeypatch.setattr(classify, "PARALLEL_FIT_LABELS", 10**9)
-    here = TrackClassifier(split_tokenizer, random_state=0).fit(TEXTS, TRACKS)
-    monkeypatch.setattr(classify, "PARALLEL_FIT_LABELS", 1)
-    forked = TrackClassifier(split_tokenizer, random_state=0).fit(TEXTS, TRACKS)
-    assert np.array_equal(here.model_.coef_, forked.model_.coef_)
-    assert here.temperature_ == forked.temperature_
-    assert np.array_equal(here.predict_proba(TEXTS), forked.predict_proba(TEXTS))
