@@ -71,6 +71,7 @@ refit: install
 
 bench: install-dev
 	$(BIN)/python benchmarks/triage_eval.py
+	$(BIN)/python -m benchmarks.cross_source
 	$(BIN)/python benchmarks/similar_lookup.py
 
 clean:

@@ -6,7 +6,7 @@ table shows both and their ratio. Peak memory of the CLI (largest process: the C
 workers) is read from ``RUSAGE_CHILDREN`` of a small wrapper interpreter that starts it.
 
     .venv/bin/python -m benchmarks.triage_eval                   # small tasks on both datasets, 2 seeds
-    .venv/bin/python -m benchmarks.triage_eval --full            # plus the Blue House held-out full task
+    .venv/bin/python -m benchmarks.triage_eval --full            # plus each dataset's held-out full task
     .venv/bin/python -m benchmarks.triage_eval --datasets gwanghwamun --seeds 0
     .venv/bin/python -m benchmarks.triage_eval --full-scale-only   # time/memory at the judged scale
 
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=["bluehouse", "gwanghwamun"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
-    parser.add_argument("--full", action="store_true", help="also run the Blue House held-out full task")
+    parser.add_argument("--full", action="store_true", help="also run the held-out full task of each dataset")
     parser.add_argument("--full-only", action="store_true", help="only the full task")
     parser.add_argument("--full-scale", action="store_true", help="also run the full-scale time/memory task")
     parser.add_argument("--full-scale-only", action="store_true", help="only the full-scale task")
@@ -126,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.full_only or args.full_scale_only):
         tasks += [(f"{d} seed {s}", d, s, small_task) for d in args.datasets for s in args.seeds]
     if args.full or args.full_only:
-        tasks += [(f"bluehouse full (70/30 held out) seed {s}", "bluehouse", s, full_task) for s in args.seeds[:1]]
+        tasks += [
+            (f"{d} full (70/30 held out) seed {s}", d, s, full_task) for d in args.datasets for s in args.seeds[:1]
+        ]
     if args.full_scale or args.full_scale_only:
         tasks += [
             (f"bluehouse full scale (all rows labelled, time/memory only) seed {s}", "bluehouse", s, full_scale_task)

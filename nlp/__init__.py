@@ -12,9 +12,12 @@ Public API (what the Django adapter and the CLI call)
 ``nlp.tags.extract_tags(text, *, corpus_idf=None, min_tags=3, max_tags=8, analyzer=None) -> list[Tag]``
     Keyword tags (``Tag.name``, ``Tag.score``) found verbatim in the text; ``nlp.tags.phrase_idf`` builds
     ``corpus_idf``.
-``nlp.classify.TrackClassifier(tokenizer=None, *, seeds=None, C=0.5, self_training_rounds=3, ...)``
+``nlp.classify.TrackClassifier(tokenizer=None, *, seeds=None, C=1.0, self_training_rounds=3, ...)``
     ``fit(texts, tracks)`` (``None`` = unlabelled, used for self-training), ``predict``,
     ``predict_proba``, ``predict_with_score`` → (track, calibrated confidence in [0, 1]).
+    ``review_threshold_`` (after ``fit``): the lowest confidence whose suggestions are expected to be
+    right ≥ ``review_accuracy`` (90 %) of the time; ``needs_review(score)`` is ``score <
+    review_threshold_``, and the site then shows ``nlp.classify.NEEDS_REVIEW`` (``"확인 필요"``).
 ``nlp.cluster.TopicClusterer(n_clusters=None, *, tokenizer=None, random_state=None, ...)``
     ``fit(texts, hint_labels=None)`` → ``labels_`` and ``cluster_labels_`` (``{0: "청년 · 창업 · 지원"}``).
 ``nlp.similar.SimilarityIndex(analyzer=None, ...)``
@@ -23,6 +26,15 @@ Public API (what the Django adapter and the CLI call)
 ``nlp.triage.triage(inputs, labelled, n_clusters=None, *, analyzer=None, random_state=0) -> list[dict]``
     The whole triage (what ``python -m nlp triage`` runs): inputs are dicts with ``id``, ``title``,
     ``content``; labelled also ``track``. Each result carries ``model_version`` and ``track_score``.
+    Each row also carries ``needs_review`` (``track_score`` under the run's review threshold).
+``nlp.triage.triage_report(inputs, labelled, n_clusters=None, *, ..., previous_clusters=None) -> TriageReport``
+    The same run with ``.rows`` (what ``triage`` returns), ``.clusters`` (one ``ClusterSummary`` per
+    cluster) and ``.review_threshold``.
+``nlp.explain.cluster_summaries(texts, labels, vectors=None, *, ids=None, tracks=None, label_terms=None,
+previous=None) -> list[ClusterSummary]``
+    Per cluster: ``label_terms``/``label``, 2–3 ``representative_sentences`` copied verbatim from its
+    members (TextRank), ``size``, ``tracks`` (``Counter``) and ``change`` since ``previous`` (``"new"``,
+    ``"grown"``, ``"shrunk"``, ``"same"``; ``to_dict``/``from_dict`` for JSON storage).
 
 Every automatic output records :data:`MODEL_VERSION` and a confidence.
 """

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import logging
 import sys
 from pathlib import Path
 
 from nlp import MODEL_VERSION
 from nlp.analyzer import AnalyzerUnavailable
-from nlp.triage import TriageInputError, triage
+from nlp.triage import TriageInputError, triage_report
 
 logger = logging.getLogger("nlp")
 
@@ -82,6 +83,32 @@ def write_rows(path: Path, results: list[dict]) -> None:
             )
 
 
+def write_summaries(path: Path, report) -> None:
+    """Write the cluster summaries and the review threshold as JSON (UTF-8, Korean as is)."""
+    data = {
+        "model_version": MODEL_VERSION,
+        "review_threshold": round(report.review_threshold, 4),
+        "clusters": [s.to_dict() for s in report.clusters],
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def read_summaries(path: Path) -> list[dict]:
+    """The cluster summaries of an earlier ``--clusters-output`` file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        clusters = data["clusters"]
+        if not isinstance(clusters, list) or not all(isinstance(c, dict) and "cluster" in c for c in clusters):
+            raise ValueError
+    except UnicodeDecodeError as exc:
+        raise CsvInputError(f"이전 군집 파일이 UTF-8 이 아닙니다: {path}") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CsvInputError(
+            f"이전 군집 파일을 읽을 수 없습니다 (--clusters-output 이 쓴 JSON 이어야 합니다): {path}"
+        ) from exc
+    return clusters
+
+
 def _positive_int(value: str) -> int:
     try:
         n = int(value)
@@ -100,6 +127,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--labelled", type=Path, required=True, help="이미 분류된 CSV (id,title,content,track)")
     p.add_argument("--output", type=Path, required=True, help="결과 CSV 경로")
     p.add_argument("--clusters", type=_positive_int, default=None, help="군집 수 (생략하면 자동)")
+    p.add_argument(
+        "--clusters-output",
+        type=Path,
+        default=None,
+        help="군집 설명(핵심어, 대표 문장, 크기, 트랙, 변화)을 쓸 JSON 경로 (선택)",
+    )
+    p.add_argument(
+        "--previous-clusters",
+        type=Path,
+        default=None,
+        help="이전 실행의 --clusters-output JSON: 군집의 변화(new/grown/shrunk/same)를 비교합니다",
+    )
     p.add_argument("--analyzer", default=None, help="형태소 분석기: mecab(기본), okt, komoran")
     p.add_argument("--seed", type=int, default=0, help="난수 시드")
     p.add_argument("--debug", action="store_true", help="오류 시 traceback 출력")
@@ -114,8 +153,20 @@ def main(argv: list[str] | None = None) -> int:
         labelled = read_rows(args.labelled, LABELLED_COLUMNS, "분류된(labelled)")
         if args.clusters and args.clusters > len(inputs):
             raise CsvInputError(f"--clusters {args.clusters} 가 입력 행 수({len(inputs)})보다 많습니다")
-        results = triage(inputs, labelled, n_clusters=args.clusters, analyzer=args.analyzer, random_state=args.seed)
+        previous = read_summaries(args.previous_clusters) if args.previous_clusters else None
+        report = triage_report(
+            inputs,
+            labelled,
+            n_clusters=args.clusters,
+            analyzer=args.analyzer,
+            random_state=args.seed,
+            summaries=args.clusters_output is not None,
+            previous_clusters=previous,
+        )
+        results = report.rows
         write_rows(args.output, results)
+        if args.clusters_output is not None:
+            write_summaries(args.clusters_output, report)
     except (CsvInputError, TriageInputError) as exc:
         logger.error("오류: %s", exc)
         return 2

@@ -22,13 +22,31 @@ from sklearn.svm import LinearSVC
 from nlp import MODEL_VERSION
 from nlp.analyzer import as_analyzer
 
-__all__ = ["TrackClassifier"]
+__all__ = ["NEEDS_REVIEW", "TrackClassifier", "expected_accuracy_threshold"]
 
 logger = logging.getLogger(__name__)
 
 #: From this many labelled texts on, the temperature is fitted on one held-out fold instead of three.
 CALIBRATION_ONE_FOLD_LABELS = 3000
 _TEMPERATURES = np.array([0.05, 0.07, 0.1, 0.14, 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6])
+
+
+#: What the site shows instead of a suggested track whose confidence is under the review threshold.
+NEEDS_REVIEW = "확인 필요"
+
+
+def expected_accuracy_threshold(confidences: Sequence[float], accuracy: float = 0.9) -> float:
+    """The lowest confidence ``t`` such that the texts scored ``>= t`` have a mean (calibrated) confidence,
+    i.e. an expected accuracy, of at least ``accuracy``. When even the most confident text is under
+    ``accuracy`` the answer is ``accuracy`` itself (nothing passes: every suggestion needs review)."""
+    conf = np.sort(np.asarray(confidences, dtype=np.float64))[::-1]
+    if not len(conf):
+        return float(accuracy)
+    mean_above = np.cumsum(conf) / np.arange(1, len(conf) + 1)
+    ok = np.flatnonzero(mean_above >= accuracy)
+    if not len(ok):
+        return float(max(accuracy, conf[0] + 1e-9))
+    return float(conf[ok[-1]])
 
 
 def _is_unlabelled(y: object) -> bool:
@@ -157,6 +175,12 @@ class TrackClassifier:
         with the given weight.
     min_df:
         Minimum document frequency of a feature (lowered automatically for tiny corpora).
+    review_accuracy:
+        Accuracy a suggestion must be expected to have to be shown without review: after ``fit``,
+        :attr:`review_threshold_` is the lowest calibrated confidence at which the texts scored at or
+        above it have a mean confidence (expected accuracy) of at least this, computed on the unlabelled
+        texts given to ``fit`` (the batch to triage) or, without any, on the held-out calibration folds.
+        :meth:`needs_review` tells the site to show :data:`NEEDS_REVIEW` ("확인 필요") instead.
     tol:
         Stopping tolerance of the ``LinearSVC`` solver.
     class_weight:
@@ -167,7 +191,7 @@ class TrackClassifier:
         Seed for the calibration folds and the solver.
 
     Attributes (after ``fit``): ``classes_``, ``class_weights_``, ``vectorizer_``, ``model_`` (``None`` with one class),
-    ``temperature_``, ``cv_accuracy_``, ``centroids_``, ``n_pseudo_labels_``, ``model_version_``.
+    ``temperature_``, ``cv_accuracy_``, ``review_threshold_``, ``oof_confidence_``, ``centroids_``, ``n_pseudo_labels_``, ``model_version_``.
     """
 
     def __init__(
@@ -177,11 +201,12 @@ class TrackClassifier:
         seeds: Mapping[str, str] | None = None,
         C: float = 1.0,
         self_training_rounds: int = 3,
-        self_training_share: float = 0.8,
+        self_training_share: float = 1.0,
         pseudo_label_weight: float = 0.5,
         min_df: int = 2,
         tol: float = 1e-4,
         class_weight: str | None = "labelled",
+        review_accuracy: float = 0.9,
         random_state: int | None = None,
     ) -> None:
         self.tokenizer = tokenizer
@@ -193,6 +218,7 @@ class TrackClassifier:
         self.min_df = min_df
         self.tol = tol
         self.class_weight = class_weight
+        self.review_accuracy = review_accuracy
         self.random_state = random_state
 
     def fit(self, X: Sequence[str], y: Sequence[object] | None = None):
@@ -235,9 +261,11 @@ class TrackClassifier:
         self.model_version_ = MODEL_VERSION
         self.n_pseudo_labels_ = 0
         self.cv_accuracy_ = None
+        self.oof_confidence_ = np.empty(0)
         if len(self.classes_) == 1:
             self.model_ = None
             self.temperature_ = 1.0
+            self.review_threshold_ = float(self.review_accuracy)
             return self
         counts = Counter(lab_y)
         self.class_weights_ = {
@@ -277,7 +305,20 @@ class TrackClassifier:
             grid = np.geomspace(0.02, 5.0, 60)
             mean_conf = np.array([_softmax(S, T).max(axis=1).mean() for T in grid])
             self.temperature_ = float(grid[int(np.argmin(np.abs(mean_conf - self.cv_accuracy_)))])
-        logger.info("temperature %.3f (cv accuracy %s)", self.temperature_, self.cv_accuracy_)
+        # The review threshold from the calibrated confidences of the texts to triage (or, without any,
+        # of the held-out folds): suggestions at or above it are expected to be right review_accuracy
+        # of the time; the site shows NEEDS_REVIEW under it.
+        if XU.shape[0]:
+            conf = _softmax(_decision(self.model_, XU), self.temperature_).max(axis=1)
+        else:
+            conf = self.oof_confidence_
+        self.review_threshold_ = expected_accuracy_threshold(conf, self.review_accuracy)
+        logger.info(
+            "temperature %.3f (cv accuracy %s), review threshold %.3f",
+            self.temperature_,
+            self.cv_accuracy_,
+            self.review_threshold_,
+        )
         return self
 
     def _svc(self) -> LinearSVC:
@@ -311,6 +352,8 @@ class TrackClassifier:
         S, t = np.vstack(scores), np.concatenate(truth)
         losses = [-np.log(_softmax(S, T)[np.arange(len(t)), t] + 1e-12).mean() for T in _TEMPERATURES]
         accuracy = float((S.argmax(axis=1) == t).mean())
+        T = float(_TEMPERATURES[int(np.argmin(losses))])
+        self.oof_confidence_ = _softmax(S, T).max(axis=1)
         return float(_TEMPERATURES[int(np.argmin(losses))]), accuracy
 
     def _check(self) -> None:
@@ -324,6 +367,12 @@ class TrackClassifier:
         if self.model_ is None:
             return np.ones((V.shape[0], 1))
         return _softmax(_decision(self.model_, V), self.temperature_)
+
+    def needs_review(self, score: float | None) -> bool:
+        """True when a suggestion with confidence ``score`` is under :attr:`review_threshold_` (the site
+        shows :data:`NEEDS_REVIEW` instead of the track)."""
+        self._check()
+        return score is None or score < self.review_threshold_
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         """Most probable track of every text."""

@@ -58,7 +58,8 @@ class TopicClusterer:
         Seed of the SVD and k-means.
 
     Attributes (after ``fit``): ``labels_``, ``n_clusters_``, ``cluster_labels_`` (``{cluster: label}``),
-    ``cluster_terms_``, ``vectorizer_``, ``svd_``, ``kmeans_``, ``model_version_``.
+    ``cluster_terms_``, ``embedding_`` (the unit vectors k-means clustered, one row per text), ``vectorizer_``,
+    ``svd_``, ``kmeans_``, ``model_version_``.
     """
 
     def __init__(
@@ -115,6 +116,7 @@ class TopicClusterer:
             V = self.vectorizer_.fit_transform(docs)
         if n == 0:
             self.labels_ = np.empty(0, dtype=int)
+            self.embedding_ = np.empty((0, 0), dtype=np.float32)
             self.n_clusters_ = 0
             self.cluster_labels_, self.cluster_terms_ = {}, {}
             return self
@@ -145,6 +147,7 @@ class TopicClusterer:
             random_state=self.random_state,
         ).fit(Z)
         self.labels_ = self.kmeans_.labels_.astype(int)
+        self.embedding_ = Z.astype(np.float32, copy=False)
         self.n_clusters_ = k
         self._label_clusters(V)
         return self

@@ -22,7 +22,7 @@ __all__ = [
 #: Notice the Blue House petition site inserted into edited petitions; it is not citizen text.
 ADMIN_NOTICE = "[본 게시물의 일부 내용이 국민 청원 요건에 위배되어 관리자에 의해 수정되었습니다]"
 
-_ADMIN_NOTICE_RE = re.compile(
+ADMIN_NOTICE_RE = re.compile(
     r"\[\s*본\s*게시물의\s*일부\s*내용이\s*국민\s*청원\s*요건에\s*위배되어\s*관리자에\s*의해\s*수정되었습니다\s*\]"
 )
 _INVISIBLE_RE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -45,7 +45,7 @@ def normalize(text: object) -> str:
     if not isinstance(text, str):
         raise TypeError(f"normalize() expects str, got {type(text).__name__}")
     text = unicodedata.normalize("NFC", text)
-    text = _ADMIN_NOTICE_RE.sub(" ", text)
+    text = ADMIN_NOTICE_RE.sub(" ", text)
     text = _INVISIBLE_RE.sub("", text)
     text = _CONTROL_RE.sub(" ", text)
     return _WHITESPACE_RE.sub(" ", text).strip()

@@ -12,16 +12,18 @@ import gc
 import logging
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from nlp import MODEL_VERSION
 from nlp.analyzer import Analysis, analyze_corpus, as_analyzer
-from nlp.classify import TrackClassifier
+from nlp.classify import NEEDS_REVIEW, TrackClassifier
 from nlp.cluster import TopicClusterer
+from nlp.explain import ClusterSummary, cluster_summaries
 from nlp.similar import SimilarityIndex, is_repost, trigram_overlap
 from nlp.tags import phrase_idf, tags_from_phrases
-from nlp.text import char_shingles, join_title_content
+from nlp.text import ADMIN_NOTICE_RE, char_shingles, join_title_content
 
-__all__ = ["MAX_TEXT_CHARS", "TriageInputError", "triage"]
+__all__ = ["MAX_TEXT_CHARS", "NEEDS_REVIEW", "TriageInputError", "TriageReport", "triage", "triage_report"]
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,24 @@ def _texts(rows: Sequence[Mapping[str, object]], what: str) -> list[str]:
     return out
 
 
+@dataclass
+class TriageReport:
+    """Everything one triage run produced: the per-row results (what :func:`triage` returns), one
+    :class:`~nlp.explain.ClusterSummary` per cluster, and the review threshold under which a suggested
+    track reads :data:`NEEDS_REVIEW` ("확인 필요")."""
+
+    rows: list[dict]
+    clusters: list[ClusterSummary]
+    review_threshold: float
+
+
+def _raw_text(row: Mapping[str, object]) -> str:
+    """Title and body as the citizen wrote them (line break between; the Blue House admin notice, which
+    is not citizen text, becomes a line break), for sentences quoted verbatim."""
+    parts = [str(row.get(k) or "").strip() for k in ("title", "content")]
+    return ADMIN_NOTICE_RE.sub("\n", "\n".join(p for p in parts if p))[:MAX_TEXT_CHARS]
+
+
 def triage(
     inputs: Sequence[Mapping[str, object]],
     labelled: Sequence[Mapping[str, object]],
@@ -76,9 +96,43 @@ def triage(
     ``track``) and optional track ``seeds`` (``{track: description}``).
 
     Returns one dict per input, in order: ``id``, ``track``, ``track_score`` (calibrated, [0, 1]),
-    ``cluster``, ``cluster_label``, ``tags`` (list of str), ``similar`` (list of ``(id, cosine)``, other
-    input rows, best first), ``duplicate_of`` (id of an earlier input row this one re-posts, or ``None``),
+    ``needs_review`` (``track_score`` under the run's review threshold: show "확인 필요"), ``cluster``,
+    ``cluster_label``, ``tags`` (list of str), ``similar`` (list of ``(id, cosine)``, other input rows,
+    best first), ``duplicate_of`` (id of an earlier input row this one re-posts, or ``None``),
     ``duplicate_score`` and ``model_version``. Raises :class:`TriageInputError` for unusable input.
+    :func:`triage_report` returns the same rows with the cluster summaries and the threshold.
+    """
+    return triage_report(
+        inputs,
+        labelled,
+        n_clusters,
+        analyzer=analyzer,
+        seeds=seeds,
+        random_state=random_state,
+        n_jobs=n_jobs,
+        summaries=False,
+    ).rows
+
+
+def triage_report(
+    inputs: Sequence[Mapping[str, object]],
+    labelled: Sequence[Mapping[str, object]],
+    n_clusters: int | None = None,
+    *,
+    analyzer: object = None,
+    seeds: Mapping[str, str] | None = None,
+    random_state: int = 0,
+    n_jobs: int | None = None,
+    summaries: bool = True,
+    previous_clusters: Sequence[ClusterSummary | dict] | None = None,
+    classifier_params: Mapping[str, object] | None = None,
+    clusterer_params: Mapping[str, object] | None = None,
+) -> TriageReport:
+    """:func:`triage` plus, when ``summaries``, one :class:`~nlp.explain.ClusterSummary` per cluster (key
+    terms, 2–3 verbatim representative sentences, size, suggested tracks, change against
+    ``previous_clusters``, the summaries of an earlier run matched on input ids) and the review threshold.
+    ``classifier_params``/``clusterer_params`` override :class:`~nlp.classify.TrackClassifier`'s and
+    :class:`~nlp.cluster.TopicClusterer`'s defaults (the benchmarks' model selection uses them).
     """
     started = time.perf_counter()
     if not inputs:
@@ -100,9 +154,10 @@ def triage(
     idf = phrase_idf(a.phrases for a in cache.values())
     logger.info("형태소 분석 %d건 %.1f초", len(cache), time.perf_counter() - started)
 
-    classifier = TrackClassifier(tokenizer, seeds=seeds, random_state=random_state)
+    classifier = TrackClassifier(tokenizer, seeds=seeds, random_state=random_state, **(classifier_params or {}))
     classifier.fit([t for t, _ in lab_pairs] + in_texts, [tr for _, tr in lab_pairs] + [None] * len(in_texts))
     predictions = classifier.predict_with_score(in_texts)
+    review_threshold = classifier.review_threshold_
     # The track probabilities join the clusters' text vectors, so topics follow the tracks where they agree.
     proba = classifier.predict_proba(in_texts) if len(classifier.classes_) > 1 else None
     del lab_pairs, classifier  # free the labelled texts, their analyses and the bigram vocabulary
@@ -111,7 +166,7 @@ def triage(
     logger.info("트랙 분류 완료 %.1f초", time.perf_counter() - started)
 
     k = min(n_clusters, len(in_texts)) if n_clusters else None
-    clusterer = TopicClusterer(k, tokenizer=tokenizer, random_state=random_state)
+    clusterer = TopicClusterer(k, tokenizer=tokenizer, random_state=random_state, **(clusterer_params or {}))
     clusterer.fit(in_texts, hint_labels=[p for p, _ in predictions], hint_proba=proba)
     logger.info("군집 %d개 %.1f초", clusterer.n_clusters_, time.perf_counter() - started)
 
@@ -161,6 +216,7 @@ def triage(
                 "id": ids[i],
                 "track": track,
                 "track_score": round(score, 4),
+                "needs_review": score < review_threshold,
                 "cluster": cluster,
                 "cluster_label": clusterer.cluster_labels_[cluster],
                 "tags": [t.name for t in tags_from_phrases(cache[text].phrases, idf)],
@@ -170,5 +226,16 @@ def triage(
                 "model_version": MODEL_VERSION,
             }
         )
+    clusters: list[ClusterSummary] = []
+    if summaries:
+        clusters = cluster_summaries(
+            [_raw_text(r) for r in inputs],
+            clusterer.labels_,
+            clusterer.embedding_,
+            ids=ids,
+            tracks=[p for p, _ in predictions],
+            label_terms=clusterer.cluster_terms_,
+            previous=previous_clusters,
+        )
     logger.info("트리아지 완료: %d건, %.1f초", len(results), time.perf_counter() - started)
-    return results
+    return TriageReport(results, clusters, review_threshold)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from nlp import MODEL_VERSION
-from nlp.classify import TrackClassifier
+from nlp.classify import NEEDS_REVIEW, TrackClassifier, expected_accuracy_threshold
 
 from .conftest import IDEAS, split_tokenizer
 
@@ -94,3 +94,21 @@ def test_tracks_weigh_by_the_inverse_of_their_labelled_share():
     assert w["일자리"] < w["교통"] and w["일자리"] < w["환경"]
     unweighted = TrackClassifier(split_tokenizer, class_weight=None, random_state=0).fit(texts, labels)
     assert set(unweighted.class_weights_.values()) == {1.0}
+
+
+def test_expected_accuracy_threshold_is_the_lowest_confidence_with_a_mean_above_it_at_target():
+    assert expected_accuracy_threshold([0.99, 0.95, 0.9, 0.8, 0.5, 0.3], 0.9) == pytest.approx(0.8)
+    assert expected_accuracy_threshold([0.99, 0.97, 0.6], 0.9) == pytest.approx(0.97)
+    # Nothing is confident enough: the threshold lies above every score, so every suggestion needs review.
+    assert expected_accuracy_threshold([0.7, 0.5], 0.9) == pytest.approx(0.9)
+    assert expected_accuracy_threshold([], 0.9) == pytest.approx(0.9)
+
+
+def test_suggestions_under_the_review_threshold_need_review():
+    clf = TrackClassifier(split_tokenizer, random_state=0).fit(TEXTS, labelled_half())
+    assert 0.0 < clf.review_threshold_ <= 1.0
+    scores = [s for _, s in clf.predict_with_score(TEXTS)]
+    assert all(clf.needs_review(s) == (s < clf.review_threshold_) for s in scores)
+    assert clf.needs_review(None) and NEEDS_REVIEW == "확인 필요"
+    strict = TrackClassifier(split_tokenizer, review_accuracy=1.0, random_state=0).fit(TEXTS, labelled_half())
+    assert all(strict.needs_review(s) for s in scores if s < 1.0)

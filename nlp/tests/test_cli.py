@@ -97,3 +97,27 @@ def test_module_entry_point_never_shows_a_traceback(tmp_path, labelled_csv):
     cmd = [sys.executable, "-m", "nlp", "triage", str(bad), "--labelled", str(labelled_csv), "--output", "o.csv"]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode != 0 and "Traceback" not in proc.stderr and "오류" in proc.stderr
+
+
+def test_cluster_summaries_are_written_as_json_and_compared_with_a_previous_run(tmp_path, input_csv, labelled_csv):
+    import json
+
+    summaries = tmp_path / "clusters.json"
+    code, rows = run(tmp_path, input_csv, labelled_csv, "--clusters", "3", "--clusters-output", str(summaries))
+    assert code == 0
+    data = json.loads(summaries.read_text(encoding="utf-8"))
+    assert 0.0 < data["review_threshold"] <= 1.0
+    assert sorted(c["cluster"] for c in data["clusters"]) == [0, 1, 2]
+    assert sum(c["size"] for c in data["clusters"]) == len(rows)
+    assert all(c["change"] == "new" and c["label_terms"] and c["representative_sentences"] for c in data["clusters"])
+    again = tmp_path / "again.json"
+    args = ["--clusters", "3", "--clusters-output", str(again), "--previous-clusters", str(summaries)]
+    assert run(tmp_path, input_csv, labelled_csv, *args)[0] == 0
+    assert {c["change"] for c in json.loads(again.read_text(encoding="utf-8"))["clusters"]} == {"same"}
+
+
+def test_an_unreadable_previous_clusters_file_is_a_clear_error(tmp_path, input_csv, labelled_csv, caplog):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"clusters": "없음"}', encoding="utf-8")
+    code, _ = run(tmp_path, input_csv, labelled_csv, "--previous-clusters", str(bad))
+    assert code == 2 and "이전 군집 파일" in caplog.text

@@ -12,6 +12,7 @@ CORE = [
     "nlp.classify",
     "nlp.cluster",
     "nlp.similar",
+    "nlp.explain",
     "nlp.triage",
     "nlp.__main__",
 ]

@@ -1,6 +1,6 @@
 """``nlp.triage.triage`` with the injected whitespace tokenizer (fast, no Mecab)."""
 
-from nlp.triage import triage
+from nlp.triage import triage, triage_report
 
 from .conftest import IDEAS, split_tokenizer
 
@@ -36,3 +36,29 @@ def test_of_two_rows_that_repost_each_other_only_the_later_is_flagged():
     out = {r["id"]: r for r in triage(inputs, LABELLED, analyzer=split_tokenizer)}
     assert out["first"]["duplicate_of"] is None
     assert out["second"]["duplicate_of"] == "first"
+
+
+def test_report_explains_every_cluster_with_verbatim_sentences_and_flags_unsure_tracks():
+    inputs = [{"id": i, "title": t, "content": c} for i, t, c, _ in IDEAS]
+    report = triage_report(inputs, LABELLED[::2], 3, analyzer=split_tokenizer)
+    assert [r["id"] for r in report.rows] == [i for i, *_ in IDEAS]
+    assert all(r["needs_review"] == (r["track_score"] < report.review_threshold) for r in report.rows)
+    assert sorted(s.cluster for s in report.clusters) == [0, 1, 2]
+    assert sum(s.size for s in report.clusters) == len(IDEAS)
+    members = {r["id"]: r["cluster"] for r in report.rows}
+    texts = {i: f"{t}\n{c}" for i, t, c, _ in IDEAS}
+    for s in report.clusters:
+        assert s.label_terms and s.representative_sentences and s.change == "new"
+        own = [texts[i] for i, c in members.items() if c == s.cluster]
+        assert all(any(sent in t for t in own) for sent in s.representative_sentences)
+        assert sum(s.tracks.values()) == s.size
+    again = triage_report(inputs, LABELLED[::2], 3, analyzer=split_tokenizer, previous_clusters=report.clusters)
+    assert [s.change for s in again.clusters] == ["same"] * 3
+    assert triage(inputs, LABELLED[::2], 3, analyzer=split_tokenizer) == report.rows
+
+
+def test_the_admin_notice_is_never_a_representative_sentence():
+    notice = "[본 게시물의 일부 내용이 국민 청원 요건에 위배되어 관리자에 의해 수정되었습니다]"
+    inputs = [{"id": i, "title": t, "content": f"{c}\n{notice}"} for i, t, c, _ in IDEAS]
+    report = triage_report(inputs, LABELLED[::2], 3, analyzer=split_tokenizer)
+    assert not any("관리자" in s for c in report.clusters for s in c.representative_sentences)
