@@ -183,6 +183,11 @@ def main(argv=None) -> int:
     ap.add_argument("--p95-ms", type=float, default=100.0)
     ap.add_argument("--search-p95-ms", type=float, default=300.0)
     ap.add_argument("--min-ratio", type=float, default=0.8, help="req/s at 8 clients vs the bare page")
+    ap.add_argument(
+        "--ratio-only",
+        action="store_true",
+        help="check statuses and the req/s ratio only, not absolute times (CI machines differ)",
+    )
     args = ap.parse_args(argv)
 
     env = {**os.environ, **_env()}
@@ -248,7 +253,7 @@ def main(argv=None) -> int:
         where = f"{r['page']} ({r['mode']})"
         if r["status"] != 200:
             failures.append(f"{where}: HTTP {r['status']}")
-        if r["p95_ms"] > limit:
+        if r["p95_ms"] > limit and not args.ratio_only:
             failures.append(f"{where}: p95 {r['p95_ms']} ms > {limit}")
         if r["mode"] == "warm" and not r["page"].startswith("search") and r["ratio"] < args.min_ratio:
             failures.append(f"{where}: {r['ratio']}x the bare page's req/s < {args.min_ratio}")

@@ -163,6 +163,10 @@ class Idea(TimeStampedModel):
             models.Index(fields=["contest", "-published_at", "-id"], name="idea_contest_latest"),
             models.Index(fields=["-support_count", "-published_at", "-id"], name="idea_support"),
             models.Index(fields=["contest", "-support_count", "-published_at", "-id"], name="idea_contest_support"),
+            # The list's filters: its capped count reads these instead of every idea of the contest.
+            models.Index(fields=["contest", "district", "-published_at"], name="idea_contest_district"),
+            models.Index(fields=["contest", "target_group", "-published_at"], name="idea_contest_target"),
+            models.Index(fields=["contest", "track", "-published_at"], name="idea_contest_track"),
         ]
 
     def __str__(self) -> str:

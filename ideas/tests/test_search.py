@@ -49,11 +49,12 @@ def test_every_term_must_match(contest):
 
 
 def test_title_hit_ranks_above_body_hit_and_exact_phrase_above_scattered_terms(contest):
-    body = IdeaFactory(contest=contest, title="동네 제안", body_public="마을 공방에서 목공 교육을 합니다")
+    # the better match is the older one each time: the newest-first order alone would put it second
     title = IdeaFactory(contest=contest, title="목공 교육 마을 공방", body_public="동네 사람들이 모입니다")
+    body = IdeaFactory(contest=contest, title="동네 제안", body_public="마을 공방에서 목공 교육을 합니다")
     assert found(contest, "목공")[:2] == [title.reference, body.reference]
-    scattered = IdeaFactory(contest=contest, title="공유 자전거와 전기 수리", body_public="자전거. 가전 수리.")
     phrase = IdeaFactory(contest=contest, title="자전거 수리 협동조합", body_public="수리 기술을 나눕니다")
+    scattered = IdeaFactory(contest=contest, title="공유 자전거와 전기 수리", body_public="자전거. 가전 수리.")
     assert found(contest, "자전거 수리")[:2] == [phrase.reference, scattered.reference]
 
 
