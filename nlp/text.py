@@ -25,6 +25,7 @@ ADMIN_NOTICE = "[본 게시물의 일부 내용이 국민 청원 요건에 위�
 ADMIN_NOTICE_RE = re.compile(
     r"\[\s*본\s*게시물의\s*일부\s*내용이\s*국민\s*청원\s*요건에\s*위배되어\s*관리자에\s*의해\s*수정되었습니다\s*\]"
 )
+_ADMIN_NOTICE_RE = ADMIN_NOTICE_RE  # the former private name, for code written against it
 _INVISIBLE_RE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WHITESPACE_RE = re.compile(r"\s+")
