@@ -6,4 +6,6 @@ export PGHOST PGPORT PGUSER BENCH_DB REDIS_URL
 export DJANGO_SETTINGS_MODULE=ideas_site.settings.production
 export DJANGO_SECRET_KEY=bench-only-not-secret DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 export WAGTAILADMIN_BASE_URL=http://127.0.0.1 EMAIL_HOST=localhost IDEAS_TRUSTED_PROXY_COUNT=0
+# Plain HTTP on loopback (in production the proxy in front terminates TLS).
+export DJANGO_SECURE_SSL_REDIRECT=false
 export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$BENCH_DB"
