@@ -70,9 +70,9 @@ refit: install
 	$(BIN)/python manage.py nlp_refit
 
 bench: install-dev
-	$(BIN)/python benchmarks/triage_eval.py
+	$(BIN)/python -m benchmarks.triage_eval
 	$(BIN)/python -m benchmarks.cross_source
-	$(BIN)/python benchmarks/similar_lookup.py
+	$(BIN)/python -m benchmarks.similar_lookup
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var
