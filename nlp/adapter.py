@@ -21,7 +21,7 @@ from .analyzer import get_analyzer
 from .classify import TrackClassifier
 from .cluster import TopicClusterer
 from .corpora import Corpus, ItemResult, corpora, corpus_for, corpus_named
-from .similar import DUP_THRESHOLD, SimilarityIndex, repost_score, title_key
+from .similar import DUP_THRESHOLD, SimilarityIndex, repost_score
 from .tags import extract_tags, phrase_idf
 from .text import char_shingles, normalize, squash
 
@@ -213,46 +213,35 @@ def linked_similar(item, *, corpus: str, k: int = SIMILAR_K) -> list[tuple[int, 
     return similar_to_text(corpus=corpus, text=own.text(item), k=k)
 
 
-def duplicates_of(
-    *, item, candidate_ids: set[int] | None = None, text: str | None = None, title: str | None = None
-) -> list[tuple[int, float]]:
+def duplicates_of(*, item) -> list[tuple[int, float]]:
     """Earlier items of ``item``'s corpus that ``item`` re-posts, as (id, score), best first.
 
     The one duplicate decision of the site (:func:`nlp.similar.repost_score` at
     :data:`nlp.similar.DUP_THRESHOLD`), used by moderation's screening and by the analysis alike.
     Candidates are the index's nearest items; when the analyser is unavailable, the corpus's latest
-    items, so a submission never goes unchecked. ``candidate_ids`` narrows the candidates (a contest).
+    items, so a submission never goes unchecked.
+    The caller narrows the result to the items it may concern (moderation: the contest).
     """
     corpus = corpus_for(item)
     if corpus is None:
         return []
-    text = corpus.text(item) if text is None else text
-    title = corpus.title(item) if title is None else title
-    mine = char_shingles(squash(normalize(text)), 3)
-    if not mine:
-        return []
+    text, title = corpus.text(item), corpus.title(item)
     try:
         index = index_for(corpus)
     except Exception:  # noqa: BLE001 - no analyser: the trigram decision over the latest items stands in
         logger.warning("NLP index unavailable; duplicates checked against the latest items only", exc_info=True)
         index = None
     if index is not None:
-        positions = {pk: n for n, pk in enumerate(index.ids_)}
-        key = title_key(title)
-        pairs = [
-            (cid, index.texts_[positions[cid]], index.shares_title(key, positions[cid]))
-            for cid, _cos in index.query(text, k=index.dup_candidates, exclude_id=item.pk)
-        ]
+        found = index.reposts(text, exclude_id=item.pk, title=title)
     else:
+        mine = char_shingles(squash(normalize(text)), 3)
         qs = corpus.queryset().exclude(pk=item.pk).order_by("-pk")[:FALLBACK_CANDIDATES]
-        pairs = [(r.pk, squash(normalize(corpus.text(r))), False) for r in _rows(corpus, qs)]
-    found = []
-    for cid, other, same_title in pairs:
-        if candidate_ids is not None and cid not in candidate_ids:
-            continue
-        score = repost_score(mine, char_shingles(other, 3), threshold=DUP_THRESHOLD, same_title=same_title)
-        if score is not None:
-            found.append((cid, round(float(score), 3)))
+        scored = (
+            (r.pk, repost_score(mine, char_shingles(squash(normalize(corpus.text(r))), 3), threshold=DUP_THRESHOLD))
+            for r in _rows(corpus, qs)
+        )
+        found = [(pk, score) for pk, score in scored if score is not None]
+    found = [(pk, round(float(score), 3)) for pk, score in found]
     return sorted(found, key=lambda p: (-p[1], p[0]))
 
 

@@ -297,26 +297,26 @@ class SimilarityIndex:
         """True when ``key`` (a :func:`title_key`) is the specific title of the idea at ``position``."""
         return bool(key) and self.titles_[position] == key and self._title_counts[key] <= GENERIC_TITLE_COUNT
 
-    def find_duplicate(
+    def reposts(
         self,
         text: str,
         candidates: Sequence[tuple[object, float]] | None = None,
         exclude_id: object = None,
         title: object = None,
-    ) -> tuple[object, float] | None:
-        """The indexed idea ``text`` re-posts, as ``(id, score)``, or ``None``.
+    ) -> list[tuple[object, float]]:
+        """Every indexed idea ``text`` re-posts, as ``(id, score)``, best first (ties: the nearer one first).
 
-        Checks the ``dup_candidates`` nearest ideas (or the given ``candidates``) and returns the one with
-        the highest whitespace-free trigram Jaccard among those :func:`repost_score` calls a re-post
-        (``title``, the text's title if known, allows the same-title rule).
+        Checks the ``dup_candidates`` nearest ideas (or the given ``candidates``) with :func:`repost_score`
+        (whitespace-free trigram Jaccard at ``dup_threshold``; ``title``, the text's title if known,
+        allows the same-title rule).
         """
         if candidates is None:
             candidates = self.query(text, k=self.dup_candidates, exclude_id=exclude_id)
         mine = char_shingles(squash(normalize(text)), 3)
         if not mine:
-            return None
+            return []
         key = title_key(title)
-        best: tuple[object, float] | None = None
+        found = []
         for cid, _ in candidates:
             pos = self._id_pos[cid]
             score = repost_score(
@@ -325,6 +325,17 @@ class SimilarityIndex:
                 threshold=self.dup_threshold,
                 same_title=self.shares_title(key, pos),
             )
-            if score is not None and (best is None or score > best[1]):
-                best = (cid, score)
-        return best
+            if score is not None:
+                found.append((cid, score))
+        return sorted(found, key=lambda p: -p[1])  # stable: equal scores keep the nearest first
+
+    def find_duplicate(
+        self,
+        text: str,
+        candidates: Sequence[tuple[object, float]] | None = None,
+        exclude_id: object = None,
+        title: object = None,
+    ) -> tuple[object, float] | None:
+        """The indexed idea ``text`` re-posts most closely, as ``(id, score)``, or ``None`` (see :meth:`reposts`)."""
+        found = self.reposts(text, candidates=candidates, exclude_id=exclude_id, title=title)
+        return found[0] if found else None
