@@ -49,14 +49,13 @@ class IdeaItem(ModeratedItem):
     def recent_count_by_author(self, item, *, since):
         return type(item).objects.filter(author_id=item.author_id, created_at__gte=since).count()
 
-    def duplicate_candidate_ids(self, item) -> set[int]:
-        """Every idea of the same contest this one may duplicate (no limit: ids only)."""
-        return set(
+    def duplicate_scope(self, item):
+        """The ideas of the same contest this one may duplicate: not merged, withdrawn or rejected."""
+        return (
             type(item)
             .objects.filter(contest_id=item.contest_id, merged_into__isnull=True)
             .exclude(pk=item.pk)
             .exclude(status__in=[IdeaStatus.WITHDRAWN, IdeaStatus.REJECTED])
-            .values_list("pk", flat=True)
         )
 
     def is_reportable(self, item) -> bool:

@@ -120,13 +120,14 @@ class ModeratedItem:
             return 0
         return type(item)._default_manager.filter(author=author, created_at__gte=since).count()
 
-    def duplicate_candidate_ids(self, item) -> set[int] | None:
-        """Ids of the submissions this one may duplicate (by default: the same contest's, when the
-        item belongs to a contest), or None for every item of its NLP corpus."""
+    def duplicate_scope(self, item):
+        """The submissions this one may duplicate, as a queryset (by default: the same contest's, when
+        the item belongs to a contest), or None for every item of its NLP corpus. Only the few re-posts
+        the NLP finds are looked up in it, never the whole scope."""
         contest = self.contest(item)
         if contest is None:
             return None
-        return set(type(item)._default_manager.filter(contest=contest).exclude(pk=item.pk).values_list("pk", flat=True))
+        return type(item)._default_manager.filter(contest=contest).exclude(pk=item.pk)
 
     def merge(self, item, *, into, actor, reason: str, context: AuditContext | None = None) -> None:
         raise NotImplementedError(_("이 종류의 제출물은 병합할 수 없습니다."))

@@ -109,7 +109,12 @@ def duplicate_find(*, item) -> list[tuple[int, float]]:
     narrowed to the candidates the item's moderation adapter allows (for ideas: its contest). An item
     whose kind is not analysed has no duplicates.
     """
-    return duplicates_of(item=item, candidate_ids=adapter_for(item).duplicate_candidate_ids(item))[:3]
+    found = duplicates_of(item=item)
+    scope = adapter_for(item).duplicate_scope(item)
+    if scope is not None and found:
+        allowed = set(scope.filter(pk__in=[pk for pk, _s in found]).values_list("pk", flat=True))
+        found = [(pk, score) for pk, score in found if pk in allowed]
+    return found[:3]
 
 
 def screening_on_submit(*, item, is_edit: bool = False, signals: spamguard.FormSignals | None = None) -> ScreeningCase:
