@@ -34,7 +34,7 @@ def user_is_moderation_staff(user) -> bool:
     """Moderators and superusers: the people who screen submissions and may see every one.
 
     `is_staff` alone (Wagtail admin access) and the reviewer role do not count. The predicate
-    `is_moderation_staff` and the visibility querysets both call this, so they cannot disagree.
+    `is_moderator` (superusers included) and the visibility querysets both call this, so they cannot disagree.
     """
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.MODERATOR))
 
@@ -61,11 +61,6 @@ def is_field_worker(user) -> bool:
 
 @rules.predicate
 def is_moderator(user) -> bool:
-    return user_is_moderation_staff(user)
-
-
-@rules.predicate
-def is_moderation_staff(user) -> bool:
     return user_is_moderation_staff(user)
 
 

@@ -6,6 +6,8 @@ the tracks' seed texts and the track a person gave, and hands back its results t
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,15 +20,6 @@ from .search import analyse_title, search_index_update
 
 CORPUS = "ideas"
 _TEXT_FIELDS = ("id", "title", "title_public", "summary_public", "body_public", "updated_at", "track", "rejected_tags")
-
-
-def idea_text(idea: Idea) -> str:
-    """The text the NLP sees: the public (personal-data-masked) copy, so no output leaks it."""
-    return idea.public_text
-
-
-def idea_title(idea: Idea) -> str:
-    return idea.public_title
 
 
 def idea_corpus_queryset():
@@ -49,7 +42,7 @@ def idea_store(idea: Idea, result: ItemResult) -> None:
     with transaction.atomic():
         Idea.objects.filter(pk=idea.pk).update(
             search_tokens=" ".join(result.tokens)[:20000],
-            search_title=analyse_title(idea_title(idea)) or "-",
+            search_title=analyse_title(idea.public_title) or "-",
             suggested_track=track,
             suggested_track_score=result.label_score,
             duplicate_of_id=result.duplicate[0] if result.duplicate else None,
@@ -116,8 +109,9 @@ def register_ideas_corpus() -> Corpus:
             name=CORPUS,
             model=Idea,
             queryset=idea_corpus_queryset,
-            text=idea_text,
-            title=idea_title,
+            # The public (personal-data-masked) copies, so no output of the NLP leaks personal data.
+            text=attrgetter("public_text"),
+            title=attrgetter("public_title"),
             fields=_TEXT_FIELDS,
             store=idea_store,
             store_error=idea_store_error,

@@ -6,7 +6,6 @@ from core.roles import (
     is_authenticated,
     is_citizen,
     is_field_worker,
-    is_moderation_staff,
     is_moderator,
     is_reviewer,
     is_site_admin,
@@ -32,7 +31,7 @@ rules.add_perm("ideas.support_idea", (is_citizen | is_field_worker) & is_public 
 # The one visibility rule: pages, API, attachments, search and the similar box all go through it
 # (`Idea.objects.visible_to(user)` is its queryset twin, tested to agree). Reviewers see an entry
 # here only when it is public; their scoring screen has its own rule (`review.view_entry`).
-can_view_idea = is_public | is_author | is_moderation_staff
+can_view_idea = is_public | is_author | is_moderator
 rules.add_perm("ideas.view_idea", can_view_idea)
 # Taking a 공감 back follows the same phase rule as giving one.
 rules.add_perm("ideas.unsupport_idea", is_authenticated & can_view_idea & contest_accepts_supports)

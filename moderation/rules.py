@@ -18,18 +18,18 @@ def is_reportable(user, item) -> bool:
     return item is not None and adapter_for(item).is_reportable(item)
 
 
-is_moderation_staff = is_moderator | is_site_admin
+# Moderators; `is_moderator` counts superusers too.
 
-rules.add_perm("moderation.view_queue", is_moderation_staff)
-rules.add_perm("moderation.screen_item", is_moderation_staff)
-rules.add_perm("moderation.view_reports", is_moderation_staff)
-rules.add_perm("moderation.resolve_report", is_moderation_staff)
+rules.add_perm("moderation.view_queue", is_moderator)
+rules.add_perm("moderation.screen_item", is_moderator)
+rules.add_perm("moderation.view_reports", is_moderator)
+rules.add_perm("moderation.resolve_report", is_moderator)
 rules.add_perm("moderation.report_item", is_signed_in & is_reportable & ~is_item_author)
 # The audit trail: moderators and site admins read and export it; nobody changes it.
-rules.add_perm("moderation.view_auditentry", is_moderation_staff)
-rules.add_perm("moderation.export_auditentry", is_moderation_staff)
+rules.add_perm("moderation.view_auditentry", is_moderator)
+rules.add_perm("moderation.export_auditentry", is_moderator)
 # The city's contact numbers allowed in official answers: moderators read the list, site admins
 # keep it.
-rules.add_perm("moderation.view_allowedcontactnumber", is_moderation_staff)
+rules.add_perm("moderation.view_allowedcontactnumber", is_moderator)
 for _action in ("add", "change", "delete"):
     rules.add_perm(f"moderation.{_action}_allowedcontactnumber", is_site_admin)

@@ -32,7 +32,7 @@ class IdeaQuerySet(models.QuerySet):
         return self
 
     def visible_to(self, user):
-        """The queryset twin of the `ideas.view_idea` rule (is_public | is_author | is_moderation_staff):
+        """The queryset twin of the `ideas.view_idea` rule (is_public | is_author | is_moderator):
         public ideas, plus the user's own; moderators and superusers see everything. `is_staff` or
         the reviewer role alone add nothing."""
 
