@@ -111,3 +111,29 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit records are append-only.")
+
+
+class Notification(models.Model):
+    """One line of a user's "내 활동" feed: what happened to something they wrote or follow. Written
+    only through `core.notify.notify`, which also e-mails it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("받는 사람")
+    )
+    subject = models.CharField(_("제목"), max_length=200)
+    message = models.TextField(_("내용"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(_("일시"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("읽은 일시"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("알림")
+        verbose_name_plural = _("알림")
+        indexes = [models.Index(fields=["user", "-created_at"], name="notification_feed")]
+
+    def __str__(self) -> str:
+        return self.subject

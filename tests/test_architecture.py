@@ -3,6 +3,7 @@ back up the layers.
 
     ideas_site                      settings, urls — the composition root
     review (moderation/review)      scores contest entries: above ideas
+    grievances                      현장 기동대 field posts: above ideas, beside review (neither imports the other)
     ideas                           contests, ideas, pages, their views and API
     moderation                      screening, reports, quotas, decisions
     nlp (Django side)               the corpus registry's adapter, tasks, generic store
@@ -21,13 +22,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = ("core", "ideas", "moderation", "nlp", "ideas_site")
+PROJECT = ("core", "ideas", "moderation", "nlp", "grievances", "ideas_site")
 
 #: The Django side of nlp: everything else in nlp/ is the Django-free core.
 NLP_DJANGO = {"adapter", "tasks", "models", "apps", "management", "migrations"}
 
 #: Layer of each part, bottom (0) to top.
-RANK = {"nlp-core": 0, "core": 1, "nlp": 2, "moderation": 3, "ideas": 4, "review": 5, "ideas_site": 6}
+RANK = {"nlp-core": 0, "core": 1, "nlp": 2, "moderation": 3, "ideas": 4, "review": 5, "grievances": 5, "ideas_site": 6}
 
 
 def layer_of(module: str) -> str | None:
@@ -90,7 +91,8 @@ def violations() -> list[str]:
             theirs = layer_of(target)
             if theirs is None or mine is None or theirs == mine:
                 continue
-            if RANK[theirs] > RANK[mine] and not is_composition_root:
+            # Siblings of one rank (review, grievances) do not import each other either.
+            if RANK[theirs] >= RANK[mine] and not is_composition_root:
                 out.append(f"{path.relative_to(ROOT)}:{lineno} ({mine}) imports {target} ({theirs})")
             if mine == "nlp-core" and theirs != "nlp-core":
                 out.append(f"{path.relative_to(ROOT)}:{lineno}: the nlp core imports {target}")

@@ -12,6 +12,7 @@ INSTALLED_APPS = [
     "ideas",
     "moderation",
     "moderation.review",
+    "grievances",
     "ideas_site",
     "nlp.apps.NlpConfig",
     "wagtail.contrib.forms",

@@ -1,0 +1,111 @@
+"""How the shared mechanisms see field posts: the moderation adapter and the NLP corpus, registered in
+`GrievancesConfig.ready()`. Moderation and the NLP know no grievance; they ask these."""
+
+from __future__ import annotations
+
+from operator import attrgetter
+
+from django.utils.translation import gettext as _
+
+from moderation.items import ModeratedItem, register
+from nlp.adapter import generic_store, pending_filter
+from nlp.corpora import Corpus, ItemResult
+from nlp.corpora import register as register_corpus
+
+from .choices import GrievanceKind, GrievanceStatus
+from .models import Grievance
+
+CORPUS = "grievances"
+
+
+class GrievanceItem(ModeratedItem):
+    """Field posts: named by their kind (애로사항 / 건의사항) in messages, followed in 내 활동, compared for
+    duplicates with the live posts of any department (one answer can serve many)."""
+
+    def kind(self, item) -> str:
+        return str(_("애로사항")) if item.kind == GrievanceKind.DIFFICULTY else str(_("건의사항"))
+
+    def status_page_label(self, item) -> str:
+        return str(_("내 활동"))
+
+    def is_reportable(self, item) -> bool:
+        return item.is_public
+
+    def duplicate_scope(self, item):
+        return (
+            Grievance.objects.submitted()
+            .filter(merged_into__isnull=True)
+            .exclude(pk=item.pk)
+            .exclude(status=GrievanceStatus.DUPLICATE)
+        )
+
+    def recent_count_by_author(self, item, *, since):
+        return Grievance.objects.submitted().filter(author_id=item.author_id, created_at__gte=since).count()
+
+    def merge(self, item, *, into, actor, reason: str, context=None) -> None:
+        from .services import grievance_merge
+
+        grievance_merge(grievance=item, into=into, actor=actor, reason=reason, context=context)
+
+
+def grievance_corpus_queryset():
+    """Live posts: submitted, not merged into an earlier one."""
+    return Grievance.objects.submitted().filter(merged_into__isnull=True)
+
+
+def grievance_store(item: Grievance, result: ItemResult) -> None:
+    """Keep the generic analysis row (similar posts, tags, clusters) and the fields the board filters
+    and searches on: the suggested track and the analysed search tokens."""
+    from ideas.models import PolicyTrack
+
+    from .search import grievance_search_update
+
+    generic_store(item, result)
+    track = PolicyTrack.objects.filter(slug=result.label).first() if result.label else None
+    from django.utils import timezone
+
+    Grievance.objects.filter(pk=item.pk).update(
+        suggested_track=track,
+        suggested_track_score=result.label_score,
+        search_tokens=" ".join(result.tokens)[:20000],
+        nlp_version=result.model_version,
+        analysed_at=timezone.now(),
+        analysis_error="",
+    )
+    grievance_search_update(ids=[item.pk])
+
+
+def grievance_store_error(item: Grievance, message: str) -> None:
+    Grievance.objects.filter(pk=item.pk).update(analysis_error=message[:300])
+
+
+def _labels() -> dict[str, str]:
+    from ideas.models import PolicyTrack
+
+    return {t.slug: t.seed_text for t in PolicyTrack.objects.all()}
+
+
+def _label_of(item: Grievance) -> str | None:
+    return item.track.slug if item.track_id else None
+
+
+def register_grievances() -> None:
+    register(Grievance, GrievanceItem())
+    register_corpus(
+        Corpus(
+            name=CORPUS,
+            model=Grievance,
+            queryset=grievance_corpus_queryset,
+            text=attrgetter("public_text"),
+            title=attrgetter("public_title"),
+            fields=("id", "title", "title_public", "body_public", "updated_at", "track"),
+            store=grievance_store,
+            store_error=grievance_store_error,
+            labels=_labels,
+            label_of=_label_of,
+            linked=("ideas",),
+            extra={
+                "pending": lambda: grievance_corpus_queryset().filter(pending_filter()).values_list("pk", flat=True)
+            },
+        )
+    )
