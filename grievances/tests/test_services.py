@@ -213,7 +213,9 @@ def test_transfer_keeps_the_clock_and_both_departments_in_the_history(dept, othe
 def test_hand_over_closes_the_post_here_with_the_agency_and_reason(dept):
     g = submitted()
     grievance_assign(grievance=g, department=dept, actor=moderator())
-    g = grievance_hand_over(grievance=g, agency="서울지방고용노동청", reason="임금 체불은 노동청 소관입니다", actor=department_member(dept))
+    g = grievance_hand_over(
+        grievance=g, agency="서울지방고용노동청", reason="임금 체불은 노동청 소관입니다", actor=department_member(dept)
+    )
     assert g.status == GrievanceStatus.HANDED_OVER and g.open311_status == "closed"
     assert g.handed_over_to == "서울지방고용노동청" and g.closed_at
 
