@@ -44,7 +44,17 @@ ROLES = [
     "superuser",
 ]
 # URL namespaces of the site's own views; every pattern name in them needs a row.
-OWN_NAMESPACES = {"ideas", "moderation", "review", "api-v1", "moderation_admin", "review_admin", "audit", "nlp_triage"}
+OWN_NAMESPACES = {
+    "ideas",
+    "moderation",
+    "review",
+    "api-v1",
+    "moderation_admin",
+    "review_admin",
+    "audit",
+    "nlp_triage",
+    "grievances",
+}
 # Routes of the contest's Wagtail pages (RoutablePageMixin) and the page tree, keyed "page:<route>".
 PAGE_ROUTES = {"page:home", "page:contest-index", "page:index_route", "page:ideas", "page:submit", "page:results"}
 
@@ -99,7 +109,35 @@ def build_world() -> World:
         "staff": UserFactory(is_staff=True),
         "superuser": site_admin(),
     }
-    return World(contest, idea, pending, file, pending_file, assignment, users)
+    world = World(contest, idea, pending, file, pending_file, assignment, users)
+    _grievance_world(world)
+    return world
+
+
+def _grievance_world(world: World) -> None:
+    """The field board's part: `author` posted a public and a 비공개 post (each with a photo) and keeps
+    a draft; the `staff` user is a member of the department both posts are routed to; the field worker
+    belongs to a partner organisation."""
+    from grievances.models import FieldWorker, GrievancePhoto
+    from grievances.tests.factories import DepartmentFactory, GrievanceFactory, OrganisationFactory
+
+    department = DepartmentFactory()
+    department.members.add(world.users["staff"])
+    FieldWorker.objects.create(user=world.users["field_worker"], organisation=OrganisationFactory())
+    author = world.users["author"]
+    world.g_public = GrievanceFactory(author=author, department=department)
+    world.g_private = GrievanceFactory(author=author, department=department, is_disclosed=False)
+    world.g_draft = GrievanceFactory(author=author, status="draft", reference="D-matrix", published_at=None)
+    world.g_photos = {
+        g.pk: GrievancePhoto.objects.create(
+            grievance=g,
+            file=SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n"),
+            original_name="p.png",
+            content_type="image/png",
+            size=8,
+        )
+        for g in (world.g_public, world.g_private)
+    }
 
 
 @dataclass(frozen=True)
@@ -126,6 +164,14 @@ SIGNED_IN = {r: 200 for r in ROLES if r != "anonymous"}
 HIDDEN = roles(404, author=200, moderator=200, superuser=200)
 # Wagtail admin pages of moderators: others are sent to the login page (302) or refused (403).
 ADMIN_MOD = roles(302, moderator=200, superuser=200)
+# A 비공개 field post: its poster, its department's member (`staff`) and moderators see it; others get 404.
+G_PRIVATE = roles(404, author=200, staff=200, moderator=200, superuser=200)
+# The same, for actions that answer with a redirect (login for the anonymous).
+G_PRIVATE_POST = roles(404, anonymous=302, author=302, staff=302, moderator=302, superuser=302)
+
+
+def _g_photo(w, g):
+    return f"/field/{g.reference}/photos/{w.g_photos[g.pk].pk}/"
 
 
 def _support_url(w):
@@ -294,6 +340,47 @@ TABLE.update(
         ],
         "nlp_triage:bulk": [Case(lambda w: "/admin/triage/bulk/", roles(302), method="post")],
         "nlp_triage:refit": [Case(lambda w: "/admin/triage/refit/", roles(302), method="post")],
+        # ---- the 현장 기동대 board (/field/) -----------------------------------------------------
+        "grievances:board": [Case(lambda w: "/field/", everyone(200))],
+        "grievances:detail": [
+            Case(lambda w: w.g_public.get_absolute_url(), everyone(200)),
+            Case(lambda w: w.g_private.get_absolute_url(), G_PRIVATE),
+            # a draft: its author is sent on to finish it; no one else learns it exists
+            Case(lambda w: "/field/D-matrix/", roles(404, author=302)),
+        ],
+        # Citizens and field workers post; moderators (and superusers) only on someone's behalf;
+        # reviewers and other staff cannot (403 with a Korean page).
+        "grievances:new": [
+            Case(
+                lambda w: "/field/new/",
+                roles(403, anonymous=302, citizen=200, author=200, field_worker=200, moderator=200, superuser=200),
+            )
+        ],
+        "grievances:draft": [Case(lambda w: "/field/drafts/D-matrix/", roles(404, anonymous=302, author=200))],
+        "grievances:my-activity": [Case(lambda w: "/field/me/", {**SIGNED_IN, "anonymous": 302})],
+        "grievances:receipt": [Case(lambda w: "/field/receipt/", everyone(200))],
+        # Without a code checked in this session: back to the code form.
+        "grievances:receipt-post": [Case(lambda w: "/field/receipt/post/", everyone(302))],
+        "grievances:receipt-photo": [
+            Case(lambda w: f"/field/receipt/post/photos/{w.g_photos[w.g_private.pk].pk}/", everyone(404))
+        ],
+        # Nothing issued in this session: signed-in users are sent to 내 활동, the anonymous to log in.
+        "grievances:receipt-issued": [Case(lambda w: "/field/receipt/issued/", everyone(302))],
+        # Rating a post not yet answered: a Korean message on the post (302) for those who see it.
+        "grievances:rate": [
+            Case(lambda w: f"/field/{w.g_private.reference}/rate/", G_PRIVATE_POST, method="post", data={}),
+        ],
+        "grievances:reanswer": [
+            Case(lambda w: f"/field/{w.g_private.reference}/reanswer/", G_PRIVATE_POST, method="post", data={}),
+        ],
+        "grievances:follow": [
+            Case(lambda w: f"/field/{w.g_public.reference}/follow/", everyone(302), method="post", data={}),
+            Case(lambda w: f"/field/{w.g_private.reference}/follow/", G_PRIVATE_POST, method="post", data={}),
+        ],
+        "grievances:photo": [
+            Case(lambda w: _g_photo(w, w.g_public), everyone(200)),
+            Case(lambda w: _g_photo(w, w.g_private), G_PRIVATE),
+        ],
         # ---- the contest's Wagtail pages (review phase, results not published) ---------------
         "page:home": [Case(lambda w: "/", everyone(200))],
         "page:contest-index": [Case(lambda w: w.contest.get_parent().url, everyone(200))],
