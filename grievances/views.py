@@ -270,7 +270,7 @@ def post_new(request, reference: str | None = None):
     else:
         form = GrievanceForm(initial=draft_initial(draft) if draft else None, draft=draft, **kwargs)
     profile = getattr(user, "field_worker", None) if is_worker else None
-    return render(
+    response = render(
         request,
         "grievances/post_form.html",
         {
@@ -281,6 +281,15 @@ def post_new(request, reference: str | None = None):
         },
         status=400 if request.method == "POST" else 200,
     )
+    response["Permissions-Policy"] = _form_permissions_policy()
+    return response
+
+
+def _form_permissions_policy() -> str:
+    """The site's Permissions-Policy (every powerful feature off), except the device's position for
+    this page itself: "내 위치 사용" asks the browser for it."""
+    policy = {**getattr(settings, "PERMISSIONS_POLICY", {}), "geolocation": ["self"]}
+    return ", ".join(f"{feature}=({' '.join(origins)})" for feature, origins in policy.items())
 
 
 def _post_save(request, form, *, draft, as_draft: bool):

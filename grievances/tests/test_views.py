@@ -463,3 +463,10 @@ def test_industry_of_the_form_is_a_choice_of_staffs_list(client):
     r = client.post("/field/new/", post_data(industry="nope"))
     assert r.status_code == 400 and "목록에 있는 업종" in r.content.decode()
     assert client.post("/field/new/", post_data(industry="transport")).status_code == 302
+
+
+def test_only_the_posting_form_may_ask_for_the_devices_position(client):
+    client.force_login(UserFactory())
+    form_policy = client.get("/field/new/")["Permissions-Policy"]
+    assert "geolocation=(self)" in form_policy and "camera=()" in form_policy
+    assert "geolocation=()" in client.get("/field/")["Permissions-Policy"]
