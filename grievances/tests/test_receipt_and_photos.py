@@ -184,7 +184,6 @@ def test_uploaded_photo_is_stored_without_exif_and_shown_only_to_who_may_see_the
     assert url in client.get(photo.grievance.get_absolute_url()).content.decode()
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404  # a private post's photo
-    assert client.get(f"/media/{photo.file.name}").status_code == 404
 
 
 def test_a_non_image_or_broken_photo_is_a_korean_error_and_nothing_is_saved(client):
@@ -215,3 +214,14 @@ def test_update_index_rebuilds_the_field_posts_search_too(capsys):
     g.refresh_from_db()
     assert "양봉" in g.search_tokens
     assert "현장 건의 검색 색인: 분석 1건" in capsys.readouterr().out
+
+
+def test_the_dev_media_route_does_not_serve_field_post_photos():
+    from django.urls import URLResolver
+    from django.urls.exceptions import Resolver404
+    from django.urls.resolvers import RegexPattern
+
+    from ideas_site.urls import media_urlpatterns
+
+    with pytest.raises(Resolver404):
+        URLResolver(RegexPattern(r"^/"), media_urlpatterns()).resolve("/media/grievances/photos/2026/12/photo.jpg")
