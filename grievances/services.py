@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import AuditContext, audit_record
+from core.follow import follow, followers_of, unfollow
 from core.notify import notify
 from moderation.screening import screen_public_text
 from moderation.services import screening_on_submit
@@ -40,7 +41,7 @@ from nlp.tasks import analyse_later
 from . import deadlines
 from .calendar import calendar, due_from, period_days
 from .choices import OPEN_STATUSES, Channel, EventKind, GrievanceStatus, Rating
-from .models import Department, FieldVisit, Grievance, GrievanceEvent, GrievanceFollow, Industry
+from .models import Department, FieldVisit, Grievance, GrievanceEvent, Industry
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by hand
 RECEIPT_LENGTH = 10
@@ -127,7 +128,7 @@ def _locked(grievance: Grievance) -> Grievance:
 
 def _tell(grievance: Grievance, *, subject: str, message: str, extra_users: Iterable = ()) -> None:
     """Notify the poster and the followers (and `extra_users`)."""
-    followers = [f.user for f in GrievanceFollow.objects.filter(grievance=grievance).select_related("user")]
+    followers = followers_of(grievance)
     title = grievance.public_title
     notify(
         users=[grievance.author, *followers, *extra_users],
@@ -703,7 +704,7 @@ def grievance_merge(
     old = g.status
     g.status, g.merged_into, g.closed_at = GrievanceStatus.DUPLICATE, target, timezone.now()
     g.save(update_fields=["status", "merged_into", "closed_at", "updated_at"])
-    GrievanceFollow.objects.get_or_create(grievance=target, user=g.author)
+    follow(user=g.author, target=target)
     _event(
         g,
         EventKind.MERGED,
@@ -729,14 +730,8 @@ def grievance_merge(
 def grievance_follow(*, grievance: Grievance, user) -> bool:
     """Follow a post (notified at each step). True if newly followed."""
     _require("grievances.follow_grievance", user, grievance, _("이 글을 팔로우할 수 없습니다."))
-    try:
-        with transaction.atomic():
-            GrievanceFollow.objects.create(grievance=grievance, user=user)
-    except IntegrityError:
-        return False
-    return True
+    return follow(user=user, target=grievance)
 
 
 def grievance_unfollow(*, grievance: Grievance, user) -> bool:
-    deleted, _unused = GrievanceFollow.objects.filter(grievance=grievance, user=user).delete()
-    return bool(deleted)
+    return unfollow(user=user, target=grievance)

@@ -13,6 +13,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.follow import is_following
 from core.models import AuditEntry, Notification
 from grievances.choices import Channel, EventKind, GrievanceKind, GrievanceStatus, Rating
 from grievances.models import Grievance, GrievanceEvent
@@ -213,7 +214,9 @@ def test_transfer_keeps_the_clock_and_both_departments_in_the_history(dept, othe
 def test_hand_over_closes_the_post_here_with_the_agency_and_reason(dept):
     g = submitted()
     grievance_assign(grievance=g, department=dept, actor=moderator())
-    g = grievance_hand_over(grievance=g, agency="서울지방고용노동청", reason="임금 체불은 노동청 소관입니다", actor=department_member(dept))
+    g = grievance_hand_over(
+        grievance=g, agency="서울지방고용노동청", reason="임금 체불은 노동청 소관입니다", actor=department_member(dept)
+    )
     assert g.status == GrievanceStatus.HANDED_OVER and g.open311_status == "closed"
     assert g.handed_over_to == "서울지방고용노동청" and g.closed_at
 
@@ -294,6 +297,6 @@ def test_merging_closes_the_post_as_duplicate_and_its_poster_follows_the_earlier
     grievance_assign(grievance=second, department=dept, actor=moderator())
     merged = grievance_merge(grievance=second, into=first, actor=department_member(dept), reason="같은 차고지 건")
     assert merged.status == GrievanceStatus.DUPLICATE and merged.merged_into_id == first.pk
-    assert first.follows.filter(user=second.author).exists()
+    assert is_following(user=second.author, target=first)
     with pytest.raises(ValidationError):
         grievance_merge(grievance=first, into=first, actor=moderator(), reason="자기 자신")
