@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import AuditContext, audit_record
+from core.follow import follow, followers_of, unfollow
 from core.notify import notify
 from moderation.screening import screen_public_text
 from moderation.services import screening_on_submit
@@ -40,7 +41,7 @@ from nlp.tasks import analyse_later
 from . import deadlines
 from .calendar import calendar, due_from, period_days
 from .choices import OPEN_STATUSES, Channel, EventKind, GrievanceStatus, Rating
-from .models import Department, FieldVisit, Grievance, GrievanceEvent, GrievanceFollow, Industry
+from .models import Department, FieldVisit, Grievance, GrievanceEvent, Industry
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by hand
 RECEIPT_LENGTH = 10
@@ -127,7 +128,7 @@ def _locked(grievance: Grievance) -> Grievance:
 
 def _tell(grievance: Grievance, *, subject: str, message: str, extra_users: Iterable = ()) -> None:
     """Notify the poster and the followers (and `extra_users`)."""
-    followers = [f.user for f in GrievanceFollow.objects.filter(grievance=grievance).select_related("user")]
+    followers = followers_of(grievance)
     title = grievance.public_title
     notify(
         users=[grievance.author, *followers, *extra_users],
@@ -340,8 +341,8 @@ def grievance_assign(
     *, grievance: Grievance, department: Department, track=None, actor, context: AuditContext | None = None
 ) -> Grievance:
     """Staff confirm (or change) the route: the department that answers, and the track."""
-    _require("grievances.route_grievance", actor, grievance)
     g = _locked(grievance)
+    _require("grievances.route_grievance", actor, g)
     _require_open(g)
     old, old_dept = g.status, g.department
     g.department = department
@@ -387,8 +388,8 @@ def grievance_bulk_assign(
 @transaction.atomic
 def grievance_start(*, grievance: Grievance, actor, context: AuditContext | None = None) -> Grievance:
     """The department takes the post in hand (처리중)."""
-    _require("grievances.answer_grievance", actor, grievance)
     g = _locked(grievance)
+    _require("grievances.answer_grievance", actor, g)
     _require_open(g)
     if g.department_id is None:
         raise ValidationError(_("담당 부서가 정해지지 않은 글입니다."))
@@ -408,8 +409,8 @@ def grievance_interim(
     *, grievance: Grievance, message: str, actor, context: AuditContext | None = None
 ) -> GrievanceEvent:
     """An interim answer: how far the department got (the poster reads it in the history)."""
-    _require("grievances.answer_grievance", actor, grievance)
     g = _locked(grievance)
+    _require("grievances.answer_grievance", actor, g)
     _require_open(g)
     text = _reason(message, "message")
     event = _event(g, EventKind.INTERIM, actor=actor, old=g.status, message=text)
@@ -423,8 +424,8 @@ def grievance_extend(
     *, grievance: Grievance, days: int, reason: str, actor, context: AuditContext | None = None
 ) -> Grievance:
     """Extend the answer period once, by at most the original period, with a reason the poster sees."""
-    _require("grievances.answer_grievance", actor, grievance)
     g = _locked(grievance)
+    _require("grievances.answer_grievance", actor, g)
     _require_open(g)
     if g.extended_at is not None:
         raise ValidationError(_("처리 기간은 한 번만 연장할 수 있습니다."))
@@ -466,8 +467,8 @@ def grievance_transfer(
 ) -> Grievance:
     """이관: hand the post to another city department. The clock keeps running from 접수; the history
     keeps both departments."""
-    _require("grievances.answer_grievance", actor, grievance)
     g = _locked(grievance)
+    _require("grievances.answer_grievance", actor, g)
     _require_open(g)
     if department.pk == g.department_id:
         raise ValidationError({"department": _("지금 담당 부서와 다른 부서를 골라 주세요.")})
@@ -504,8 +505,8 @@ def grievance_hand_over(
 ) -> Grievance:
     """이송: another agency (a 자치구, 고용노동청 …) is responsible; the post closes here with the
     receiving agency and the reason."""
-    _require("grievances.answer_grievance", actor, grievance)
     g = _locked(grievance)
+    _require("grievances.answer_grievance", actor, g)
     _require_open(g)
     agency = " ".join((agency or "").split())[:80]
     if not agency:
@@ -540,8 +541,8 @@ def grievance_hand_over(
 @transaction.atomic
 def grievance_answer(*, grievance: Grievance, answer: str, actor, context: AuditContext | None = None) -> Grievance:
     """The department's answer: published with personal data masked (the city's numbers kept)."""
-    _require("grievances.answer_grievance", actor, grievance)
     g = _locked(grievance)
+    _require("grievances.answer_grievance", actor, g)
     _require_open(g)
     raw = (answer or "").strip()
     if not raw:
@@ -691,8 +692,8 @@ def grievance_merge(
 ) -> Grievance:
     """종결-중복: the post asks what an earlier one asks; it closes here, and its poster follows the
     earlier post, so one answer serves both."""
-    _require("grievances.merge_grievance", actor, grievance)
     g = _locked(grievance)
+    _require("grievances.merge_grievance", actor, g)
     _require_open(g)
     target = Grievance.objects.select_for_update().get(pk=into.pk)
     if target.pk == g.pk or target.merged_into_id is not None or target.status == GrievanceStatus.DUPLICATE:
@@ -703,7 +704,7 @@ def grievance_merge(
     old = g.status
     g.status, g.merged_into, g.closed_at = GrievanceStatus.DUPLICATE, target, timezone.now()
     g.save(update_fields=["status", "merged_into", "closed_at", "updated_at"])
-    GrievanceFollow.objects.get_or_create(grievance=target, user=g.author)
+    follow(user=g.author, target=target)
     _event(
         g,
         EventKind.MERGED,
@@ -729,14 +730,8 @@ def grievance_merge(
 def grievance_follow(*, grievance: Grievance, user) -> bool:
     """Follow a post (notified at each step). True if newly followed."""
     _require("grievances.follow_grievance", user, grievance, _("이 글을 팔로우할 수 없습니다."))
-    try:
-        with transaction.atomic():
-            GrievanceFollow.objects.create(grievance=grievance, user=user)
-    except IntegrityError:
-        return False
-    return True
+    return follow(user=user, target=grievance)
 
 
 def grievance_unfollow(*, grievance: Grievance, user) -> bool:
-    deleted, _unused = GrievanceFollow.objects.filter(grievance=grievance, user=user).delete()
-    return bool(deleted)
+    return unfollow(user=user, target=grievance)
