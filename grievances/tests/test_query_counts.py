@@ -3,9 +3,11 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core.models import Notification
-from grievances.services import grievance_interim
+from grievances.choices import EventKind
+from grievances.models import GrievanceEvent
 from grievances.tests.factories import DepartmentFactory, GrievanceFactory, field_worker_of
 from ideas.tests.factories import PolicyTrackFactory, moderator
 
@@ -13,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _count(client, url, params=None) -> int:
+    client.get(url, params or {})  # warm the per-process caches (content types) first
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, params or {})
     assert response.status_code == 200
@@ -33,12 +36,18 @@ def test_the_board_does_not_grow_with_the_page(client, params):
 
 
 def test_a_posts_page_does_not_grow_with_its_history(client):
-    g = GrievanceFactory()
+    first, second = DepartmentFactory(), DepartmentFactory()
+    g = GrievanceFactory(department=second)
     mod = moderator()
-    grievance_interim(grievance=g, message="조사 중입니다", actor=mod)
+
+    def event(kind, **kw):
+        GrievanceEvent.objects.create(grievance=g, kind=kind, actor=mod, created_at=timezone.now(), **kw)
+
+    event(EventKind.INTERIM, message="조사 중입니다")
     few = _count(client, g.get_absolute_url())
-    for n in range(6):
-        grievance_interim(grievance=g, message=f"진행 {n}", actor=mod)
+    for n in range(3):
+        event(EventKind.INTERIM, message=f"진행 {n}")
+        event(EventKind.TRANSFERRED, from_department=first, to_department=second, message="이관")
     assert _count(client, g.get_absolute_url()) == few
 
 

@@ -11,9 +11,10 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from core.follow import is_following
 from core.models import Notification
 from grievances.choices import Channel, GrievanceKind, GrievanceStatus, Rating
-from grievances.models import FieldVisit, Grievance, GrievanceFollow
+from grievances.models import FieldVisit, Grievance
 from grievances.search import GRIEVANCES
 from grievances.services import (
     GrievanceData,
@@ -433,10 +434,10 @@ def test_follow_and_unfollow(client):
     user = UserFactory()
     client.force_login(user)
     client.post(f"/field/{g.reference}/follow/")
-    assert GrievanceFollow.objects.filter(user=user, grievance=g).exists()
+    assert is_following(user=user, target=g)
     assert g.reference in client.get("/field/me/").content.decode()
     client.post(f"/field/{g.reference}/follow/", {"action": "unfollow"})
-    assert not GrievanceFollow.objects.filter(user=user, grievance=g).exists()
+    assert not is_following(user=user, target=g)
 
 
 def test_my_activity_lists_posts_drafts_and_the_notification_feed(client):
