@@ -14,6 +14,8 @@ import rules
 
 from core.roles import is_moderator
 
+from . import rules as _grievance_rules  # noqa: F401 - the app's named rules, used beside these
+
 
 def department_ids_of(user) -> frozenset[int]:
     """Ids of the active departments `user` is a member of (read once per user object)."""
@@ -46,10 +48,10 @@ def is_member_of_post_department(user, grievance) -> bool:
     )
 
 
-#: The department inbox, its exports and the dashboard figures.
-rules.add_perm("grievances.view_inbox", is_department_member | is_moderator)
-#: One post's page in the admin (full text, history, the action forms).
-rules.add_perm("grievances.view_inbox_post", is_member_of_post_department | is_moderator)
+# The department inbox, its exports and the dashboard figures: `grievances.view_inbox` (grievances/rules.py).
+#: One post's page in the admin (full text, history, the action forms): its department's members and
+#: moderators, whatever its status (the actions themselves check `grievances.answer_grievance` etc.).
+rules.add_perm("grievances.admin_view_post", is_member_of_post_department | is_moderator)
 
 # Department members reach their inbox through the Wagtail admin; moderators and site admins have it
 # already (their group / superuser).

@@ -4,15 +4,26 @@ public holidays, answer templates, the answer periods), the department inbox and
 
 from __future__ import annotations
 
+import rules
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.contrib.settings.registry import SettingMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, SnippetViewSet, SnippetViewSetGroup
 
 from core.http import audit_context
 
-from . import admin_rules  # noqa: F401 - registers the inbox rules and department members' admin access
-from .models import AnswerTemplate, Department, FieldWorker, Holiday, Industry, Organisation
+from . import (
+    admin_rules,  # noqa: F401 - registers the inbox rules and department members' admin access
+    admin_urls,
+)
+from .inbox import staff_scope
+from .models import AnswerTemplate, Department, FieldWorker, GrievanceSettings, Holiday, Industry, Organisation
 from .staffing import field_worker_delete, field_worker_save
+from .stats import grievance_open_summary
 
 #: Other menu items of the "현장 기동대" group (the inbox, the dashboard, the answer periods) register here.
 MENU_HOOK = "register_grievances_menu_item"
@@ -115,3 +126,56 @@ class FieldGroup(SnippetViewSetGroup):
 
 
 register_snippet(FieldGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_grievance_admin_urls():
+    return [path("field/", include((admin_urls.urlpatterns, "grievances_admin"), namespace="grievances_admin"))]
+
+
+class InboxMenuItem(MenuItem):
+    """Shown to whoever the rule `grievances.view_inbox` allows (department members, moderators)."""
+
+    def is_shown(self, request):
+        return rules.has_perm("grievances.view_inbox", request.user)
+
+
+@hooks.register(MENU_HOOK)
+def register_inbox_menu_item():
+    return InboxMenuItem(
+        _("부서 처리함"), reverse("grievances_admin:inbox"), name="grievance-inbox", icon_name="tasks", order=0
+    )
+
+
+@hooks.register(MENU_HOOK)
+def register_dashboard_menu_item():
+    return InboxMenuItem(
+        _("현황"), reverse("grievances_admin:dashboard"), name="grievance-dashboard", icon_name="table", order=1
+    )
+
+
+@hooks.register(MENU_HOOK)
+def register_answer_periods_menu_item():
+    return SettingMenuItem(GrievanceSettings, icon="date", name="grievance-settings", order=100)
+
+
+class InboxPanel(Component):
+    """The admin home's summary for the inbox's users: open and overdue posts of their scope, one query."""
+
+    name = "grievance_inbox"
+    template_name = "grievances/admin/home_panel.html"
+    order = 90
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["summary"] = grievance_open_summary(queryset=staff_scope(user=self.user))
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_inbox_panel(request, panels):
+    if rules.has_perm("grievances.view_inbox", request.user):
+        panels.append(InboxPanel(request.user))

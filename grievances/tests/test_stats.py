@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from grievances.choices import GrievanceStatus, Rating
-from grievances.stats import grievance_dashboard, staff_scope
+from grievances.inbox import staff_scope
+from grievances.stats import grievance_dashboard
 from grievances.tests.factories import DepartmentFactory, GrievanceFactory, department_member
 from ideas.tests.factories import PolicyTrackFactory, UserFactory, moderator, site_admin
 
