@@ -108,7 +108,8 @@ class BulkAssignView(PermissionRequiredMixin, View):
     def post(self, request):
         ids = [pk for pk in map(parse_id, request.POST.getlist("posts")) if pk is not None]
         in_scope = list(staff_scope(user=request.user).filter(pk__in=ids).values_list("pk", flat=True))
-        form = f.BulkAssignForm(request.POST, post_ids=in_scope)
+        data = {"department": request.POST.get("department", ""), "posts": [str(pk) for pk in ids]}
+        form = f.BulkAssignForm(data, post_ids=in_scope)
         back = reverse("grievances_admin:inbox")
         query = request.POST.get("query", "")
         if query:

@@ -187,9 +187,7 @@ def test_moderator_confirms_the_suggested_route_in_one_click(client, depts):
     client.force_login(staff_moderator())
     html = client.get(post_url(post)).content.decode()
     assert "추천" in html and "일자리정책과" in html and "신뢰도 82%" in html
-    response = client.post(
-        post_url(post), {"action": "route", "route-department": jobs.pk, "route-track": track.pk}
-    )
+    response = client.post(post_url(post), {"action": "route", "route-department": jobs.pk, "route-track": track.pk})
     assert response.status_code == 302
     post.refresh_from_db()
     assert (post.department, post.track, post.status, post.route_confirmed) == (
@@ -215,9 +213,13 @@ def test_member_starts_gives_interim_extends_and_answers(client, depts):
     post = GrievanceFactory(department=jobs, status=GrievanceStatus.ASSIGNED)
     client.force_login(department_member(jobs))
     assert client.post(post_url(post), {"action": "start"}).status_code == 302
-    assert client.post(post_url(post), {"action": "interim", "interim-message": "현장 확인 중입니다."}).status_code == 302
     assert (
-        client.post(post_url(post), {"action": "extend", "extend-days": "3", "extend-reason": "관계 기관 협의"}).status_code
+        client.post(post_url(post), {"action": "interim", "interim-message": "현장 확인 중입니다."}).status_code == 302
+    )
+    assert (
+        client.post(
+            post_url(post), {"action": "extend", "extend-days": "3", "extend-reason": "관계 기관 협의"}
+        ).status_code
         == 302
     )
     response = client.post(
@@ -294,7 +296,7 @@ def test_answer_templates_are_offered_and_fill_the_answer_without_javascript(cli
     assert "휴게 공간 안내" in html and "공통 인사" in html and "노동 부서 서식" not in html
     assert 'data-body="검토 후 설치하겠습니다."' in html and "answer_templates.js" in html
     html = client.get(post_url(post), {"template": mine.pk}).content.decode()
-    assert ">검토 후 설치하겠습니다.</textarea>" in html
+    assert "검토 후 설치하겠습니다.</textarea>" in html
 
 
 def test_closed_posts_stay_readable_without_action_forms(client, depts):
