@@ -42,9 +42,11 @@ ROLES = [
     "reviewer_unassigned",
     "staff",
     "superuser",
+    "dept_member",
 ]
 # URL namespaces of the site's own views; every pattern name in them needs a row.
 OWN_NAMESPACES = {"ideas", "moderation", "review", "api-v1", "moderation_admin", "review_admin", "audit", "nlp_triage"}
+OWN_NAMESPACES |= {"grievances_admin"}
 # Routes of the contest's Wagtail pages (RoutablePageMixin) and the page tree, keyed "page:<route>".
 PAGE_ROUTES = {"page:home", "page:contest-index", "page:index_route", "page:ideas", "page:submit", "page:results"}
 
@@ -58,6 +60,9 @@ class World:
     pending_file: IdeaAttachment
     assignment: Assignment
     users: dict = field(default_factory=dict)
+    # Field posts: one in the department of `dept_member`, one in another department.
+    post_mine: object = None
+    post_other: object = None
 
 
 def _file(idea):
@@ -99,7 +104,13 @@ def build_world() -> World:
         "staff": UserFactory(is_staff=True),
         "superuser": site_admin(),
     }
-    return World(contest, idea, pending, file, pending_file, assignment, users)
+    from grievances.tests.factories import DepartmentFactory, GrievanceFactory, department_member
+
+    mine, other = DepartmentFactory(), DepartmentFactory()
+    users["dept_member"] = department_member(mine)
+    world = World(contest, idea, pending, file, pending_file, assignment, users)
+    world.post_mine, world.post_other = GrievanceFactory(department=mine), GrievanceFactory(department=other)
+    return world
 
 
 @dataclass(frozen=True)
@@ -126,6 +137,8 @@ SIGNED_IN = {r: 200 for r in ROLES if r != "anonymous"}
 HIDDEN = roles(404, author=200, moderator=200, superuser=200)
 # Wagtail admin pages of moderators: others are sent to the login page (302) or refused (403).
 ADMIN_MOD = roles(302, moderator=200, superuser=200)
+# The department inbox: its departments' members too.
+ADMIN_INBOX = roles(302, moderator=200, superuser=200, dept_member=200)
 
 
 def _support_url(w):
@@ -294,6 +307,26 @@ TABLE.update(
         ],
         "nlp_triage:bulk": [Case(lambda w: "/admin/triage/bulk/", roles(302), method="post")],
         "nlp_triage:refit": [Case(lambda w: "/admin/triage/refit/", roles(302), method="post")],
+        # ---- the grievance board's staff side (department inbox) in the Wagtail admin ----------
+        # Department members see their departments' posts (another department's post is a 404);
+        # moderators and site admins see all; anyone else is sent back by Wagtail (302).
+        "grievances_admin:inbox": [Case(lambda w: "/admin/field/", ADMIN_INBOX)],
+        "grievances_admin:dashboard": [Case(lambda w: "/admin/field/dashboard/", ADMIN_INBOX)],
+        "grievances_admin:export": [Case(lambda w: "/admin/field/export.csv", ADMIN_INBOX)],
+        "grievances_admin:post": [
+            Case(lambda w: f"/admin/field/posts/{w.post_mine.reference}/", ADMIN_INBOX),
+            Case(lambda w: f"/admin/field/posts/{w.post_other.reference}/", {**ADMIN_INBOX, "dept_member": 404}),
+            # Acting: done and sent back to the post (302) for the department and moderators; another
+            # department's post stays a 404 for a member.
+            Case(
+                lambda w: f"/admin/field/posts/{w.post_other.reference}/",
+                roles(302, dept_member=404),
+                method="post",
+                data={"action": "start"},
+            ),
+        ],
+        # Moderators and site admins assign (sent back to the inbox); others are refused (302 too).
+        "grievances_admin:bulk-assign": [Case(lambda w: "/admin/field/assign/", roles(302), method="post")],
         # ---- the contest's Wagtail pages (review phase, results not published) ---------------
         "page:home": [Case(lambda w: "/", everyone(200))],
         "page:contest-index": [Case(lambda w: w.contest.get_parent().url, everyone(200))],
