@@ -85,7 +85,26 @@ def test_the_field_group_menu_holds_the_board_data(rf):
     group = next(i for i in admin_menu.menu_items_for_request(request) if i.name == "grievances")
     assert str(group.label) == "현장 기동대"
     labels = {str(i.label) for i in group.menu.menu_items_for_request(request)}
-    assert {"담당 부서", "협력 기관", "현장 기동대원", "업종", "공휴일", "답변 서식"} <= labels, labels
+    assert {
+        "부서 처리함",
+        "현황",
+        "담당 부서",
+        "협력 기관",
+        "현장 기동대원",
+        "업종",
+        "공휴일",
+        "답변 서식",
+        "현장 건의 처리 기간",
+    } <= labels, labels
+
+
+def test_a_department_member_sees_only_the_inbox_and_the_figures_in_the_group(rf):
+    from wagtail.admin.menu import admin_menu
+
+    request = rf.get("/admin/")
+    request.user = department_member(DepartmentFactory())
+    group = next(i for i in admin_menu.menu_items_for_request(request) if i.name == "grievances")
+    assert {str(i.label) for i in group.menu.menu_items_for_request(request)} == {"부서 처리함", "현황"}
 
 
 def test_department_member_enters_the_admin_but_not_the_data_screens(client):
