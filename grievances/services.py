@@ -123,7 +123,7 @@ def _event(grievance: Grievance, kind: str, *, actor=None, old: str = "", messag
 
 
 def _locked(grievance: Grievance) -> Grievance:
-    return Grievance.objects.select_for_update().select_related("department").get(pk=grievance.pk)
+    return Grievance.objects.select_for_update(of=("self",)).select_related("department").get(pk=grievance.pk)
 
 
 def _tell(grievance: Grievance, *, subject: str, message: str, extra_users: Iterable = ()) -> None:

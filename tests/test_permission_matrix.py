@@ -42,6 +42,7 @@ ROLES = [
     "reviewer_unassigned",
     "staff",
     "superuser",
+    "dept_member",
 ]
 # URL namespaces of the site's own views; every pattern name in them needs a row.
 OWN_NAMESPACES = {
@@ -55,6 +56,7 @@ OWN_NAMESPACES = {
     "nlp_triage",
     "grievances",
 }
+OWN_NAMESPACES |= {"grievances_admin"}
 # Routes of the contest's Wagtail pages (RoutablePageMixin) and the page tree, keyed "page:<route>".
 PAGE_ROUTES = {"page:home", "page:contest-index", "page:index_route", "page:ideas", "page:submit", "page:results"}
 
@@ -68,6 +70,9 @@ class World:
     pending_file: IdeaAttachment
     assignment: Assignment
     users: dict = field(default_factory=dict)
+    # Field posts: one in the department of `dept_member`, one in another department.
+    post_mine: object = None
+    post_other: object = None
 
 
 def _file(idea):
@@ -108,6 +113,7 @@ def build_world() -> World:
         "reviewer_unassigned": unassigned,
         "staff": UserFactory(is_staff=True),
         "superuser": site_admin(),
+        "dept_member": UserFactory(is_staff=True),
     }
     world = World(contest, idea, pending, file, pending_file, assignment, users)
     _grievance_world(world)
@@ -116,13 +122,13 @@ def build_world() -> World:
 
 def _grievance_world(world: World) -> None:
     """The field board's part: `author` posted a public and a 비공개 post (each with a photo) and keeps
-    a draft; the `staff` user is a member of the department both posts are routed to; the field worker
-    belongs to a partner organisation."""
+    a draft; `dept_member` is a member of the department both posts are routed to (`post_mine`), not of
+    another one (`post_other`); the field worker belongs to a partner organisation."""
     from grievances.models import FieldWorker, GrievancePhoto
     from grievances.tests.factories import DepartmentFactory, GrievanceFactory, OrganisationFactory
 
-    department = DepartmentFactory()
-    department.members.add(world.users["staff"])
+    department, other = DepartmentFactory(), DepartmentFactory()
+    department.members.add(world.users["dept_member"])
     FieldWorker.objects.create(user=world.users["field_worker"], organisation=OrganisationFactory())
     author = world.users["author"]
     world.g_public = GrievanceFactory(author=author, department=department)
@@ -138,6 +144,7 @@ def _grievance_world(world: World) -> None:
         )
         for g in (world.g_public, world.g_private)
     }
+    world.post_mine, world.post_other = GrievanceFactory(department=department), GrievanceFactory(department=other)
 
 
 @dataclass(frozen=True)
@@ -164,14 +171,18 @@ SIGNED_IN = {r: 200 for r in ROLES if r != "anonymous"}
 HIDDEN = roles(404, author=200, moderator=200, superuser=200)
 # Wagtail admin pages of moderators: others are sent to the login page (302) or refused (403).
 ADMIN_MOD = roles(302, moderator=200, superuser=200)
-# A 비공개 field post: its poster, its department's member (`staff`) and moderators see it; others get 404.
-G_PRIVATE = roles(404, author=200, staff=200, moderator=200, superuser=200)
+# A 비공개 field post: its poster, its department's member (`dept_member`) and moderators see it; others get 404.
+G_PRIVATE = roles(404, author=200, dept_member=200, moderator=200, superuser=200)
 # The same, for actions that answer with a redirect (login for the anonymous).
-G_PRIVATE_POST = roles(404, anonymous=302, author=302, staff=302, moderator=302, superuser=302)
+G_PRIVATE_POST = roles(404, anonymous=302, author=302, dept_member=302, moderator=302, superuser=302)
 
 
 def _g_photo(w, g):
     return f"/field/{g.reference}/photos/{w.g_photos[g.pk].pk}/"
+
+
+# The department inbox: its departments' members too.
+ADMIN_INBOX = roles(302, moderator=200, superuser=200, dept_member=200)
 
 
 def _support_url(w):
@@ -381,6 +392,26 @@ TABLE.update(
             Case(lambda w: _g_photo(w, w.g_public), everyone(200)),
             Case(lambda w: _g_photo(w, w.g_private), G_PRIVATE),
         ],
+        # ---- the grievance board's staff side (department inbox) in the Wagtail admin ----------
+        # Department members see their departments' posts (another department's post is a 404);
+        # moderators and site admins see all; anyone else is sent back by Wagtail (302).
+        "grievances_admin:inbox": [Case(lambda w: "/admin/field/", ADMIN_INBOX)],
+        "grievances_admin:dashboard": [Case(lambda w: "/admin/field/dashboard/", ADMIN_INBOX)],
+        "grievances_admin:export": [Case(lambda w: "/admin/field/export.csv", ADMIN_INBOX)],
+        "grievances_admin:post": [
+            Case(lambda w: f"/admin/field/posts/{w.post_mine.reference}/", ADMIN_INBOX),
+            Case(lambda w: f"/admin/field/posts/{w.post_other.reference}/", {**ADMIN_INBOX, "dept_member": 404}),
+            # Acting: done and sent back to the post (302) for the department and moderators; another
+            # department's post stays a 404 for a member.
+            Case(
+                lambda w: f"/admin/field/posts/{w.post_other.reference}/",
+                roles(302, dept_member=404),
+                method="post",
+                data={"action": "start"},
+            ),
+        ],
+        # Moderators and site admins assign (sent back to the inbox); others are refused (302 too).
+        "grievances_admin:bulk-assign": [Case(lambda w: "/admin/field/assign/", roles(302), method="post")],
         # ---- the contest's Wagtail pages (review phase, results not published) ---------------
         "page:home": [Case(lambda w: "/", everyone(200))],
         "page:contest-index": [Case(lambda w: w.contest.get_parent().url, everyone(200))],
