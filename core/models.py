@@ -137,3 +137,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Follow(models.Model):
+    """A user following something (an idea, a field post, a topic): notified when it changes. One per
+    user and target, guaranteed by the database. Written only through `core.follow`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("팔로우")
+        verbose_name_plural = _("팔로우")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "content_type", "object_id"], name="follow_once_per_user")
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="follow_target")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.content_type_id}:{self.object_id}"

@@ -459,20 +459,6 @@ class GrievancePhoto(models.Model):
         return self.original_name
 
 
-class GrievanceFollow(models.Model):
-    """A user following a post: notified at each step."""
-
-    grievance = models.ForeignKey(Grievance, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grievance_follows")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "grievance"], name="grievance_follow_once")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} → {self.grievance_id}"
-
-
 class AnswerTemplate(TimeStampedModel):
     """A reusable answer text for a department's inbox (or every department's, when none is set)."""
 

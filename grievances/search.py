@@ -1,23 +1,22 @@
-"""Korean search of field posts: the analysed tokens the NLP stored, as a PostgreSQL vector."""
+"""Korean search of field posts: the shared analysed search (`core.search`), the same as ideas'."""
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchVector
-from django.db import connection
+from django.db.models import QuerySet
 
-from ideas.search import analyse_title
+from core.search import SearchIndex, SearchQuery, register
 
 from .models import Grievance
 
+GRIEVANCES = register(SearchIndex(model=Grievance, text_fields=("title", "title_public", "body_public")))
+
 
 def grievance_search_update(*, ids) -> None:
-    """Store the analysed title and, on PostgreSQL, the search vector of these posts."""
-    for pk, title, title_public in Grievance.objects.filter(pk__in=list(ids)).values_list(
-        "pk", "title", "title_public"
-    ):
-        Grievance.objects.filter(pk=pk).update(search_title=analyse_title(title_public or title) or "-")
-    if connection.vendor == "postgresql":
-        Grievance.objects.filter(pk__in=list(ids)).update(
-            search_vector=SearchVector("search_title", config="simple", weight="A")
-            + SearchVector("search_tokens", config="simple", weight="C")
-        )
+    """Store the analysed public title and, on PostgreSQL, the search vector of these posts (after
+    their analysis stored `search_tokens`)."""
+    GRIEVANCES.update(ids=ids, titles=True)
+
+
+def grievance_search_filter(qs: QuerySet, query: SearchQuery) -> QuerySet:
+    """Posts of `qs` matching every analysed term, annotated with `search_rank`."""
+    return GRIEVANCES.filter(qs, query)

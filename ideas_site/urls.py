@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("open311/v2/", include("grievances.open311")),
     path("review/", include("moderation.review.urls")),
+    path("field/", include("grievances.urls")),
     path("", include("ideas.urls")),
     path("", include("moderation.urls")),
 ]
@@ -23,13 +24,14 @@ urlpatterns = [
 
 def media_urlpatterns() -> list:
     """Development only: serve uploaded media (Wagtail images and documents) from MEDIA_ROOT, except
-    citizens' uploads under `ideas/`: those go only through the views that check who may see them
-    (`ideas:idea-attachment`, `review:attachment`), so `/media/ideas/...` is a 404. In production
+    citizens' uploads under `ideas/` and `grievances/`: those go only through the views that check who
+    may see them (`ideas:idea-attachment`, `review:attachment`, `grievances:photo`), so
+    `/media/ideas/...` and `/media/grievances/...` are 404s. In production
     nothing serves MEDIA_ROOT directly (see README, "Production")."""
     from django.views.static import serve
 
     prefix = settings.MEDIA_URL.lstrip("/")
-    return [re_path(rf"^{prefix}(?!ideas/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    return [re_path(rf"^{prefix}(?!ideas/|grievances/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
 
 if settings.DEBUG:

@@ -8,8 +8,11 @@ for the API) before any work; a POST that does not end in a new submission (form
 permission, an exception) releases its slot.
 
 Settings (optional):
-- `MODERATION_SUBMISSION_QUOTAS = {"user": (5, 3600), "ip": (20, 3600)}`: at most 5 submissions
-  per account and 20 per address in one window of an hour.
+- `MODERATION_SUBMISSION_QUOTAS = {"user": (5, 3600), "ip": (20, 3600), "field_worker": (60, 3600)}`:
+  at most 5 submissions per account and 20 per address in one window of an hour; a named limit
+  (`field_worker`) is a counter of its own per account, for views that choose it
+  (`submission_quota(limit_for=...)`: posts field workers bring back from a field visit do not use up
+  the citizen quota).
 - `MODERATION_REPORT_LIMITS = {"user": (10, 3600), "ip": (30, 3600)}`: reports.
 - `IDEAS_SIMILAR_LIMITS = {"ip": (60, 60)}`: similar-idea look-ups while writing.
 - `IDEAS_TRUSTED_PROXY_COUNT`: how many reverse proxies in front of the site append to
@@ -30,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from core.http import client_ip
 
-DEFAULT_QUOTAS = {"user": (5, 3600), "ip": (20, 3600)}
+DEFAULT_QUOTAS = {"user": (5, 3600), "ip": (20, 3600), "field_worker": (60, 3600)}
 DEFAULT_REPORT_LIMITS = {"user": (10, 3600), "ip": (30, 3600)}
 
 
@@ -100,9 +103,13 @@ def mark_submitted(request) -> None:
         setattr(request, _SUBMITTED, True)
 
 
-def submission_reserve(*, user_id, ip) -> Reservation | None:
-    """One submission slot for the account and the address, or None when either is used up."""
-    return limit_reserve(name="submit", limits=_quotas(), idents={"user": user_id, "ip": ip})
+def submission_reserve(*, user_id, ip, limit: str = "user") -> Reservation | None:
+    """One submission slot for the account and the address, or None when either is used up. A named
+    `limit` other than "user" (e.g. "field_worker") counts the account alone in a counter of its own."""
+    quotas = _quotas()
+    if limit != "user" and limit in quotas:
+        return limit_reserve(name=f"submit-{limit}", limits={"user": quotas[limit]}, idents={"user": user_id})
+    return limit_reserve(name="submit", limits=quotas, idents={"user": user_id, "ip": ip})
 
 
 def quota_message() -> str:
@@ -126,16 +133,20 @@ def too_many_response(
     return response
 
 
-def submission_quota(view):
+def submission_quota(view=None, *, limit_for=None):
     """Decorator for submit views (site and API): a POST takes a quota slot before any work and
-    gets 429 when there is none; the slot is given back unless the view saved a submission."""
+    gets 429 when there is none; the slot is given back unless the view saved a submission.
+    `limit_for(request)` may name the limit to count against (default "user": the citizen quota)."""
+    if view is None:
+        return functools.partial(submission_quota, limit_for=limit_for)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method != "POST":
             return view(request, *args, **kwargs)
         user_id = request.user.pk if getattr(request, "user", None) and request.user.is_authenticated else None
-        reservation = submission_reserve(user_id=user_id, ip=client_ip(request))
+        limit = limit_for(request) if limit_for is not None and user_id is not None else "user"
+        reservation = submission_reserve(user_id=user_id, ip=client_ip(request), limit=limit)
         if reservation is None:
             return too_many_response(request)
         setattr(request, _SUBMITTED, False)
