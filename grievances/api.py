@@ -29,11 +29,12 @@ from ideas.api import CappedPageNumberPagination, ErrorOut, auth_methods, read_a
 from ideas.choices import District
 from moderation.quotas import mark_submitted, submission_quota
 
+from . import selectors
 from .api_filters import STATUS_FILTERS, grievance_filter
 from .api_forms import ADDRESS_MAX, BODY_MAX, COMPANY_MAX, TITLE_MAX, GrievanceApiForm
 from .choices import GrievanceKind
-from .models import Grievance
-from .open311 import service_request
+from .open311 import quota_limit, service_request, service_requests
+from .services import GrievanceData, grievance_submit
 
 router = Router(tags=["현장 건의"])
 
@@ -76,6 +77,8 @@ class GrievanceOut(Schema):
     x_company: str | None
     x_answer: str | None
     x_answered_datetime: datetime | None
+    x_days_left: int | None = Field(description="답변 기한까지 남은 근무일(지나면 음수); 답변할 일이 없으면 null")
+    x_deadline_label: str | None = Field(description="D-3, 오늘 마감, 2일 지남")
 
 
 class GrievanceCreatedOut(GrievanceOut):
@@ -92,6 +95,7 @@ class GrievanceFiltersIn(Schema):
     department: str | None = Field(None, max_length=80)
     status: StatusFilter | None = None
     overdue: bool | None = None
+    q: str | None = Field(None, max_length=200, description="검색어(형태소 분석 검색)")
 
 
 class GrievanceIn(Schema):
@@ -121,16 +125,7 @@ class GrievancePagination(CappedPageNumberPagination):
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         page = super().paginate_queryset(queryset, pagination, request, **params)
-        return {**page, "items": [service_request(g, request=request) for g in page["items"]]}
-
-
-def _with_relations(qs):
-    return qs.select_related("department", "industry", "track").prefetch_related("attachments")
-
-
-def grievance_get_for(*, reference: str, user) -> Grievance | None:
-    """The submitted post with this reference if `user` may see it, else None."""
-    return _with_relations(Grievance.objects.submitted().visible_to(user)).filter(reference=reference).first()
+        return {**page, "items": service_requests(page["items"], request=request)}
 
 
 @router.get("/grievances", response=list[GrievanceOut], auth=read_auth, summary="현장 건의 목록")
@@ -138,7 +133,7 @@ def grievance_get_for(*, reference: str, user) -> Grievance | None:
 def grievance_list(request: HttpRequest, filters: Query[GrievanceFiltersIn]):
     values = filters.dict()
     values["kind"] = values.pop("service_code")
-    return _with_relations(grievance_filter(Grievance.objects.public(), **values)).order_by("-received_at", "-id")
+    return grievance_filter(**values)
 
 
 @router.get(
@@ -148,7 +143,7 @@ def grievance_list(request: HttpRequest, filters: Query[GrievanceFiltersIn]):
     summary="현장 건의 상세",
 )
 def grievance_detail(request: HttpRequest, service_request_id: str):
-    grievance = grievance_get_for(reference=service_request_id[:40], user=request.user)
+    grievance = selectors.grievance_get_for(reference=service_request_id, user=request.user)
     if grievance is None:
         return Status(404, {"detail": _("글을 찾을 수 없습니다.")})
     return Status(200, service_request(grievance, request=request))
@@ -160,10 +155,8 @@ def grievance_detail(request: HttpRequest, service_request_id: str):
     auth=auth_methods,
     summary="현장 건의 작성",
 )
-@submission_quota
+@submission_quota(limit_for=lambda request: quota_limit(request.user))
 def grievance_create(request: HttpRequest, payload: GrievanceIn):
-    from .services import GrievanceData, grievance_submit
-
     form = GrievanceApiForm(
         {
             "kind": payload.service_code,
@@ -205,7 +198,7 @@ def grievance_create(request: HttpRequest, payload: GrievanceIn):
         context=audit_context(request),
     )
     mark_submitted(request)  # the quota slot the decorator reserved is used up
-    grievance = grievance_get_for(reference=result.grievance.reference, user=request.user)
+    grievance = selectors.grievance_get_for(reference=result.grievance.reference, user=request.user)
     return Status(201, {**service_request(grievance, request=request), "x_receipt_code": result.receipt_code})
 
 

@@ -1,7 +1,6 @@
-"""The board's filters as the APIs read them (`/api/v1/grievances`, Open311 `requests.json`).
-
-Every filter has an index behind it (kind, district, status/due_at, department, received_at) and none
-of them changes the number of queries a list costs.
+"""The board's filters as the APIs read them (`/api/v1/grievances`, Open311 `requests.json`): the public
+board's selector (`selectors.grievance_list_public`), plus what API clients also ask for, Open311's
+`open`/`closed` status and `overdue=false`.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .choices import CLOSED_STATUSES, OPEN_STATUSES, GrievanceStatus
+from .selectors import GrievanceFilters, grievance_list_public
 
 #: Open311 `status` values and what they cover of ours.
 OPEN311_STATUSES = {"open": OPEN_STATUSES, "closed": CLOSED_STATUSES}
@@ -30,7 +30,6 @@ def statuses_for(value: str) -> frozenset[str]:
 
 
 def grievance_filter(
-    qs: QuerySet,
     *,
     kind: str | None = None,
     district: str | None = None,
@@ -39,26 +38,31 @@ def grievance_filter(
     department: str | None = None,
     status: str | None = None,
     overdue: bool | None = None,
+    q: str | None = None,
     now: datetime | None = None,
 ) -> QuerySet:
-    """`qs` narrowed by the board's filters; each one optional (None: not filtered).
-
-    `industry`, `track` and `department` are slugs; `status` is `open`, `closed` or one of our
-    statuses; `overdue=True` keeps open posts past their deadline, `overdue=False` the others. The
-    caller validates the values (an unknown slug simply matches nothing)."""
-    if kind:
-        qs = qs.filter(kind=kind)
-    if district:
-        qs = qs.filter(district=district)
-    if industry:
-        qs = qs.filter(industry__slug=industry)
-    if track:
-        qs = qs.filter(track__slug=track)
-    if department:
-        qs = qs.filter(department__slug=department)
-    if status:
+    """Public posts as the board lists them (newest first; with `q`, most relevant first), narrowed by
+    the board's filters, each optional (None: not filtered). `industry`, `track` and `department` are
+    slugs; `status` is `open`, `closed` or one of ours; `overdue=True` keeps open posts past their
+    deadline, `overdue=False` the others. Values are validated by the caller (an unknown slug
+    matches nothing)."""
+    now = now or timezone.now()
+    fine = status if status in GrievanceStatus.values else None
+    qs = grievance_list_public(
+        filters=GrievanceFilters(
+            kind=kind,
+            district=district,
+            industry=industry,
+            track=track,
+            department=department,
+            status=fine,
+            overdue=bool(overdue),
+            q=q,
+        ),
+        now=now,
+    )
+    if status in OPEN311_STATUSES:
         qs = qs.filter(status__in=statuses_for(status))
-    if overdue is not None:
-        late = {"status__in": OPEN_STATUSES, "due_at__lt": now or timezone.now()}
-        qs = qs.filter(**late) if overdue else qs.exclude(**late)
-    return qs
+    if overdue is False:
+        qs = qs.exclude(status__in=OPEN_STATUSES, due_at__lt=now)
+    return qs.prefetch_related("attachments")

@@ -47,12 +47,13 @@ import re
 from datetime import datetime, time, timedelta
 from xml.etree import ElementTree
 
+import rules
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
-from django.urls import re_path
+from django.urls import re_path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -63,10 +64,14 @@ from core.http import audit_context, client_ip
 from ideas.choices import District
 from moderation.quotas import quota_message, submission_reserve
 
+from . import deadlines
 from .api_filters import OPEN311_STATUSES, statuses_for
 from .api_forms import Open311RequestForm
+from .calendar import calendar, days_left
 from .choices import GrievanceKind, GrievanceStatus
 from .models import Grievance
+from .selectors import grievance_get_for
+from .services import GrievanceData, grievance_submit
 
 #: How our kinds read as Open311 services.
 SERVICE_NAMES = {GrievanceKind.DIFFICULTY: "애로사항", GrievanceKind.SUGGESTION: "건의사항"}
@@ -137,29 +142,39 @@ def agency_responsible(grievance: Grievance) -> str | None:
 
 
 def service_notice(grievance: Grievance) -> str:
-    """What happens next, as the spec's `service_notice`: the answer deadline."""
-    if grievance.due_at is None:
+    """What happens next, as the spec's `service_notice`: the answer deadline while one is owed, and
+    that a post waiting for screening is not public yet."""
+    if grievance.due_at is None or not grievance.is_open:
         return ""
-    return _("%(date)s까지 담당 부서가 답변합니다(토요일·일요일·공휴일 제외).") % {
+    notice = _("%(date)s까지 담당 부서가 답변합니다(토요일·일요일·공휴일 제외).") % {
         "date": f"{timezone.localtime(grievance.due_at):%Y-%m-%d}"
     }
+    if grievance.published_at is None:
+        notice = _("운영진 검토 뒤 공개됩니다. ") + notice
+    return notice
 
 
 def first_photo_url(grievance: Grievance, request=None) -> str | None:
-    """The first photo of a public post, as an absolute URL; None for other posts or none."""
+    """The first photo of a public post (served by `grievances:photo`), as an absolute URL; None for
+    other posts or when it has none. Reads the prefetched `attachments`."""
     if not grievance.is_public:
         return None
-    photos = list(grievance.attachments.all())
+    photos = sorted(grievance.attachments.all(), key=lambda p: p.pk)
     if not photos:
         return None
-    url = photos[0].file.url
+    url = reverse("grievances:photo", kwargs={"reference": grievance.reference, "pk": photos[0].pk})
     return request.build_absolute_uri(url) if request is not None else url
 
 
-def service_request(grievance: Grievance, *, request=None) -> dict:
+def service_request(
+    grievance: Grievance, *, request=None, now: datetime | None = None, cal: deadlines.Calendar | None = None
+) -> dict:
     """One post in GeoReport v2 fields, then our extensions (`x_…`). Every text is the public,
-    masked copy. Reads `department`, `industry`, `track` and `attachments`: select/prefetch them."""
+    masked copy. Reads `department`, `industry`, `track` and `attachments`: select/prefetch them,
+    and pass one `cal` (the holidays, one query) for a list."""
     coarse = grievance.hide_company
+    now = now or timezone.now()
+    left = days_left(grievance, now=now, cal=cal) if grievance.is_open and grievance.due_at else None
     return {
         "service_request_id": grievance.reference,
         "status": grievance.open311_status,
@@ -192,7 +207,25 @@ def service_request(grievance: Grievance, *, request=None) -> dict:
         "x_company": grievance.public_company or None,
         "x_answer": grievance.answer_public or None,
         "x_answered_datetime": _local(grievance.answered_at),
+        "x_days_left": left,
+        "x_deadline_label": (
+            deadlines.deadline_label(now=now, due=grievance.due_at, calendar=cal or calendar())
+            if left is not None
+            else None
+        ),
     }
+
+
+def service_requests(grievances, *, request=None) -> list[dict]:
+    """`service_request` of each post, with one calendar (holidays) for all of them."""
+    now, cal = timezone.now(), calendar()
+    return [service_request(g, request=request, now=now, cal=cal) for g in grievances]
+
+
+def quota_limit(user) -> str:
+    """Field workers (and staff posting for someone) count against their own, higher limit, as on the
+    board: posts from a field visit do not use up the citizen quota."""
+    return "field_worker" if rules.has_perm("grievances.post_on_behalf", user) else "user"
 
 
 def district_from(text: str) -> str | None:
@@ -379,13 +412,11 @@ def _request_list(request, fmt: str) -> HttpResponse:
             qs = qs.filter(kind__in=codes)
         if statuses:
             qs = qs.filter(status__in=set().union(*(statuses_for(s) for s in statuses)))
-    rows = [service_request(g, request=request) for g in _listed(qs).order_by("-received_at", "-id")[:MAX_REQUESTS]]
+    rows = service_requests(_listed(qs).order_by("-received_at", "-id")[:MAX_REQUESTS], request=request)
     return render(fmt, rows, root="service_requests", item="request")
 
 
 def _request_create(request, fmt: str) -> HttpResponse:
-    from .services import GrievanceData, grievance_submit
-
     user = _token_user(request, required=True)
     post = request.POST
     code = post.get("service_code", "").strip()
@@ -414,7 +445,7 @@ def _request_create(request, fmt: str) -> HttpResponse:
     )
     if not form.is_valid():
         raise _Refused(400, *_form_messages(form))
-    reservation = submission_reserve(user_id=user.pk, ip=client_ip(request))
+    reservation = submission_reserve(user_id=user.pk, ip=client_ip(request), limit=quota_limit(user))
     if reservation is None:
         response = error(fmt, 429, quota_message())
         response["Retry-After"] = "3600"
@@ -504,10 +535,10 @@ def request_view(request, fmt: str, reference: str) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         raise _Refused(405, _("허용되지 않는 요청 방식입니다."))
     user = _token_user(request, required=False) or AnonymousUser()
-    grievance = _listed(Grievance.objects.submitted().visible_to(user)).filter(reference=reference).first()
+    grievance = grievance_get_for(reference=reference, user=user)
     if grievance is None:
         raise _Refused(404, _("service_request_id %(id)s를 찾을 수 없습니다.") % {"id": reference[:40]})
-    return render(fmt, [service_request(grievance, request=request)], root="service_requests", item="request")
+    return render(fmt, service_requests([grievance], request=request), root="service_requests", item="request")
 
 
 app_name = "open311"
