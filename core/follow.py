@@ -40,3 +40,15 @@ def followers_of(target) -> list:
 
 def follower_count(target) -> int:
     return Follow.objects.filter(**_key(target)).count()
+
+
+def followed_filter(*, user, model):
+    """A subquery of the primary keys of `model` rows the user follows, for `.filter(pk__in=...)`."""
+    from django.db.models import BigIntegerField
+    from django.db.models.functions import Cast
+
+    return (
+        Follow.objects.filter(user=user, content_type=ContentType.objects.get_for_model(model))
+        .annotate(target_pk=Cast("object_id", BigIntegerField()))
+        .values("target_pk")
+    )

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from core.follow import followed_filter, is_following
 from core.search import analyse_query
 from ideas.choices import District
 
 from .calendar import calendar, days_left
 from .choices import OPEN_STATUSES, GrievanceKind, GrievanceStatus
-from .models import Department, FieldVisit, Grievance, GrievanceEvent, GrievanceFollow, Industry
+from .models import Department, FieldVisit, Grievance, GrievanceEvent, Industry
 from .search import grievance_search_filter
 
 #: What the public board can filter by status (drafts never show).
@@ -110,14 +111,14 @@ def grievance_list_followed(*, user) -> QuerySet[Grievance]:
     return (
         Grievance.objects.submitted()
         .visible_to(user)
-        .filter(follows__user=user)
+        .filter(pk__in=followed_filter(user=user, model=Grievance))
         .select_related("department")
         .order_by("-updated_at", "-id")
     )
 
 
 def user_follows(*, user, grievance: Grievance) -> bool:
-    return bool(user.is_authenticated) and GrievanceFollow.objects.filter(user=user, grievance=grievance).exists()
+    return is_following(user=user, target=grievance)
 
 
 def grievance_days_left_map(grievances, *, now=None) -> dict[int, int | None]:

@@ -20,6 +20,6 @@ def _on_postgres(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("grievances", "0001_initial")]
+    dependencies = [("grievances", "0002_seed_holidays")]
 
     operations = [migrations.RunPython(_on_postgres(POSTGRES_SQL), _on_postgres(POSTGRES_REVERSE))]
