@@ -340,3 +340,13 @@ def test_field_workers_count_against_their_own_limit(client, settings):
         200,
         429,
     ]
+
+
+def test_nul_characters_and_oversized_bodies_are_refused_in_the_spec_shape(client, settings):
+    """The request middleware refuses these before any view runs; an Open311 client still reads the
+    spec's error list, not an HTML page."""
+    key = key_of(UserFactory())
+    assert "NUL" in error_of(create(client, **form(api_key=key, description="그늘막\x00없음")), 400)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    assert "너무 큽니다" in error_of(create(client, **form(api_key=key, description="가" * 2000)), 413)
+    assert not Grievance.objects.exists()
