@@ -57,6 +57,7 @@ from django.urls import re_path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from wagtail.models import APIToken
 
@@ -74,7 +75,7 @@ from .selectors import grievance_get_for
 from .services import GrievanceData, grievance_submit
 
 #: How our kinds read as Open311 services.
-SERVICE_NAMES = {GrievanceKind.DIFFICULTY: "애로사항", GrievanceKind.SUGGESTION: "건의사항"}
+SERVICE_NAMES = {GrievanceKind.DIFFICULTY: gettext_lazy("애로사항"), GrievanceKind.SUGGESTION: gettext_lazy("건의사항")}
 
 #: At most this many requests in one answer, and a date range of at most this many days (the spec's).
 MAX_REQUESTS = 1000
@@ -86,7 +87,7 @@ def jurisdiction() -> str:
 
 
 def service_name(kind: str) -> str:
-    return SERVICE_NAMES.get(kind, kind)
+    return str(SERVICE_NAMES.get(kind, kind))
 
 
 def service_list() -> list[dict]:
@@ -272,7 +273,12 @@ def render(fmt: str, rows: list[dict], *, root: str, item: str, status: int = 20
     if fmt == "xml":
         return HttpResponse(to_xml(root, item, rows), status=status, content_type="text/xml; charset=utf-8")
     return JsonResponse(
-        rows, safe=False, status=status, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False}
+        rows,
+        safe=False,
+        status=status,
+        encoder=DjangoJSONEncoder,
+        json_dumps_params={"ensure_ascii": False},
+        content_type="application/json; charset=utf-8",
     )
 
 

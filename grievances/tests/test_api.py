@@ -107,6 +107,13 @@ def test_a_handed_over_post_names_the_receiving_agency(client):
     assert "서울지방고용노동청" in row["status_notes"]
 
 
+def test_a_transferred_or_extended_post_says_so_in_its_status_notes(client):
+    moved = GrievanceFactory(status=GrievanceStatus.TRANSFERRED, department=DepartmentFactory(name="노동정책과"))
+    longer = GrievanceFactory(status=GrievanceStatus.IN_PROGRESS, extended_at=timezone.now())
+    assert client.get(f"{URL}/{moved.reference}").json()["status_notes"] == "이관: 노동정책과에서 처리합니다."
+    assert client.get(f"{URL}/{longer.reference}").json()["status_notes"] == "처리중 (처리 기간 연장)"
+
+
 def test_the_list_filters_like_the_board(client):
     dept, industry = DepartmentFactory(), IndustryFactory()
     track = make_contest("submission").tracks.first()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from defusedxml import ElementTree
@@ -235,6 +236,32 @@ def test_a_client_posts_a_request_with_its_api_key(client):
     error_of(client.get(f"{BASE}/requests/{g.reference}.json"), 404)
     mine = client.get(f"{BASE}/requests/{g.reference}.json", {"api_key": key_of(citizen)}).json()
     assert mine[0]["service_request_id"] == g.reference and mine[0]["x_status"] == "received"
+
+
+def test_a_raw_form_body_as_a_client_library_sends_it(client):
+    """The bytes an Open311 client puts on the wire: a urlencoded UTF-8 body with a charset in the
+    content type, the jurisdiction and a service code, personal fields it always fills in."""
+    body = urlencode(
+        {
+            "jurisdiction_id": "seoul.go.kr",
+            "api_key": key_of(UserFactory()),
+            "service_code": "suggestion",
+            "description": "야간 버스 노선을 늘려 주세요",
+            "lat": "37.5665",
+            "long": "126.9780",
+            "email": "",
+            "device_id": "abc-123",
+            "media_url": "https://example.com/photo.jpg",
+        }
+    ).encode()
+    response = client.generic(
+        "POST", f"{BASE}/requests.json", body, content_type="application/x-www-form-urlencoded; charset=utf-8"
+    )
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    g = Grievance.objects.get()
+    assert g.kind == "suggestion" and g.district == "seoul" and str(g.lat) == "37.566500"
+    assert not g.attachments.exists()  # media_url is not fetched
 
 
 def test_the_bearer_header_works_as_the_api_key(client):
