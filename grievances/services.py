@@ -341,8 +341,8 @@ def grievance_assign(
     *, grievance: Grievance, department: Department, track=None, actor, context: AuditContext | None = None
 ) -> Grievance:
     """Staff confirm (or change) the route: the department that answers, and the track."""
-    _require("grievances.route_grievance", actor, grievance)
     g = _locked(grievance)
+    _require("grievances.route_grievance", actor, g)
     _require_open(g)
     old, old_dept = g.status, g.department
     g.department = department
@@ -388,8 +388,8 @@ def grievance_bulk_assign(
 @transaction.atomic
 def grievance_start(*, grievance: Grievance, actor, context: AuditContext | None = None) -> Grievance:
     """The department takes the post in hand (처리중)."""
-    _require("grievances.answer_grievance", actor, grievance)
     g = _locked(grievance)
+    _require("grievances.answer_grievance", actor, g)
     _require_open(g)
     if g.department_id is None:
         raise ValidationError(_("담당 부서가 정해지지 않은 글입니다."))
@@ -409,8 +409,8 @@ def grievance_interim(
     *, grievance: Grievance, message: str, actor, context: AuditContext | None = None
 ) -> GrievanceEvent:
     """An interim answer: how far the department got (the poster reads it in the history)."""
-    _require("grievances.answer_grievance", actor, grievance)
     g = _locked(grievance)
+    _require("grievances.answer_grievance", actor, g)
     _require_open(g)
     text = _reason(message, "message")
     event = _event(g, EventKind.INTERIM, actor=actor, old=g.status, message=text)
@@ -424,8 +424,8 @@ def grievance_extend(
     *, grievance: Grievance, days: int, reason: str, actor, context: AuditContext | None = None
 ) -> Grievance:
     """Extend the answer period once, by at most the original period, with a reason the poster sees."""
-    _require("grievances.answer_grievance", actor, grievance)
     g = _locked(grievance)
+    _require("grievances.answer_grievance", actor, g)
     _require_open(g)
     if g.extended_at is not None:
         raise ValidationError(_("처리 기간은 한 번만 연장할 수 있습니다."))
@@ -467,8 +467,8 @@ def grievance_transfer(
 ) -> Grievance:
     """이관: hand the post to another city department. The clock keeps running from 접수; the history
     keeps both departments."""
-    _require("grievances.answer_grievance", actor, grievance)
     g = _locked(grievance)
+    _require("grievances.answer_grievance", actor, g)
     _require_open(g)
     if department.pk == g.department_id:
         raise ValidationError({"department": _("지금 담당 부서와 다른 부서를 골라 주세요.")})
@@ -505,8 +505,8 @@ def grievance_hand_over(
 ) -> Grievance:
     """이송: another agency (a 자치구, 고용노동청 …) is responsible; the post closes here with the
     receiving agency and the reason."""
-    _require("grievances.answer_grievance", actor, grievance)
     g = _locked(grievance)
+    _require("grievances.answer_grievance", actor, g)
     _require_open(g)
     agency = " ".join((agency or "").split())[:80]
     if not agency:
@@ -541,8 +541,8 @@ def grievance_hand_over(
 @transaction.atomic
 def grievance_answer(*, grievance: Grievance, answer: str, actor, context: AuditContext | None = None) -> Grievance:
     """The department's answer: published with personal data masked (the city's numbers kept)."""
-    _require("grievances.answer_grievance", actor, grievance)
     g = _locked(grievance)
+    _require("grievances.answer_grievance", actor, g)
     _require_open(g)
     raw = (answer or "").strip()
     if not raw:
@@ -692,8 +692,8 @@ def grievance_merge(
 ) -> Grievance:
     """종결-중복: the post asks what an earlier one asks; it closes here, and its poster follows the
     earlier post, so one answer serves both."""
-    _require("grievances.merge_grievance", actor, grievance)
     g = _locked(grievance)
+    _require("grievances.merge_grievance", actor, g)
     _require_open(g)
     target = Grievance.objects.select_for_update().get(pk=into.pk)
     if target.pk == g.pk or target.merged_into_id is not None or target.status == GrievanceStatus.DUPLICATE:

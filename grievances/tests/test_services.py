@@ -13,7 +13,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from core.follow import is_following
+from core.follow import follow, is_following
 from core.models import AuditEntry, Notification
 from grievances.choices import Channel, EventKind, GrievanceKind, GrievanceStatus, Rating
 from grievances.models import Grievance, GrievanceEvent
@@ -22,7 +22,6 @@ from grievances.services import (
     grievance_answer,
     grievance_assign,
     grievance_extend,
-    grievance_follow,
     grievance_for_receipt_code,
     grievance_hand_over,
     grievance_merge,
@@ -241,19 +240,21 @@ def test_only_staff_route_and_a_department_answers_only_its_own_posts(dept, othe
 # ---- answers, ratings, re-answers --------------------------------------------------------------------
 
 
-def test_answer_is_masked_on_time_rated_by_the_poster_and_reopened_once(dept):
+def test_answer_is_masked_on_time_rated_by_the_poster_and_reopened_once(dept, django_capture_on_commit_callbacks):
     citizen = UserFactory()
     follower = UserFactory()
     g = submitted(citizen, now=at(2026, 11, 2, 10))
-    grievance_follow(grievance=Grievance.objects.get(pk=g.pk), user=follower) if g.is_public else None
+    follow(user=follower, target=g)
     member = department_member(dept)
     grievance_assign(grievance=g, department=dept, actor=moderator())
     mail.outbox.clear()
-    with time_machine.travel(at(2026, 11, 4, 15)):
+    with time_machine.travel(at(2026, 11, 4, 15)), django_capture_on_commit_callbacks(execute=True):
         g = grievance_answer(grievance=g, answer="담당자 010-9876-5432, 다산콜 120으로 문의하세요.", actor=member)
     assert "5432" not in g.answer_public and "120" in g.answer_public
     assert g.answered_on_time is True
-    assert any(citizen.email in m.to for m in mail.outbox)
+    # The poster and the follower, once each, by e-mail and in 내 활동; never the department member.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([citizen.email, follower.email])
+    assert Notification.objects.filter(subject__contains="답변이 등록").count() == 2
     with pytest.raises(PermissionDenied):
         grievance_rate(grievance=g, rating=Rating.SATISFIED, actor=UserFactory())
     with pytest.raises(ValidationError):

@@ -236,7 +236,7 @@ def load_grievance_demo(*, users, tracks, stdout=None) -> int:
             district=district,
             industry=industries[industry],
             track=tracks.get(track) if state != "received" else None,
-            visit=visit if district == "guro" else None,
+            visit=visit if district == "guro" and state not in ("private", "answered-rated") else None,
             is_disclosed=state != "private",
             company_name="한빛운수(주)" if industry == "transport" else "",
             address="서울 구로구 구로동 일대" if district == "guro" else "",

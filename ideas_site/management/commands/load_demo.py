@@ -59,8 +59,9 @@ class Command(BaseCommand):
             created = self._load(password)
         self.stdout.write(self.style.SUCCESS(f"데모 콘텐츠 준비 완료 (새 아이디어 {created}건)."))
         self.stdout.write("데모 계정 (비밀번호 모두 동일): " + password)
-        for email, name, role, *_ in DEMO_USERS:
-            self.stdout.write(f"  {email:28} {name} ({role or ('관리자' if 'admin' in email else '시민')})")
+        for email, name, role, is_staff, is_superuser, org in DEMO_USERS:
+            label = role or ("관리자" if is_superuser else f"{org} 담당자" if is_staff else "시민")
+            self.stdout.write(f"  {email:28} {name} ({label})")
         self.stdout.write("관리 화면: http://127.0.0.1:8000/admin/")
 
     @transaction.atomic
