@@ -74,6 +74,10 @@ def _cacheable_request(request) -> bool:
         return False
     if getattr(request, "user", None) is None or request.user.is_authenticated:
         return False
+    # API credentials (a bearer token; Open311's api_key) are read by the view, after this check:
+    # the answer may be what only that user sees, so it is never stored for anonymous visitors.
+    if request.headers.get("Authorization") or "api_key" in request.GET:
+        return False
     return "messages" not in request.COOKIES and "_messages" not in request.session
 
 

@@ -50,7 +50,10 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 def error_response(request: HttpRequest, status: int, message: str, *, template: str) -> HttpResponse:
-    """A Korean error answer: `{"detail": message}` for the API, the HTML page otherwise."""
+    """A Korean error answer: `{"detail": message}` for the API, the Open311 error list under
+    `/open311/` (`[{"code", "description"}]`, what GeoReport v2 clients read), the HTML page otherwise."""
+    if request.path.startswith("/open311/"):
+        return JsonResponse([{"code": status, "description": message}], status=status, safe=False)
     if _wants_json(request):
         return JsonResponse({"detail": message}, status=status)
     html = render_to_string(template, {"message": message, "status": status}, request=request)

@@ -5,7 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from ideas.admin_login import RateLimitedLoginView
-from ideas.api import api
+from ideas_site.api import api
 
 urlpatterns = [
     # Before Wagtail's own admin/login/: the same page with the site login's brute-force lock.
@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("grievances.open311")),
     path("review/", include("moderation.review.urls")),
     path("field/", include("grievances.urls")),
     path("", include("ideas.urls")),

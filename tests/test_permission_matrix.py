@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from core.models import AuditEntry
 from core.roles import Role
+from grievances.tests.factories import GrievanceFactory
 from ideas.models import ContestPage, IdeaAttachment
 from ideas.tests.factories import IdeaFactory, UserFactory, field_worker, moderator, site_admin
 from moderation.review.models import Assignment
@@ -55,6 +56,7 @@ OWN_NAMESPACES = {
     "audit",
     "nlp_triage",
     "grievances",
+    "open311",
 }
 OWN_NAMESPACES |= {"grievances_admin"}
 # Routes of the contest's Wagtail pages (RoutablePageMixin) and the page tree, keyed "page:<route>".
@@ -423,6 +425,42 @@ TABLE.update(
 )
 
 
+# ---- field posts on the API and Open311 (world: `grievance`, public; `private_grievance`, 비공개 by `author`)
+# A new post needs a citizen or a field worker of an organisation: the matrix's field worker has no
+# organisation and the other roles are staff, reviewers or moderators (403). Open311 reads only its
+# `api_key`: a browser session neither posts (403) nor opens a 비공개 post (404).
+GRIEVANCE_IN = {"service_code": "difficulty", "description": "택시 차고지에 쉴 곳이 없습니다", "x_district": "guro"}
+OPEN311_IN = {"service_code": "difficulty", "description": "택시 차고지에 쉴 곳이 없습니다"}
+TABLE.update(
+    {
+        "api-v1:grievance_list": [Case(lambda w: "/api/v1/grievances", everyone(200))],
+        "api-v1:grievance_detail": [
+            Case(lambda w: f"/api/v1/grievances/{w.grievance.reference}", everyone(200)),
+            Case(lambda w: f"/api/v1/grievances/{w.private_grievance.reference}", HIDDEN),
+        ],
+        "api-v1:grievance_create": [
+            Case(
+                lambda w: "/api/v1/grievances",
+                roles(403, anonymous=401, citizen=201, author=201),
+                method="post",
+                data=GRIEVANCE_IN,
+                json=True,
+            ),
+            Case(lambda w: "/api/v1/grievances", roles(400, anonymous=401), method="post", data={}, json=True),
+        ],
+        "open311:services": [Case(lambda w: "/open311/v2/services.json", everyone(200))],
+        "open311:requests": [
+            Case(lambda w: "/open311/v2/requests.json", everyone(200)),
+            Case(lambda w: "/open311/v2/requests.json", everyone(403), method="post", data=OPEN311_IN),
+        ],
+        "open311:request": [
+            Case(lambda w: f"/open311/v2/requests/{w.grievance.reference}.json", everyone(200)),
+            Case(lambda w: f"/open311/v2/requests/{w.private_grievance.reference}.xml", everyone(404)),
+        ],
+    }
+)
+
+
 def _named_views(resolver=None, namespace: str = ""):
     for p in (resolver or get_resolver()).url_patterns:
         if isinstance(p, URLResolver):
@@ -469,6 +507,8 @@ def test_permission_matrix(client, role):
     world.idea_ct = ContentType.objects.get_for_model(world.idea).pk
     world.panel_pk = world.assignment.panel_id
     world.audit_pk = AuditEntry.objects.order_by("pk").first().pk
+    world.grievance = GrievanceFactory()
+    world.private_grievance = GrievanceFactory(author=world.users["author"], is_disclosed=False)
     user = world.users[role]
     wrong = []
     for name, cases in TABLE.items():

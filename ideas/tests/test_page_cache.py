@@ -101,3 +101,16 @@ def test_a_contest_page_published_drops_the_cached_pages(client, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         contest.save_revision().publish()
     assert "새 소개 문구" in get(client, contest.url)[0].content.decode()
+
+
+def test_an_api_read_with_a_bearer_token_is_never_cached_for_anonymous_visitors(client):
+    """The token's owner reads their unpublished idea; an anonymous visitor asking the same URL
+    must not get that answer from the cache (the session user is anonymous on both requests)."""
+    from wagtail.models import APIToken
+
+    idea = IdeaFactory(published_at=None)
+    _token, key = APIToken.create_token(user=idea.author, name="test")
+    url = f"/api/v1/ideas/{idea.reference}"
+    mine, _n = get(client, url, Authorization=f"Bearer {key}")
+    assert mine.status_code == 200 and "X-Page-Cache" not in mine
+    assert client.get(url).status_code == 404

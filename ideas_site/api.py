@@ -1,0 +1,9 @@
+"""The site's JSON API, composed: the ideas API (`ideas.api`) with the routers of the apps above it
+(ideas never imports them). `ideas_site.urls` serves this object at /api/v1/."""
+
+from grievances.api import router as grievances_router
+from ideas.api import api
+
+api.add_router("/", grievances_router)
+
+__all__ = ["api"]
