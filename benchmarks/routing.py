@@ -181,6 +181,43 @@ def judge(src: Source, settings: dict, how: str) -> dict:
     }
 
 
+#: Cosine bands of the link table (:func:`link_bands`).
+BANDS = (0.08, 0.1, 0.15, 0.2, 0.3, 0.5, 1.01)
+
+
+def link_bands(src: Source, k: int = 5) -> list[str]:
+    """How often a stored link would join two texts of the same category, by cosine band: the rows at even
+    positions stand for field posts, the odd ones for ideas (an index of them, as ``nlp.adapter`` links);
+    each post's ``k`` nearest ideas. Beside it the chance that two random texts share a category."""
+    from nlp.similar import SimilarityIndex
+
+    posts, ideas = list(range(0, len(src.rows), 2)), list(range(1, len(src.rows), 2))
+    index = SimilarityIndex(src.tokenizer).fit(
+        ideas, [src.texts[i] for i in ideas], tokens=[src.tokens[i] for i in ideas]
+    )
+    pairs = []
+    for p in posts:
+        for i, score in index.query(src.texts[p], k=k, tokens=src.tokens[p]):
+            pairs.append((score, src.routes[p] == src.routes[i]))
+    counts = Counter(src.routes)
+    chance = sum((c / len(src.routes)) ** 2 for c in counts.values())
+    lines = [
+        f"\nLinks on {src.name} ({len(posts)} posts → {len(ideas)} ideas, top {k}; two random texts share a "
+        f"category {chance:.1%} of the time):",
+        "",
+        "| cosine | links | same category | links per post at or above | same category at or above |",
+        "|---|---|---|---|---|",
+    ]
+    for lo, hi in itertools.pairwise(BANDS):
+        band = [same for score, same in pairs if lo <= score < hi]
+        above = [same for score, same in pairs if score >= lo]
+        lines.append(
+            f"| {lo:.2f}–{min(hi, 1.0):.2f} | {len(band)} | {np.mean(band) if band else 0:.1%} | "
+            f"{len(above) / len(posts):.2f} | {np.mean(above) if above else 0:.1%} |"
+        )
+    return lines
+
+
 def _pair(v) -> str:
     return "–" if v is None else f"{v[0]:.3f} / {v[1]:.3f}"
 
@@ -211,13 +248,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", nargs="+", default=list(SOURCES), choices=SOURCES)
     parser.add_argument("--split", choices=("date", "random"), default="date")
     parser.add_argument("--sample", type=int, default=None, help="a seeded random subset of each source's rows")
+    parser.add_argument("--no-links", action="store_true", help="skip the link table by cosine band")
+    parser.add_argument("--links-only", action="store_true", help="only the link table by cosine band")
     parser.add_argument("--analyzer", default=None, help="mecab (default), okt, komoran, or 'split' (whitespace)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     from nlp.analyzer import as_analyzer
 
     analyzer = as_analyzer(str.split if args.analyzer == "split" else args.analyzer)
-    sources = {name: Source(name, args.sample, analyzer) for name in dict.fromkeys([*args.sources, *SOURCES])}
+    needed = args.sources if args.links_only else [*args.sources, *SOURCES]
+    sources = {name: Source(name, args.sample, analyzer) for name in dict.fromkeys(needed)}
+    if args.links_only:
+        for name in args.sources:
+            print("\n".join(link_bands(sources[name])), flush=True)
+        return 0
     chosen = {}
     for name, src in sources.items():
         chosen[name], log = select(src, args.split)
@@ -232,6 +276,9 @@ def main(argv: list[str] | None = None) -> int:
             if key not in done:
                 done[key] = judge(sources[target], settings, args.split)
             print(line(label, done[key]), flush=True)
+    if not args.no_links:
+        for name in args.sources:
+            print("\n".join(link_bands(sources[name])), flush=True)
     return 0
 
 

@@ -30,3 +30,4 @@ def test_routing_benchmark_prints_top1_top3_beside_the_references(tmp_path, monk
             top1, top3 = (float(v) for v in cell.split(" / "))
             assert 0.0 <= top1 <= top3 <= 1.0
     assert len(re.findall(r"selected on \w+", out)) == 2
+    assert out.count("| cosine | links | same category") == 2
