@@ -15,13 +15,14 @@ The **track** of an item is stood in for by a coarse machine topic: a :class:`nl
 (8 clusters, no labels) over all the source's texts, as a grievance's track is a coarse topic chosen by the
 author or suggested by the track classifier, not the department.
 
-**Settings are chosen, not the numbers:** the mixture's weights and ``k`` (:data:`GRID`) are selected on a
+**Settings are chosen, not the numbers:** the mixture's weights, its pooling and ``k`` (:data:`GRID`) are selected on a
 validation split inside one source's history (its earlier 80 % as history, the later 20 % as new items)
 by top-1 + top-3 accuracy, and then judged frozen on the other source's held-out items (cross-source) and
 on the same source's (same-source). Nothing of the judged items is looked at when selecting.
 
     .venv/bin/python -m benchmarks.routing                           # both sources, chronological split
     .venv/bin/python -m benchmarks.routing --split random --sources gwanghwamun
+    .venv/bin/python -m benchmarks.routing --history-sizes 30 100 --no-links
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ GRID = {
     "neighbours": (0.0, 1.0),
     "prior": (0.0, 0.25, 0.5, 1.0),
     "linear": (0.0, 0.5, 1.0, 2.0),
+    "pooling": ("mean", "log"),
 }
 
 
@@ -147,9 +149,11 @@ def majority(src: Source, history: list[int], truth: list[str]) -> tuple[float, 
 
 
 def grid():
-    for k, n, p, lin in itertools.product(GRID["k"], GRID["neighbours"], GRID["prior"], GRID["linear"]):
+    for k, pool, n, p, lin in itertools.product(
+        GRID["k"], GRID["pooling"], GRID["neighbours"], GRID["prior"], GRID["linear"]
+    ):
         if n or p or lin:
-            yield {"k": k, "neighbours": n, "prior": p, "linear": lin}
+            yield {"k": k, "pooling": pool, "neighbours": n, "prior": p, "linear": lin}
 
 
 def select(src: Source, how: str) -> tuple[dict, list[str]]:
@@ -160,20 +164,22 @@ def select(src: Source, how: str) -> tuple[dict, list[str]]:
     classes, parts, truth = estimates(src, inner_hist, inner_new, GRID["k"])
     best, best_score, log = None, -1.0, []
     for g in grid():
-        a1, a3 = accuracy(mix(parts[g["k"]], g), classes, truth)
+        a1, a3 = accuracy(mix(parts[g["k"]], g, g["pooling"]), classes, truth)
         if a1 + a3 > best_score + 1e-12:
             best, best_score = g, a1 + a3
     log.append(f"  selected on {src.name} ({len(inner_hist)} history, {len(inner_new)} validation): {best}")
     return best, log
 
 
-def judge(src: Source, settings: dict, how: str) -> dict:
-    """Top-1 / top-3 on ``src``'s held-out items: ours with ``settings`` and the references."""
+def judge(src: Source, settings: dict, how: str, limit: int | None = None) -> dict:
+    """Top-1 / top-3 on ``src``'s held-out items: ours with ``settings`` and the references; ``limit``:
+    only the latest ``limit`` items of the history (a young board)."""
     history, new = split(src.rows, how)
+    history = history[-limit:] if limit else history
     classes, parts, truth = estimates(src, history, new, [settings["k"]])
     p = parts[settings["k"]]
     return {
-        "ours": accuracy(mix(p, settings), classes, truth),
+        "ours": accuracy(mix(p, settings, settings["pooling"]), classes, truth),
         "majority": majority(src, history, truth),
         "classifier": accuracy(mix(p, {"linear": 1.0}), classes, truth) if p["linear"] is not None else None,
         "neighbours": accuracy(mix(p, {"neighbours": 1.0}), classes, truth),
@@ -248,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", nargs="+", default=list(SOURCES), choices=SOURCES)
     parser.add_argument("--split", choices=("date", "random"), default="date")
     parser.add_argument("--sample", type=int, default=None, help="a seeded random subset of each source's rows")
+    parser.add_argument(
+        "--history-sizes", nargs="*", type=int, default=[50, 200], help="also judge with only the latest N routed items"
+    )
     parser.add_argument("--no-links", action="store_true", help="skip the link table by cosine band")
     parser.add_argument("--links-only", action="store_true", help="only the link table by cosine band")
     parser.add_argument("--analyzer", default=None, help="mecab (default), okt, komoran, or 'split' (whitespace)")
@@ -270,12 +279,13 @@ def main(argv: list[str] | None = None) -> int:
     for target in args.sources:
         other = next(s for s in SOURCES if s != target)
         runs = [(f"{target} ({other})", chosen[other]), (f"{target} ({target})", chosen[target])]
-        done: dict[str, dict] = {}
-        for label, settings in runs:
-            key = repr(settings)
-            if key not in done:
-                done[key] = judge(sources[target], settings, args.split)
-            print(line(label, done[key]), flush=True)
+        for limit in [None, *args.history_sizes]:
+            done: dict[str, dict] = {}
+            for label, settings in runs:
+                key = repr(settings)
+                if key not in done:
+                    done[key] = judge(sources[target], settings, args.split, limit)
+                print(line(label + (f", latest {limit} routed" if limit else ""), done[key]), flush=True)
     if not args.no_links:
         for name in args.sources:
             print("\n".join(link_bands(sources[name])), flush=True)

@@ -42,9 +42,20 @@ def _is_missing(value: object) -> bool:
     return value is None or value == ""
 
 
-def mix(parts: Mapping[str, np.ndarray | None], weights: Mapping[str, float]) -> np.ndarray:
-    """Row-wise weighted mean of the component probability matrices (same columns); a row that is all
-    zeros in a component (no estimate for that text) leaves the component out of that row's mean."""
+#: In log pooling, each estimate's probabilities are floored at this share of the uniform one (a neighbour
+#: vote of 0 must not veto a route the other estimates like).
+LOG_FLOOR = 0.05
+
+
+def mix(parts: Mapping[str, np.ndarray | None], weights: Mapping[str, float], pooling: str = "mean") -> np.ndarray:
+    """Combine the component probability matrices (same columns) row by row, each with its weight; a row
+    that is all zeros in a component (no estimate for that text) leaves the component out of that row.
+
+    ``pooling="mean"``: the weighted mean (linear pooling). ``"log"``: the normalised weighted geometric
+    mean (log-linear pooling: an estimate that finds a route unlikely pulls it down), each estimate floored
+    at :data:`LOG_FLOOR` of the uniform probability first."""
+    if pooling not in ("mean", "log"):
+        raise ValueError(f"pooling 은 'mean' 또는 'log' 입니다 (받은 값 {pooling!r})")
     total = None
     norm = None
     for name, P in parts.items():
@@ -52,10 +63,22 @@ def mix(parts: Mapping[str, np.ndarray | None], weights: Mapping[str, float]) ->
         if P is None or w <= 0:
             continue
         has = (P.sum(axis=1, keepdims=True) > 0).astype(np.float64)
-        total = w * P if total is None else total + w * P
+        if pooling == "log":
+            term = w * has * np.log(P + LOG_FLOOR / max(P.shape[1], 1))
+        else:
+            term = w * P
+        total = term if total is None else total + term
         norm = w * has if norm is None else norm + w * has
     if total is None:
         return np.zeros((0, 0))
+    if pooling == "log":
+        empty = norm[:, 0] == 0
+        norm[norm == 0] = 1.0
+        S = total / norm
+        S = np.exp(S - S.max(axis=1, keepdims=True))
+        S = S / S.sum(axis=1, keepdims=True)
+        S[empty] = 0.0
+        return S
     norm[norm == 0] = 1.0
     return total / norm
 
@@ -73,6 +96,9 @@ class RouteSuggester:
         Weights of the three estimates in the mixture (0 switches one off).
     smoothing:
         Pseudo-count pulling a track's route counts towards the overall route frequencies.
+    pooling:
+        How the estimates are combined (:func:`mix`): ``"mean"`` (weighted mean) or ``"log"`` (weighted
+        geometric mean, renormalised).
     min_linear:
         Routed texts needed before the linear estimate is fitted (it also needs two routes with two
         texts each).
@@ -95,6 +121,7 @@ class RouteSuggester:
         prior_weight: float = 0.25,
         linear_weight: float = 1.0,
         smoothing: float = 1.0,
+        pooling: str = "mean",
         min_linear: int = 30,
         C: float = 1.0,
         random_state: int | None = 0,
@@ -105,6 +132,7 @@ class RouteSuggester:
         self.prior_weight = prior_weight
         self.linear_weight = linear_weight
         self.smoothing = smoothing
+        self.pooling = pooling
         self.min_linear = min_linear
         self.C = C
         self.random_state = random_state
@@ -260,7 +288,7 @@ class RouteSuggester:
         X = list(X)
         if not len(self.classes_):
             return np.zeros((len(X), 0))
-        P = mix(self.component_proba(X, tracks, tokens=tokens, exclude=exclude), self.weights_)
+        P = mix(self.component_proba(X, tracks, tokens=tokens, exclude=exclude), self.weights_, self.pooling)
         return P if P.size else np.zeros((len(X), len(self.classes_)))
 
     def predict(self, X: Sequence[str], tracks: Sequence[object] | None = None) -> np.ndarray:

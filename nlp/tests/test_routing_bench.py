@@ -19,7 +19,7 @@ def test_routing_benchmark_prints_top1_top3_beside_the_references(tmp_path, monk
         write_csv(tmp_path / f"{source}.csv", ["id", "title", "content", "category", "start_date"], rows)
     monkeypatch.setenv("IDEAS_DEV_DATA", str(tmp_path))
 
-    assert routing.main(["--analyzer", "split"]) == 0
+    assert routing.main(["--analyzer", "split", "--history-sizes"]) == 0
     out = capsys.readouterr().out
     lines = [line for line in out.splitlines() if line.startswith(("| bluehouse (", "| gwanghwamun ("))]
     assert len(lines) == 4
