@@ -161,7 +161,7 @@ def _fit_classifier(corpus: Corpus, qs, seeds: dict[str, str]) -> TrackClassifie
     return TrackClassifier(_analyzer().tokens, seeds=seeds, random_state=0).fit(texts, labels)
 
 
-def item_analyse(*, model_label: str, pk: int) -> None:
+def item_analyse(*, model_label: str, pk: int, reverse_links: bool = True) -> None:
     """Analyse one item of a registered model and store tokens, machine tags, suggested label,
     similar items and duplicate candidate through its corpus.
 
@@ -177,7 +177,7 @@ def item_analyse(*, model_label: str, pk: int) -> None:
         return
     try:
         corpus.store(item, analyse(item, corpus=corpus))
-        refresh_links(item, corpus=corpus)
+        refresh_links(item, corpus=corpus, reverse=reverse_links)
     except Exception as exc:
         corpus.store_error(item, f"{type(exc).__name__}: {exc}"[:300])
         raise
@@ -324,17 +324,18 @@ def _ct(model_or_item):
     return ContentType.objects.get_for_model(model_or_item)
 
 
-def refresh_links(item, *, corpus: Corpus | None = None) -> None:
+def refresh_links(item, *, corpus: Corpus | None = None, reverse: bool = True) -> None:
     """Store the links of ``item`` to the corpora its corpus names in ``linked`` (replacing its earlier
     ones), and, when other corpora link to ``item``'s corpus, refresh the links of their items near
-    ``item`` (so a field post analysed before the idea existed gets linked to it). Runs after every
-    analysis (:func:`item_analyse`)."""
+    ``item`` (so a field post analysed before the idea existed gets linked to it; ``reverse=False``
+    skips this, a refit refreshes every linking item once instead). Runs after every analysis
+    (:func:`item_analyse`)."""
     corpus = corpus or corpus_for(item)
     if corpus is None:
         return
     if corpus.linked:
         _store_links([item], source=corpus, targets=corpus.linked)
-    for source in corpora():
+    for source in corpora() if reverse else ():
         if corpus.name in source.linked:
             _refresh_links_to(item, target=corpus, source=source)
 
@@ -506,11 +507,15 @@ def _refit(corpus: Corpus, *, n_clusters: int | None) -> dict:
     # Every item again: tags, similar items and duplicates see the whole corpus as it is now.
     for pk in corpus.queryset().order_by("pk").values_list("pk", flat=True):
         try:
-            item_analyse(model_label=model_label, pk=pk)
+            item_analyse(model_label=model_label, pk=pk, reverse_links=False)
             retried += pk in pending
         except Exception:  # noqa: BLE001 - stored on the item, counted, the refit goes on
             logger.exception("Analysis of %s %s failed again", model_label, pk)
             failed += 1
+    # The items of other corpora that link to this one, once each (not once per item of this one).
+    for source in corpora():
+        if corpus.name in source.linked and source is not corpus:
+            _store_links(list(source.queryset().order_by("pk")), source=source, targets=[corpus.name])
     rows = list(corpus.queryset().order_by("pk"))
     summary = {"items": len(rows), "retried": retried, "failed": failed, "clusters": 0}
     if not rows or corpus.store_clusters is None:

@@ -93,7 +93,9 @@ class RouteSuggester:
     k:
         Number of nearest earlier texts that vote.
     neighbour_weight, prior_weight, linear_weight:
-        Weights of the three estimates in the mixture (0 switches one off).
+        Weights of the three estimates in the mixture (0 switches one off). The defaults (with ``k``)
+        are what ``benchmarks.routing`` selected on the Blue House petitions' history; see
+        docs/nlp-results.md "Routing suggestions".
     smoothing:
         Pseudo-count pulling a track's route counts towards the overall route frequencies.
     pooling:
@@ -116,10 +118,10 @@ class RouteSuggester:
         self,
         tokenizer: object = None,
         *,
-        k: int = 10,
+        k: int = 20,
         neighbour_weight: float = 1.0,
-        prior_weight: float = 0.25,
-        linear_weight: float = 1.0,
+        prior_weight: float = 0.5,
+        linear_weight: float = 2.0,
         smoothing: float = 1.0,
         pooling: str = "mean",
         min_linear: int = 30,

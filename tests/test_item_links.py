@@ -124,3 +124,13 @@ def test_linked_ideas_are_grouped_by_their_topic_cluster(contest, staff):
     groups = linked_groups(note, corpus="ideas")
     assert len(groups) == 1 and groups[0][0] == (3, "택시 · 쉼터")
     assert {i.pk for i, _s in groups[0][1]} == {taxi.pk, taxi2.pk}
+
+
+def test_a_refit_of_the_ideas_refreshes_the_links_of_every_note_once(contest, staff):
+    from nlp.adapter import corpus_refit
+
+    taxi = published_idea(contest, TAXI_TITLE, TAXI, staff)
+    note = post(NOTE_TITLE, NOTE)
+    ItemLink.objects.all().delete()
+    corpus_refit(name="ideas")
+    assert [i.pk for i, _s in links_from(note, corpus="ideas")] == [taxi.pk]
