@@ -95,3 +95,18 @@ def test_top_k_accuracy():
     ranked = [[("a", 0.6), ("b", 0.3)], [("b", 0.5), ("c", 0.2)]]
     assert top_k_accuracy(ranked, ["a", "c"], 1) == 0.5
     assert top_k_accuracy(ranked, ["a", "c"], 2) == 1.0
+
+
+def test_log_pooling_lets_an_estimate_that_finds_a_route_unlikely_pull_it_down():
+    a = np.array([[0.5, 0.5, 0.0]])
+    b = np.array([[0.9, 0.0, 0.1]])
+    mean = mix({"neighbours": a, "linear": b}, {"neighbours": 1, "linear": 1})
+    log = mix({"neighbours": a, "linear": b}, {"neighbours": 1, "linear": 1}, pooling="log")
+    assert np.allclose(log.sum(axis=1), 1.0)
+    assert mean[0, 1] > mean[0, 2] and log[0, 1] < mean[0, 1] and log[0, 0] > mean[0, 0]
+    no_estimate = mix({"neighbours": np.zeros((1, 3))}, {"neighbours": 1}, pooling="log")
+    assert not no_estimate.any()
+    with pytest.raises(ValueError, match="pooling"):
+        mix({"neighbours": a}, {"neighbours": 1}, pooling="max")
+    sug = RouteSuggester(split_tokenizer, pooling="log").fit(TEXTS, ROUTES, TRACKS)
+    assert sug.suggest(TEXTS[8], track="교통")[0][0] == "교통정책과"
