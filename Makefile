@@ -73,6 +73,7 @@ bench: install-dev
 	$(BIN)/python -m benchmarks.triage_eval
 	$(BIN)/python -m benchmarks.cross_source
 	$(BIN)/python -m benchmarks.similar_lookup
+	$(BIN)/python -m benchmarks.routing
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var

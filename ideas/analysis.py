@@ -35,6 +35,11 @@ def _label_of(idea: Idea) -> str | None:
     return idea.track.slug if idea.track_id else None
 
 
+def _cluster_of(idea: Idea) -> tuple[int, str] | None:
+    """An idea's topic cluster (number, label) after a refit, None before."""
+    return (idea.cluster, idea.cluster_label) if idea.cluster is not None else None
+
+
 def idea_store(idea: Idea, result: ItemResult) -> None:
     """Store one analysis on the idea: tokens for search, machine tags, suggested track, similar
     ideas, duplicate candidate. A queryset update: analysis never bumps `updated_at` nor races an edit."""
@@ -118,6 +123,11 @@ def register_ideas_corpus() -> Corpus:
             store_clusters=idea_store_clusters,
             labels=_labels,
             label_of=_label_of,
-            extra={"pending": lambda: idea_corpus_queryset().filter(pending_filter()).values_list("pk", flat=True)},
+            # What another corpus's items link to shows public ideas only, grouped by topic cluster.
+            public=Idea.objects.public,
+            extra={
+                "pending": lambda: idea_corpus_queryset().filter(pending_filter()).values_list("pk", flat=True),
+                "group_of": _cluster_of,
+            },
         )
     )

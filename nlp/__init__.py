@@ -35,6 +35,10 @@ previous=None) -> list[ClusterSummary]``
     Per cluster: ``label_terms``/``label``, 2–3 ``representative_sentences`` copied verbatim from its
     members (TextRank), ``size``, ``tracks`` (``Counter``) and ``change`` since ``previous`` (``"new"``,
     ``"grown"``, ``"shrunk"``, ``"same"``; ``to_dict``/``from_dict`` for JSON storage).
+``nlp.route.RouteSuggester(tokenizer=None, *, k=20, neighbour_weight, prior_weight, linear_weight, pooling, ...)``
+    ``fit(texts, routes, tracks=None, *, prior=None)`` (``None`` route = not routed yet), ``suggest(text,
+    track=None, n=3) -> [(route, confidence)]``, ``predict_proba``, ``component_proba``: departments
+    suggested from the nearest routed texts, a track → route prior and a linear model on the routes.
 
 Every automatic output records :data:`MODEL_VERSION` and a confidence.
 """

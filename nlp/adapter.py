@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Max, Q
 
 from . import MODEL_VERSION
@@ -21,6 +22,7 @@ from .analyzer import get_analyzer
 from .classify import TrackClassifier
 from .cluster import TopicClusterer
 from .corpora import Corpus, ItemResult, corpora, corpus_for, corpus_named
+from .route import RouteSuggester
 from .similar import DUP_THRESHOLD, SimilarityIndex, repost_score
 from .tags import extract_tags, phrase_idf
 from .text import char_shingles, normalize, squash
@@ -55,6 +57,9 @@ class _Cache:
     idf: dict | None = None
     clf_sig: tuple | None = None
     classifier: TrackClassifier | None = None
+    route_sig: tuple | None = None
+    router: RouteSuggester | None = None
+    router_pos: dict = field(default_factory=dict)  # item pk -> its position in the router's history
 
 
 _caches: dict[str, _Cache] = {}
@@ -76,10 +81,25 @@ def _rows(corpus: Corpus, qs):
     return qs.only(*corpus.fields) if corpus.fields else qs
 
 
+#: New items are added to the index with the vocabulary it learned; when more than this share of their
+#: distinct words is unknown to it (a young corpus, a new topic), the index is rebuilt instead, or those
+#: items could not be found by their own words.
+MAX_UNSEEN_SHARE = 0.25
+
+
+def _unseen_share(index: SimilarityIndex, tokens: list[list[str]]) -> float:
+    words = {t for toks in tokens for t in toks}
+    if not words:
+        return 0.0
+    vocabulary = index.vectorizer_.vocabulary_
+    return sum(w not in vocabulary for w in words) / len(words)
+
+
 def index_for(corpus: Corpus) -> SimilarityIndex | None:
     """The similarity index over every live item of ``corpus`` (published or waiting in screening).
 
-    New items are added incrementally; an edit, withdrawal or merge rebuilds it.
+    New items are added incrementally unless too many of their words are new to it
+    (:data:`MAX_UNSEEN_SHARE`); an edit, withdrawal or merge rebuilds it.
     """
     qs = corpus.queryset()
     sig = _signature(qs, corpus.changed_field)
@@ -93,16 +113,15 @@ def index_for(corpus: Corpus) -> SimilarityIndex | None:
             touched = list(_rows(corpus, qs.filter(**{f"{corpus.changed_field}__gt": cache.index_sig[1]})))
             fresh = [r for r in touched if r.pk not in known]
             if len(fresh) == len(touched) and len(known) + len(fresh) == sig[0]:
-                if fresh:
-                    texts = [corpus.text(r) for r in fresh]
-                    cache.index.add(
-                        [r.pk for r in fresh],
-                        texts,
-                        tokens=[analyzer.tokens(t) for t in texts],
-                        titles=[corpus.title(r) for r in fresh],
-                    )
-                cache.index_sig = sig
-                return cache.index
+                texts = [corpus.text(r) for r in fresh]
+                tokens = [analyzer.tokens(t) for t in texts]
+                if _unseen_share(cache.index, tokens) <= MAX_UNSEEN_SHARE:
+                    if fresh:
+                        cache.index.add(
+                            [r.pk for r in fresh], texts, tokens=tokens, titles=[corpus.title(r) for r in fresh]
+                        )
+                    cache.index_sig = sig
+                    return cache.index
         rows = list(_rows(corpus, qs))
         if rows:
             texts = [corpus.text(r) for r in rows]
@@ -142,7 +161,7 @@ def _fit_classifier(corpus: Corpus, qs, seeds: dict[str, str]) -> TrackClassifie
     return TrackClassifier(_analyzer().tokens, seeds=seeds, random_state=0).fit(texts, labels)
 
 
-def item_analyse(*, model_label: str, pk: int) -> None:
+def item_analyse(*, model_label: str, pk: int, reverse_links: bool = True) -> None:
     """Analyse one item of a registered model and store tokens, machine tags, suggested label,
     similar items and duplicate candidate through its corpus.
 
@@ -158,6 +177,7 @@ def item_analyse(*, model_label: str, pk: int) -> None:
         return
     try:
         corpus.store(item, analyse(item, corpus=corpus))
+        refresh_links(item, corpus=corpus, reverse=reverse_links)
     except Exception as exc:
         corpus.store_error(item, f"{type(exc).__name__}: {exc}"[:300])
         raise
@@ -213,6 +233,228 @@ def linked_similar(item, *, corpus: str, k: int = SIMILAR_K) -> list[tuple[int, 
     return similar_to_text(corpus=corpus, text=own.text(item), k=k)
 
 
+# ---- routing suggestions (corpora that say where an item was sent: ``route_of``) ---------------------
+
+#: How many routes a suggestion lists.
+ROUTE_K = 3
+
+
+def _frozen(prior: dict) -> tuple:
+    return tuple(sorted((str(t), tuple(sorted((str(r), float(w)) for r, w in d.items()))) for t, d in prior.items()))
+
+
+def _router(corpus: Corpus) -> tuple[RouteSuggester | None, dict]:
+    if corpus.route_of is None:
+        return None, {}
+    prior = corpus.route_prior() if corpus.route_prior else {}
+    qs = corpus.queryset()
+    sig = (_signature(qs, corpus.changed_field), _frozen(prior))
+    cache = _cache(corpus)
+    with cache.lock:
+        if cache.route_sig != sig:
+            rows = [(r, corpus.route_of(r)) for r in qs.order_by("pk")]
+            rows = [(r, route) for r, route in rows if route]
+            cache.router = RouteSuggester(_analyzer(), random_state=0).fit(
+                [corpus.text(r) for r, _ in rows],
+                [route for _, route in rows],
+                [corpus.label_of(r) if corpus.label_of else None for r, _ in rows],
+                prior=prior,
+            )
+            cache.router_pos = {r.pk: n for n, (r, _) in enumerate(rows)}
+            cache.route_sig = sig
+        return cache.router, cache.router_pos
+
+
+def router_for(corpus: Corpus) -> RouteSuggester | None:
+    """The corpus's routing model (:class:`nlp.route.RouteSuggester`), fitted on its items that have a
+    route (``route_of``), their labels (``label_of``, the track) and the corpus's ``route_prior``; None
+    when the corpus keeps no routes. Cached per process and rebuilt when the items change (the signature
+    of :func:`index_for`: a re-routing saved through the model bumps ``updated_at``) or the prior does."""
+    return _router(corpus)[0]
+
+
+def route_suggestions(
+    *, corpus: str, item=None, text: str | None = None, track: str | None = None, k: int = ROUTE_K
+) -> list[tuple[str, float]]:
+    """The ``k`` routes (departments) an item of the corpus named ``corpus`` most probably goes to, as
+    ``(route, confidence in [0, 1])``, best first.
+
+    Give ``item`` (its public text and its label are read through the corpus; the item itself is left out
+    of the neighbours it is compared with) or a draft's ``text``; ``track`` overrides the label, and
+    without either the corpus's label classifier suggests one. ``[]`` when the corpus keeps no routes or
+    has neither routed items nor a ``route_prior``. Raises :class:`AnalysisUnavailable` when analysis
+    cannot run (the caller shows no suggestion).
+    """
+    own = corpus_named(corpus)
+    if item is not None:
+        text = own.text(item)
+        if track is None and own.label_of is not None:
+            track = own.label_of(item)
+    text = text or ""
+    try:
+        router, positions = _router(own)
+        if router is None:
+            return []
+        if track is None and text.strip():
+            classifier = classifier_for(own)
+            if classifier is not None:
+                track = str(classifier.predict([text])[0])
+        exclude = positions.get(item.pk) if item is not None else None
+        return router.suggest(text, track=track, n=k, exclude=exclude)
+    except Exception as exc:  # the analyser is missing or broken: say so, the caller degrades
+        raise AnalysisUnavailable(str(exc)) from exc
+
+
+# ---- stored links between corpora (``linked``): a field post → the ideas that answer it ----------------
+
+#: How many items of a linked corpus are stored per item.
+LINK_K = 5
+#: The cosine from which an item of a linked corpus is stored as a link (a corpus may set its own in
+#: ``extra["link_min_score"]``). Above :data:`SIMILAR_MIN_SCORE`: a link is shown to everyone as
+#: "addresses the same topic", so one shared generic word (서울, 일자리) must not make one.
+LINK_MIN_SCORE = 0.15
+#: When an item of a linked-to corpus (an idea) is analysed, this many of the nearest items of each
+#: corpus linking to it (field posts) get their links refreshed, besides those already linked to it.
+LINK_REVERSE_CANDIDATES = 20
+
+
+def _ct(model_or_item):
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(model_or_item)
+
+
+def refresh_links(item, *, corpus: Corpus | None = None, reverse: bool = True) -> None:
+    """Store the links of ``item`` to the corpora its corpus names in ``linked`` (replacing its earlier
+    ones), and, when other corpora link to ``item``'s corpus, refresh the links of their items near
+    ``item`` (so a field post analysed before the idea existed gets linked to it; ``reverse=False``
+    skips this, a refit refreshes every linking item once instead). Runs after every analysis
+    (:func:`item_analyse`)."""
+    corpus = corpus or corpus_for(item)
+    if corpus is None:
+        return
+    if corpus.linked:
+        _store_links([item], source=corpus, targets=corpus.linked)
+    for source in corpora() if reverse else ():
+        if corpus.name in source.linked:
+            _refresh_links_to(item, target=corpus, source=source)
+
+
+def _store_links(items, *, source: Corpus, targets) -> None:
+    from .models import ItemLink
+
+    for name in targets:
+        try:
+            target = corpus_named(name)
+        except KeyError:
+            logger.warning("Corpus %s links to %s, which is not registered", source.name, name)
+            continue
+        index = index_for(target)
+        floor = float(target.extra.get("link_min_score", LINK_MIN_SCORE))
+        target_ct = _ct(target.model)
+        for item in items:
+            found = []
+            if index is not None:
+                mine = item.pk if target is source else None
+                found = [(pk, s) for pk, s in index.query(source.text(item), k=LINK_K, exclude_id=mine) if s >= floor]
+            item_ct = _ct(item)
+            with transaction.atomic():
+                ItemLink.objects.filter(source_type=item_ct, source_id=item.pk, target_corpus=name).delete()
+                ItemLink.objects.bulk_create(
+                    [
+                        ItemLink(
+                            source_type=item_ct,
+                            source_id=item.pk,
+                            source_corpus=source.name,
+                            target_type=target_ct,
+                            target_id=pk,
+                            target_corpus=name,
+                            score=round(float(s), 4),
+                            model_version=MODEL_VERSION,
+                        )
+                        for pk, s in found
+                    ]
+                )
+
+
+def _refresh_links_to(item, *, target: Corpus, source: Corpus) -> None:
+    from .models import ItemLink
+
+    index = index_for(source)
+    near = []
+    if index is not None:
+        near = [
+            pk
+            for pk, s in index.query(target.text(item), k=LINK_REVERSE_CANDIDATES, exclude_id=None)
+            if s >= SIMILAR_MIN_SCORE
+        ]
+    already = ItemLink.objects.filter(target_type=_ct(item), target_id=item.pk, source_corpus=source.name).values_list(
+        "source_id", flat=True
+    )
+    pks = set(near) | set(already)
+    if pks:
+        _store_links(list(source.queryset().filter(pk__in=pks).order_by("pk")), source=source, targets=[target.name])
+
+
+def _shown(corpus: Corpus, queryset):
+    """The items of ``corpus`` a link may show: in the corpus (live), public (``corpus.public``) unless
+    the caller gives its own ``queryset`` (e.g. what the reader may see)."""
+    narrow = queryset if queryset is not None else (corpus.public() if corpus.public else None)
+    return corpus.queryset(), narrow
+
+
+def _linked_items(links, corpus: Corpus, queryset, id_field: str, limit: int) -> list[tuple[object, float]]:
+    base, narrow = _shown(corpus, queryset)
+    links = links.filter(**{f"{id_field}__in": base.values("pk")})
+    if narrow is not None:
+        links = links.filter(**{f"{id_field}__in": narrow.values("pk")})
+    pairs = list(links.order_by("-score", id_field).values_list(id_field, "score")[:limit])
+    if not pairs:
+        return []
+    objects = {o.pk: o for o in (narrow if narrow is not None else base).filter(pk__in=[pk for pk, _ in pairs])}
+    return [(objects[pk], score) for pk, score in pairs if pk in objects]
+
+
+def links_from(item, *, corpus: str, limit: int = LINK_K, queryset=None) -> list[tuple[object, float]]:
+    """The items of the corpus named ``corpus`` stored as linked from ``item`` (a field post → the ideas
+    that address the same topic), as ``(instance, cosine)``, best first. Only items still in that corpus
+    and public (its ``public``), or in ``queryset`` when given. Two queries."""
+    from .models import ItemLink
+
+    links = ItemLink.objects.filter(source_type=_ct(item), source_id=item.pk, target_corpus=corpus)
+    return _linked_items(links, corpus_named(corpus), queryset, "target_id", limit)
+
+
+def links_to(item, *, from_corpus: str, limit: int = 20, queryset=None) -> list[tuple[object, float]]:
+    """The items of the corpus named ``from_corpus`` stored as linking to ``item`` (an idea → the field
+    posts it answers), as ``(instance, cosine)``, best first. Only items still in that corpus and public
+    (its ``public``), or in ``queryset`` when given. Two queries."""
+    from .models import ItemLink
+
+    links = ItemLink.objects.filter(target_type=_ct(item), target_id=item.pk, source_corpus=from_corpus)
+    return _linked_items(links, corpus_named(from_corpus), queryset, "source_id", limit)
+
+
+def linked_groups(item, *, corpus: str, limit: int = LINK_K, queryset=None) -> list[tuple[object, list]]:
+    """:func:`links_from` grouped by the linked corpus's ``extra["group_of"](instance)`` (ideas: their
+    topic cluster), as ``[(key, [(instance, cosine), …]), …]``, the group of the best link first. An item
+    whose key is None (not clustered yet), or every item when the corpus names no ``group_of``, is a group
+    of its own with the key None."""
+    group_of = corpus_named(corpus).extra.get("group_of")
+    groups: dict[object, list] = {}
+    out: list[tuple[object, list]] = []
+    for obj, score in links_from(item, corpus=corpus, limit=limit, queryset=queryset):
+        key = group_of(obj) if group_of else None
+        if key is None:
+            out.append((None, [(obj, score)]))
+        elif key in groups:
+            groups[key].append((obj, score))
+        else:
+            groups[key] = [(obj, score)]
+            out.append((key, groups[key]))
+    return out
+
+
 def duplicates_of(*, item) -> list[tuple[int, float]]:
     """Earlier items of ``item``'s corpus that ``item`` re-posts, as (id, score), best first.
 
@@ -265,11 +507,15 @@ def _refit(corpus: Corpus, *, n_clusters: int | None) -> dict:
     # Every item again: tags, similar items and duplicates see the whole corpus as it is now.
     for pk in corpus.queryset().order_by("pk").values_list("pk", flat=True):
         try:
-            item_analyse(model_label=model_label, pk=pk)
+            item_analyse(model_label=model_label, pk=pk, reverse_links=False)
             retried += pk in pending
         except Exception:  # noqa: BLE001 - stored on the item, counted, the refit goes on
             logger.exception("Analysis of %s %s failed again", model_label, pk)
             failed += 1
+    # The items of other corpora that link to this one, once each (not once per item of this one).
+    for source in corpora():
+        if corpus.name in source.linked and source is not corpus:
+            _store_links(list(source.queryset().order_by("pk")), source=source, targets=[corpus.name])
     rows = list(corpus.queryset().order_by("pk"))
     summary = {"items": len(rows), "retried": retried, "failed": failed, "clusters": 0}
     if not rows or corpus.store_clusters is None:

@@ -44,8 +44,16 @@ class Corpus:
     ``store_clusters(rows)``: saves ``[(item, label, label_score, cluster, cluster_label)]`` after a refit.
     ``labels()``: ``{label: seed text}`` of the labels to suggest (None: no label suggestion).
     ``label_of(item)``: the label a person gave the item (a training label), or None.
-    ``linked``: names of other corpora whose items may be shown as similar to this corpus's items.
+    ``linked``: names of other corpora whose items may be shown as similar to this corpus's items; the
+    adapter stores the best of them as links (``nlp.ItemLink``) each time an item of either side is analysed.
+    ``public()``: the items anyone may see (what linked lookups show by default); ``queryset`` when None.
+    ``route_of(item)``: the route (department slug) the item was sent to, or None while not routed:
+    the history routing suggestions learn from. ``route_prior()``: ``{label: {route: weight}}`` pseudo-counts
+    (e.g. the tracks each department declares), so a board with no history still gets suggestions.
     ``changed_field``: the timestamp field an edit bumps (the index notices edits by it).
+    ``extra``: optional hooks: ``pending()`` (ids left unanalysed), ``group_of(item)`` (the key linked items
+    of this corpus are grouped by, e.g. an idea's topic cluster), ``link_min_score`` (the cosine from which
+    an item of this corpus is stored as a link, default ``nlp.adapter.LINK_MIN_SCORE``).
     """
 
     name: str
@@ -60,6 +68,9 @@ class Corpus:
     label_of: Callable[[Any], str | None] | None = None
     store_clusters: Callable[[list[tuple[Any, str | None, float | None, int, str]]], None] | None = None
     linked: tuple[str, ...] = ()
+    public: Callable[[], Any] | None = None
+    route_of: Callable[[Any], str | None] | None = None
+    route_prior: Callable[[], dict[str, dict[str, float]]] | None = None
     changed_field: str = "updated_at"
     extra: dict[str, Any] = field(default_factory=dict)
 

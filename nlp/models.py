@@ -39,3 +39,38 @@ class ItemAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.corpus}:{self.object_id}"
+
+
+class ItemLink(models.Model):
+    """A stored link from an item of one corpus to an item of a corpus its registration names in
+    ``linked`` (a field post → an idea that answers it), with the cosine it was found at.
+
+    Written by `nlp.adapter` each time an item of either side is analysed; read from either side by
+    `nlp.adapter.links_from` / `links_to`, which keep only the items their corpus still lists.
+    """
+
+    source_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    source_id = models.PositiveBigIntegerField()
+    source_corpus = models.CharField(_("출발 말뭉치"), max_length=40)
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    target_corpus = models.CharField(_("연결 말뭉치"), max_length=40)
+    score = models.FloatField(_("유사도"))
+    model_version = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("연결된 글")
+        verbose_name_plural = _("연결된 글")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "target_type", "target_id"], name="one_link_per_pair"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["source_type", "source_id", "target_corpus"], name="itemlink_from"),
+            models.Index(fields=["target_type", "target_id", "source_corpus"], name="itemlink_to"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_corpus}:{self.source_id} → {self.target_corpus}:{self.target_id} ({self.score:.2f})"

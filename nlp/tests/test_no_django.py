@@ -14,6 +14,7 @@ CORE = [
     "nlp.similar",
     "nlp.explain",
     "nlp.triage",
+    "nlp.route",
     "nlp.__main__",
 ]
 

@@ -14,4 +14,8 @@ class KindsConfig(AppConfig):
         from .models import FieldNote
 
         register(FieldNote, ModeratedItem())
-        register_corpus(generic_corpus(name="field-notes", model=FieldNote))
+        # Field notes stand for the grievance board: each is sent to a department (``route``) and
+        # linked to the ideas that address the same topic.
+        register_corpus(
+            generic_corpus(name="field-notes", model=FieldNote, linked=("ideas",), route_of=lambda n: n.route)
+        )

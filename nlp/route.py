@@ -1,0 +1,339 @@
+"""Routing suggestions: which department a new text should go to, learned from where earlier texts went.
+
+:class:`RouteSuggester` mixes up to three estimates of ``P(route | text, track)`` and ranks the routes
+(departments) by the mixture, a confidence in [0, 1]:
+
+- **neighbours** — the ``k`` nearest earlier routed texts (cosine of the :class:`nlp.similar.SimilarityIndex`
+  TF-IDF vectors) vote for their route, each with its cosine;
+- **track prior** — how often items of the text's track went to each route (additive smoothing towards
+  the overall route frequencies; a text without a known track gets those frequencies); a caller-given
+  ``prior`` (``{track: {route: weight}}``, e.g. a department's declared tracks) adds pseudo-counts, so a
+  board with no history yet still gets the prior;
+- **linear** — a :class:`nlp.classify.TrackClassifier` trained on the routes as labels (calibrated
+  probabilities), once there are ``min_linear`` routed texts of at least two routes.
+
+The mixture is ``Σ w_c · P_c / Σ w_c`` over the estimates available for the text (a text with no
+neighbour sharing a feature has no neighbour estimate). With no history and no prior there is nothing
+to suggest: :meth:`RouteSuggester.suggest` returns ``[]``. Deterministic: ties go to the route name.
+
+No Django here: the adapter (:func:`nlp.adapter.route_suggestions`) feeds it the corpus's routed items.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from nlp import MODEL_VERSION
+from nlp.analyzer import as_analyzer
+from nlp.classify import TrackClassifier
+from nlp.similar import SimilarityIndex
+from nlp.text import normalize
+
+__all__ = ["COMPONENTS", "RouteSuggester", "mix", "top_k_accuracy"]
+
+#: The estimates a :class:`RouteSuggester` mixes, in the order of :meth:`RouteSuggester.component_proba`.
+COMPONENTS = ("neighbours", "prior", "linear")
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value == ""
+
+
+#: In log pooling, each estimate's probabilities are floored at this share of the uniform one (a neighbour
+#: vote of 0 must not veto a route the other estimates like).
+LOG_FLOOR = 0.05
+
+
+def mix(parts: Mapping[str, np.ndarray | None], weights: Mapping[str, float], pooling: str = "mean") -> np.ndarray:
+    """Combine the component probability matrices (same columns) row by row, each with its weight; a row
+    that is all zeros in a component (no estimate for that text) leaves the component out of that row.
+
+    ``pooling="mean"``: the weighted mean (linear pooling). ``"log"``: the normalised weighted geometric
+    mean (log-linear pooling: an estimate that finds a route unlikely pulls it down), each estimate floored
+    at :data:`LOG_FLOOR` of the uniform probability first."""
+    if pooling not in ("mean", "log"):
+        raise ValueError(f"pooling 은 'mean' 또는 'log' 입니다 (받은 값 {pooling!r})")
+    total = None
+    norm = None
+    for name, P in parts.items():
+        w = float(weights.get(name, 0.0))
+        if P is None or w <= 0:
+            continue
+        has = (P.sum(axis=1, keepdims=True) > 0).astype(np.float64)
+        if pooling == "log":
+            term = w * has * np.log(P + LOG_FLOOR / max(P.shape[1], 1))
+        else:
+            term = w * P
+        total = term if total is None else total + term
+        norm = w * has if norm is None else norm + w * has
+    if total is None:
+        return np.zeros((0, 0))
+    if pooling == "log":
+        empty = norm[:, 0] == 0
+        norm[norm == 0] = 1.0
+        S = total / norm
+        S = np.exp(S - S.max(axis=1, keepdims=True))
+        S = S / S.sum(axis=1, keepdims=True)
+        S[empty] = 0.0
+        return S
+    norm[norm == 0] = 1.0
+    return total / norm
+
+
+class RouteSuggester:
+    """Suggest routes (departments) for texts from earlier routed texts (scikit-learn conventions).
+
+    Parameters
+    ----------
+    tokenizer:
+        ``callable(text) -> tokens``, an analyser or its name; ``None`` = the default Korean analyser.
+    k:
+        Number of nearest earlier texts that vote.
+    neighbour_weight, prior_weight, linear_weight:
+        Weights of the three estimates in the mixture (0 switches one off). The defaults (with ``k``)
+        are what ``benchmarks.routing`` selected on the Blue House petitions' history; see
+        docs/nlp-results.md "Routing suggestions".
+    smoothing:
+        Pseudo-count pulling a track's route counts towards the overall route frequencies.
+    pooling:
+        How the estimates are combined (:func:`mix`): ``"mean"`` (weighted mean) or ``"log"`` (weighted
+        geometric mean, renormalised).
+    min_linear:
+        Routed texts needed before the linear estimate is fitted (it also needs two routes with two
+        texts each).
+    C:
+        Inverse regularisation of the linear estimate's ``LinearSVC``.
+    random_state:
+        Seed of the linear estimate.
+
+    Attributes (after ``fit``): ``classes_`` (sorted routes), ``n_history_``, ``route_counts_``
+    (``{route: n}``), ``track_counts_`` (``{track: {route: n}}``, history plus ``prior``), ``index_``
+    (``None`` without history), ``linear_`` (``None`` until ``min_linear``), ``model_version_``.
+    """
+
+    def __init__(
+        self,
+        tokenizer: object = None,
+        *,
+        k: int = 20,
+        neighbour_weight: float = 1.0,
+        prior_weight: float = 0.5,
+        linear_weight: float = 2.0,
+        smoothing: float = 1.0,
+        pooling: str = "mean",
+        min_linear: int = 30,
+        C: float = 1.0,
+        random_state: int | None = 0,
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.k = k
+        self.neighbour_weight = neighbour_weight
+        self.prior_weight = prior_weight
+        self.linear_weight = linear_weight
+        self.smoothing = smoothing
+        self.pooling = pooling
+        self.min_linear = min_linear
+        self.C = C
+        self.random_state = random_state
+
+    # -- fitting -----------------------------------------------------------------------------------
+    def fit(
+        self,
+        X: Sequence[str],
+        y: Sequence[object],
+        tracks: Sequence[object] | None = None,
+        *,
+        prior: Mapping[object, Mapping[object, float]] | None = None,
+        tokens: Sequence[Sequence[str]] | None = None,
+    ):
+        """Learn from texts ``X`` routed to ``y`` (``None``/``""`` = not routed yet: ignored), with each
+        text's track in ``tracks`` (optional). ``prior`` adds ``{track: {route: pseudo-count}}``;
+        ``tokens`` are the texts' tokens when already known. Returns ``self``."""
+        X = list(X)
+        y = list(y)
+        tracks = [None] * len(X) if tracks is None else list(tracks)
+        if not (len(X) == len(y) == len(tracks)) or (tokens is not None and len(tokens) != len(X)):
+            raise ValueError("X, y, tracks 의 길이가 다릅니다")
+        keep = [i for i, r in enumerate(y) if not _is_missing(r)]
+        texts = [X[i] for i in keep]
+        routes = [str(y[i]) for i in keep]
+        own_tracks = [None if _is_missing(tracks[i]) else str(tracks[i]) for i in keep]
+        self.analyzer_ = as_analyzer(self.tokenizer)
+        toks = [list(tokens[i]) for i in keep] if tokens is not None else [self._tokens(t) for t in texts]
+        self.n_history_ = len(texts)
+        self.route_counts_: dict[str, float] = dict(Counter(routes))
+        counts: dict[str, Counter] = defaultdict(Counter)
+        for t, r in zip(own_tracks, routes, strict=True):
+            if t is not None:
+                counts[t][r] += 1
+        for t, dist in (prior or {}).items():
+            for r, w in dist.items():
+                if w > 0:
+                    counts[str(t)][str(r)] += float(w)
+        self.track_counts_ = {t: dict(c) for t, c in counts.items()}
+        self.classes_ = np.array(
+            sorted(set(routes) | {r for c in self.track_counts_.values() for r in c}), dtype=object
+        )
+        self._col = {r: i for i, r in enumerate(self.classes_)}
+        self._routes = np.array([self._col[r] for r in routes], dtype=np.int64)
+        self.index_ = None
+        if texts:
+            self.index_ = SimilarityIndex(self.analyzer_, min_df=1).fit(list(range(len(texts))), texts, tokens=toks)
+        self.linear_ = None
+        big_routes = [r for r, n in self.route_counts_.items() if n >= 2]
+        if self.linear_weight > 0 and len(texts) >= self.min_linear and len(big_routes) >= 2:
+            memo = {t: tk for t, tk in zip(texts, toks, strict=True)}
+            analyzer = self.analyzer_
+
+            def tokenize(text: str) -> list[str]:
+                hit = memo.get(text)
+                return hit if hit is not None else analyzer.tokens(normalize(text))
+
+            self.linear_ = TrackClassifier(tokenize, C=self.C, random_state=self.random_state).fit(texts, routes)
+            self._release_memo(tokenize)
+        self.model_version_ = MODEL_VERSION
+        return self
+
+    def _tokens(self, text: str) -> list[str]:
+        return self.analyzer_.tokens(normalize(text))
+
+    def _release_memo(self, memo_tokenizer) -> None:
+        """The linear estimate tokenizes with the analyser again (a memo of texts is not kept)."""
+        if self.linear_ is not None and self.linear_.vectorizer_.tokenizer is memo_tokenizer:
+            self.linear_.vectorizer_.tokenizer = self._tokens
+
+    def _check(self) -> None:
+        if not hasattr(self, "classes_"):
+            raise ValueError("RouteSuggester.fit() 을 먼저 호출하세요")
+
+    # -- the estimates -----------------------------------------------------------------------------
+    def _prior_row(self, track: object) -> np.ndarray:
+        n = len(self.classes_)
+        overall = np.zeros(n)
+        for r, c in self.route_counts_.items():
+            overall[self._col[r]] = c
+        if not overall.sum():  # no history: the prior's pseudo-counts stand for the overall frequencies
+            for dist in self.track_counts_.values():
+                for r, c in dist.items():
+                    overall[self._col[r]] += c
+        if overall.sum():
+            overall = overall / overall.sum()
+        dist = self.track_counts_.get(str(track)) if not _is_missing(track) else None
+        if not dist:
+            return overall
+        row = np.zeros(n)
+        for r, c in dist.items():
+            row[self._col[r]] = c
+        return (row + self.smoothing * overall) / (row.sum() + self.smoothing)
+
+    def component_proba(
+        self,
+        X: Sequence[str],
+        tracks: Sequence[object] | None = None,
+        *,
+        tokens: Sequence[Sequence[str]] | None = None,
+        exclude: Sequence[object] | None = None,
+    ) -> dict[str, np.ndarray | None]:
+        """Each estimate's probabilities for texts ``X`` (rows) over ``classes_`` (columns): ``{name:
+        matrix or None}`` in :data:`COMPONENTS` order; an all-zero row means no estimate for that text.
+        ``exclude[i]``: the position in the history of text ``i`` itself (left out of its neighbours)."""
+        self._check()
+        X = list(X)
+        tracks = [None] * len(X) if tracks is None else list(tracks)
+        n = len(self.classes_)
+        toks = [list(t) for t in tokens] if tokens is not None else [self._tokens(x) for x in X]
+        out: dict[str, np.ndarray | None] = {name: None for name in COMPONENTS}
+        if self.index_ is not None:
+            P = np.zeros((len(X), n))
+            for i, (x, tk) in enumerate(zip(X, toks, strict=True)):
+                skip = exclude[i] if exclude is not None else None
+                for pos, score in self.index_.query(x, k=self.k, tokens=tk, exclude_id=skip):
+                    if score > 0:
+                        P[i, self._routes[pos]] += score
+            sums = P.sum(axis=1, keepdims=True)
+            out["neighbours"] = np.divide(P, sums, out=np.zeros_like(P), where=sums > 0)
+        if n:
+            out["prior"] = np.vstack([self._prior_row(t) for t in tracks]) if X else np.zeros((0, n))
+        if self.linear_ is not None and X:
+            memo = dict(zip(X, toks, strict=True))
+            vectorizer = self.linear_.vectorizer_
+            own = vectorizer.tokenizer
+            if own == self._tokens:
+                vectorizer.tokenizer = lambda text: memo.get(text) or self._tokens(text)
+            try:
+                L = self.linear_.predict_proba(X)
+            finally:
+                vectorizer.tokenizer = own
+            P = np.zeros((len(X), n))
+            P[:, [self._col[c] for c in self.linear_.classes_]] = L
+            out["linear"] = P
+        return out
+
+    @property
+    def weights_(self) -> dict[str, float]:
+        return {"neighbours": self.neighbour_weight, "prior": self.prior_weight, "linear": self.linear_weight}
+
+    def predict_proba(
+        self,
+        X: Sequence[str],
+        tracks: Sequence[object] | None = None,
+        *,
+        tokens: Sequence[Sequence[str]] | None = None,
+        exclude: Sequence[object] | None = None,
+    ) -> np.ndarray:
+        """The mixture's route probabilities, columns in ``classes_`` order (no column without history
+        or prior)."""
+        self._check()
+        X = list(X)
+        if not len(self.classes_):
+            return np.zeros((len(X), 0))
+        P = mix(self.component_proba(X, tracks, tokens=tokens, exclude=exclude), self.weights_, self.pooling)
+        return P if P.size else np.zeros((len(X), len(self.classes_)))
+
+    def predict(self, X: Sequence[str], tracks: Sequence[object] | None = None) -> np.ndarray:
+        """The most probable route of every text (``None`` when there is nothing to suggest)."""
+        P = self.predict_proba(X, tracks)
+        if not P.shape[1]:
+            return np.array([None] * len(P), dtype=object)
+        return np.array([self._ranked(row, 1)[0][0] if row.sum() else None for row in P], dtype=object)
+
+    def _ranked(self, row: np.ndarray, n: int) -> list[tuple[str, float]]:
+        order = sorted(range(len(row)), key=lambda j: (-row[j], self.classes_[j]))
+        return [(str(self.classes_[j]), round(float(row[j]), 4)) for j in order[:n] if row[j] > 0]
+
+    def suggest(
+        self, text: str, track: object = None, n: int = 3, *, exclude: object = None
+    ) -> list[tuple[str, float]]:
+        """The ``n`` most probable routes for ``text`` (of track ``track``) as ``(route, confidence)``,
+        best first; ``[]`` when there is nothing to go on. ``exclude``: the text's own history position."""
+        self._check()
+        if not len(self.classes_):
+            return []
+        P = self.predict_proba([text], [track], exclude=[exclude])
+        return self._ranked(P[0], n)
+
+    def suggest_many(
+        self,
+        X: Sequence[str],
+        tracks: Sequence[object] | None = None,
+        n: int = 3,
+        *,
+        tokens: Sequence[Sequence[str]] | None = None,
+    ) -> list[list[tuple[str, float]]]:
+        """:meth:`suggest` for many texts at once."""
+        self._check()
+        X = list(X)
+        if not len(self.classes_):
+            return [[] for _ in X]
+        P = self.predict_proba(X, tracks, tokens=tokens)
+        return [self._ranked(row, n) for row in P]
+
+
+def top_k_accuracy(ranked: Sequence[Sequence[tuple[str, float]]], truth: Sequence[str], k: int) -> float:
+    """Share of texts whose true route is among the first ``k`` suggestions."""
+    if not truth:
+        return 0.0
+    return sum(t in [r for r, _ in ranks[:k]] for ranks, t in zip(ranked, truth, strict=True)) / len(truth)

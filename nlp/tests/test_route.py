@@ -1,0 +1,112 @@
+"""Routing suggestions (`nlp.route.RouteSuggester`) on synthetic Korean texts written for these tests."""
+
+import numpy as np
+import pytest
+
+from nlp import MODEL_VERSION
+from nlp.route import RouteSuggester, mix, top_k_accuracy
+
+from .conftest import IDEAS, split_tokenizer
+
+# The three tracks of the fixture ideas go to departments; 환경 ideas split between two of them.
+ROUTE = {"a": "일자리정책과", "b": "기후환경과", "c": "교통정책과"}
+TEXTS = [f"{t} {c}" for _, t, c, _ in IDEAS]
+ROUTES = [ROUTE[i[0]] if i != "b4" else "물순환과" for i, *_ in IDEAS]
+TRACKS = [tr for *_, tr in IDEAS]
+
+
+def fitted(**params) -> RouteSuggester:
+    return RouteSuggester(split_tokenizer, **params).fit(TEXTS, ROUTES, TRACKS)
+
+
+def test_init_stores_parameters_only_and_fit_returns_self():
+    sug = RouteSuggester(split_tokenizer, k=4)
+    assert sug.k == 4 and not any(k.endswith("_") for k in vars(sug))
+    assert sug.fit(TEXTS, ROUTES, TRACKS) is sug
+    assert list(sug.classes_) == sorted(set(ROUTES))
+    assert sug.n_history_ == len(TEXTS) and sug.model_version_ == MODEL_VERSION
+    assert sug.track_counts_["환경"] == {"기후환경과": 3, "물순환과": 1}
+
+
+def test_a_new_text_goes_where_its_neighbours_went():
+    sug = fitted()
+    top = sug.suggest("심야 버스 노선과 마을버스 배차 간격을 늘려 출퇴근을 도와주세요", track="교통")
+    assert top[0][0] == "교통정책과"
+    assert len(top) <= 3 and all(0.0 <= s <= 1.0 for _, s in top)
+    assert [s for _, s in top] == sorted((s for _, s in top), reverse=True)
+    assert sug.suggest("동네 하천 정화 활동 쓰레기 수거 자원봉사", track="환경")[0][0] == "물순환과"
+
+
+def test_probabilities_sum_to_one_and_are_reproducible():
+    a, b = fitted(min_linear=6), fitted(min_linear=6)
+    assert a.linear_ is not None
+    P = a.predict_proba(TEXTS, TRACKS)
+    assert P.shape == (len(TEXTS), 4)
+    assert np.allclose(P.sum(axis=1), 1.0)
+    assert np.array_equal(P, b.predict_proba(TEXTS, TRACKS))
+    assert list(a.predict(TEXTS[:1], TRACKS[:1])) == ["일자리정책과"]
+
+
+def test_the_track_prior_decides_when_the_text_says_nothing():
+    sug = fitted(linear_weight=0)
+    # No token of this text is in the history: no neighbour estimate, only the track's routes.
+    top = sug.suggest("전혀 무관한 낱말들", track="환경")
+    assert [r for r, _ in top[:2]] == ["기후환경과", "물순환과"]
+    # Without a track it is the overall route frequencies (the majority department first).
+    assert sug.suggest("전혀 무관한 낱말들")[0][0] in {"일자리정책과", "교통정책과"}
+
+
+def test_excluding_the_text_itself_leaves_it_out_of_its_neighbours():
+    sug = fitted(prior_weight=0, linear_weight=0, k=1)
+    assert sug.suggest(TEXTS[11], exclude=None)[0] == ("교통정책과", 1.0)
+    parts = sug.component_proba([TEXTS[7]], exclude=[7])
+    assert parts["neighbours"][0][list(sug.classes_).index("물순환과")] < 1.0
+
+
+def test_cold_start_without_history_gives_the_prior_or_nothing():
+    empty = RouteSuggester(split_tokenizer).fit([], [])
+    assert empty.suggest("택시 기사 쉼터가 필요합니다", track="교통") == []
+    assert empty.suggest_many(["a", "b"]) == [[], []]
+    assert list(empty.predict(["a"])) == [None]
+    with_prior = RouteSuggester(split_tokenizer).fit([], [], prior={"교통": {"교통정책과": 2, "택시물류과": 1}})
+    top = with_prior.suggest("택시 기사 쉼터가 필요합니다", track="교통")
+    assert [r for r, _ in top] == ["교통정책과", "택시물류과"]
+    assert top[0][1] == pytest.approx(2 / 3, abs=1e-4)
+    # Items not routed yet are no history.
+    unrouted = RouteSuggester(split_tokenizer).fit(TEXTS[:2], [None, ""])
+    assert unrouted.n_history_ == 0 and unrouted.index_ is None
+
+
+def test_unfitted_and_bad_input_raise_clearly():
+    with pytest.raises(ValueError, match="fit"):
+        RouteSuggester(split_tokenizer).suggest("x")
+    with pytest.raises(ValueError, match="길이"):
+        RouteSuggester(split_tokenizer).fit(TEXTS, ROUTES[:3])
+
+
+def test_mix_leaves_out_a_component_without_an_estimate_for_a_row():
+    a = np.array([[1.0, 0.0], [0.0, 0.0]])
+    b = np.array([[0.0, 1.0], [0.5, 0.5]])
+    P = mix({"neighbours": a, "prior": b, "linear": None}, {"neighbours": 3, "prior": 1, "linear": 1})
+    assert np.allclose(P, [[0.75, 0.25], [0.5, 0.5]])
+
+
+def test_top_k_accuracy():
+    ranked = [[("a", 0.6), ("b", 0.3)], [("b", 0.5), ("c", 0.2)]]
+    assert top_k_accuracy(ranked, ["a", "c"], 1) == 0.5
+    assert top_k_accuracy(ranked, ["a", "c"], 2) == 1.0
+
+
+def test_log_pooling_lets_an_estimate_that_finds_a_route_unlikely_pull_it_down():
+    a = np.array([[0.5, 0.5, 0.0]])
+    b = np.array([[0.9, 0.0, 0.1]])
+    mean = mix({"neighbours": a, "linear": b}, {"neighbours": 1, "linear": 1})
+    log = mix({"neighbours": a, "linear": b}, {"neighbours": 1, "linear": 1}, pooling="log")
+    assert np.allclose(log.sum(axis=1), 1.0)
+    assert mean[0, 1] > mean[0, 2] and log[0, 1] < mean[0, 1] and log[0, 0] > mean[0, 0]
+    no_estimate = mix({"neighbours": np.zeros((1, 3))}, {"neighbours": 1}, pooling="log")
+    assert not no_estimate.any()
+    with pytest.raises(ValueError, match="pooling"):
+        mix({"neighbours": a}, {"neighbours": 1}, pooling="max")
+    sug = RouteSuggester(split_tokenizer, pooling="log").fit(TEXTS, ROUTES, TRACKS)
+    assert sug.suggest(TEXTS[8], track="교통")[0][0] == "교통정책과"

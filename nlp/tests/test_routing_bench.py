@@ -1,0 +1,33 @@
+"""Smoke test of `benchmarks.routing` on a tiny synthetic pair of sources (the dev data is not needed)."""
+
+import re
+
+from benchmarks import routing
+
+from .conftest import IDEAS, write_csv
+
+VARIANTS = ["", " 꼭 부탁드립니다.", " 주민 의견입니다.", " 빠른 검토 바랍니다."]
+
+
+def test_routing_benchmark_prints_top1_top3_beside_the_references(tmp_path, monkeypatch, capsys):
+    for source, month in (("bluehouse", "2019"), ("gwanghwamun", "2020")):
+        rows = [
+            [f"{i}{n}", title, content + extra, track, f"{month}-{1 + n % 12:02d}-{1 + k:02d}"]
+            for n, extra in enumerate(VARIANTS)
+            for k, (i, title, content, track) in enumerate(IDEAS)
+        ]
+        write_csv(tmp_path / f"{source}.csv", ["id", "title", "content", "category", "start_date"], rows)
+    monkeypatch.setenv("IDEAS_DEV_DATA", str(tmp_path))
+
+    assert routing.main(["--analyzer", "split", "--history-sizes"]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith(("| bluehouse (", "| gwanghwamun ("))]
+    assert len(lines) == 4
+    for line in lines:
+        cells = [c.strip(" *") for c in line.split("|")[1:-1]]
+        assert cells[1] == "38 / 10 / 3"
+        for cell in cells[2:6]:
+            top1, top3 = (float(v) for v in cell.split(" / "))
+            assert 0.0 <= top1 <= top3 <= 1.0
+    assert len(re.findall(r"selected on \w+", out)) == 2
+    assert out.count("| cosine | links | same category") == 2
