@@ -426,8 +426,8 @@ TABLE.update(
 
 
 # ---- field posts on the API and Open311 (world: `grievance`, public; `private_grievance`, 비공개 by `author`)
-# A new post needs a citizen or a field worker of an organisation: the matrix's field worker has no
-# organisation and the other roles are staff, reviewers or moderators (403). Open311 reads only its
+# A new post needs a citizen or a field worker of an organisation (the matrix's field worker is one);
+# the other roles are staff, reviewers or moderators (403). Open311 reads only its
 # `api_key`: a browser session neither posts (403) nor opens a 비공개 post (404).
 GRIEVANCE_IN = {"service_code": "difficulty", "description": "택시 차고지에 쉴 곳이 없습니다", "x_district": "guro"}
 OPEN311_IN = {"service_code": "difficulty", "description": "택시 차고지에 쉴 곳이 없습니다"}
@@ -441,7 +441,7 @@ TABLE.update(
         "api-v1:grievance_create": [
             Case(
                 lambda w: "/api/v1/grievances",
-                roles(403, anonymous=401, citizen=201, author=201),
+                roles(403, anonymous=401, citizen=201, author=201, field_worker=201),
                 method="post",
                 data=GRIEVANCE_IN,
                 json=True,
