@@ -7,6 +7,7 @@ from operator import attrgetter
 
 from django.utils.translation import gettext as _
 
+from ideas.cache import public_pages_changed
 from moderation.items import ModeratedItem, register
 from nlp.adapter import generic_store, pending_filter
 from nlp.corpora import Corpus, ItemResult
@@ -21,6 +22,26 @@ CORPUS = "grievances"
 class GrievanceItem(ModeratedItem):
     """Field posts: named by their kind (애로사항 / 건의사항) in messages, followed in 내 활동, compared for
     duplicates with the live posts of any department (one answer can serve many)."""
+
+    # What anonymous visitors see changes: drop the cached public pages after the commit.
+    def publish(self, item, *, when=None) -> bool:
+        done = super().publish(item, when=when)
+        public_pages_changed()
+        return done
+
+    def unpublish(self, item) -> None:
+        super().unpublish(item)
+        public_pages_changed()
+
+    def hide(self, item, *, when=None) -> bool:
+        done = super().hide(item, when=when)
+        public_pages_changed()
+        return done
+
+    def unhide(self, item) -> bool:
+        done = super().unhide(item)
+        public_pages_changed()
+        return done
 
     def kind(self, item) -> str:
         return str(_("애로사항")) if item.kind == GrievanceKind.DIFFICULTY else str(_("건의사항"))

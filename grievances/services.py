@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from core.audit import AuditContext, audit_record
 from core.follow import follow, followers_of, unfollow
 from core.notify import notify
+from ideas.cache import public_pages_changed
 from moderation.screening import screen_public_text
 from moderation.services import screening_on_submit
 from moderation.spamguard import FormSignals
@@ -110,6 +111,9 @@ def grievance_for_receipt_code(*, code: str) -> Grievance | None:
 
 
 def _event(grievance: Grievance, kind: str, *, actor=None, old: str = "", message: str = "", **extra) -> GrievanceEvent:
+    """Record one step of the post's history. Every step changes what the board shows, so the cached
+    anonymous pages are dropped after the commit."""
+    public_pages_changed()
     return GrievanceEvent.objects.create(
         grievance=grievance,
         kind=kind,
