@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from wagtail import hooks
 
 from core.http import audit_context, client_ip, parse_id
 from moderation.quotas import limit_reserve, mark_submitted, submission_quota, too_many_response
@@ -125,6 +126,9 @@ def idea_detail(request, reference: str):
             "can_unsupport": rules.has_perm("ideas.unsupport_idea", request.user, idea),
             "has_supported": bool(selectors.user_has_supported(user=request.user, idea_ids=[idea.pk])),
             "similar": selectors.idea_list_similar(idea=idea),
+            # Other apps add sections (field posts this idea answers …) through the `idea_detail_panels`
+            # hook: fn(request, idea) -> safe HTML or "".
+            "panels": [html for fn in hooks.get_hooks("idea_detail_panels") if (html := fn(request, idea))],
         },
     )
 
