@@ -77,14 +77,15 @@ def grievance_corpus_queryset():
 def grievance_store(item: Grievance, result: ItemResult) -> None:
     """Keep the generic analysis row (similar posts, tags, clusters) and the fields the board filters
     and searches on: the suggested track and the analysed search tokens."""
+    from django.utils import timezone
+
     from ideas.models import PolicyTrack
 
+    from .routing import route_suggest
     from .search import grievance_search_update
 
     generic_store(item, result)
     track = PolicyTrack.objects.filter(slug=result.label).first() if result.label else None
-    from django.utils import timezone
-
     Grievance.objects.filter(pk=item.pk).update(
         suggested_track=track,
         suggested_track_score=result.label_score,
@@ -94,6 +95,8 @@ def grievance_store(item: Grievance, result: ItemResult) -> None:
         analysis_error="",
     )
     grievance_search_update(ids=[item.pk])
+    item.suggested_track, item.suggested_track_score = track, result.label_score
+    route_suggest(grievance=item)
 
 
 def grievance_store_error(item: Grievance, message: str) -> None:
@@ -110,21 +113,50 @@ def _label_of(item: Grievance) -> str | None:
     return item.track.slug if item.track_id else None
 
 
+def _route_of(item: Grievance) -> str | None:
+    """Where a post went: the department staff confirmed (suggestions learn only from confirmed routes)."""
+    return item.department.slug if item.department_id and item.route_confirmed else None
+
+
+def _route_prior() -> dict[str, dict[str, float]]:
+    """Before any history: each department answers the tracks it declared."""
+    from .models import Department
+
+    prior: dict[str, dict[str, float]] = {}
+    for slug, track in Department.objects.filter(is_active=True, tracks__isnull=False).values_list(
+        "slug", "tracks__slug"
+    ):
+        prior.setdefault(track, {})[slug] = 1.0
+    return prior
+
+
 def register_grievances() -> None:
     register(Grievance, GrievanceItem())
     register_corpus(
         Corpus(
             name=CORPUS,
             model=Grievance,
-            queryset=grievance_corpus_queryset,
+            queryset=lambda: grievance_corpus_queryset().select_related("department", "track"),
+            public=Grievance.objects.public,
             text=attrgetter("public_text"),
             title=attrgetter("public_title"),
-            fields=("id", "title", "title_public", "body_public", "updated_at", "track"),
+            fields=(
+                "id",
+                "title",
+                "title_public",
+                "body_public",
+                "updated_at",
+                "track",
+                "department",
+                "route_confirmed",
+            ),
             store=grievance_store,
             store_error=grievance_store_error,
             labels=_labels,
             label_of=_label_of,
             linked=("ideas",),
+            route_of=_route_of,
+            route_prior=_route_prior,
             extra={
                 "pending": lambda: grievance_corpus_queryset().filter(pending_filter()).values_list("pk", flat=True)
             },

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.follow import followed_filter, is_following
 from core.search import analyse_query
 from ideas.choices import District
+from nlp.adapter import linked_groups, links_to
 
 from .calendar import calendar, days_left
 from .choices import OPEN_STATUSES, GrievanceKind, GrievanceStatus
@@ -127,13 +128,16 @@ def grievance_days_left_map(grievances, *, now=None) -> dict[int, int | None]:
     return {g.pk: days_left(g, now=now, cal=cal) for g in grievances}
 
 
-def grievance_linked_ideas(grievance: Grievance) -> list:
-    """The idea clusters the NLP links to this post (`nlp.adapter.links_from(item, corpus="ideas")`).
+def grievance_linked_ideas(grievance: Grievance) -> list[dict]:
+    """The idea clusters the NLP links to this post (stored links, public ideas only, two queries):
+    ``[{"label": cluster label or "", "ideas": [idea, …]}, …]``, the best-linked cluster first."""
+    groups = linked_groups(grievance, corpus="ideas")
+    return [{"label": key[1] if key else "", "ideas": [idea for idea, _score in items]} for key, items in groups]
 
-    LINKED-IDEAS: returns [] until the NLP's cross-corpus links are merged; the lead wires it here and
-    the detail page's `grievances/includes/linked_ideas.html` block shows them (each item: an object
-    with `title` and `url`, or an idea with `title_public` and `get_absolute_url`)."""
-    return []
+
+def idea_linked_grievances(idea, *, limit: int = 10) -> list[Grievance]:
+    """The public field posts the NLP links to this idea (the posts it answers)."""
+    return [g for g, _score in links_to(idea, from_corpus="grievances", limit=limit)]
 
 
 def visits_for(*, worker) -> QuerySet[FieldVisit]:

@@ -179,3 +179,16 @@ class InboxPanel(Component):
 def add_inbox_panel(request, panels):
     if rules.has_perm("grievances.view_inbox", request.user):
         panels.append(InboxPanel(request.user))
+
+
+@hooks.register("idea_detail_panels")
+def idea_field_posts_panel(request, idea) -> str:
+    """On an idea's page: the public field posts the NLP links to it (the difficulties it answers)."""
+    from django.template.loader import render_to_string
+
+    from .selectors import idea_linked_grievances
+
+    posts = idea_linked_grievances(idea)
+    if not posts:
+        return ""
+    return render_to_string("grievances/includes/idea_field_posts.html", {"posts": posts}, request=request)
