@@ -17,8 +17,11 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt tests/browser/package-lock.json $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@# axe-core, which the browser tests inject into pages (pinned in tests/browser/package-lock.json).
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the browser tests' axe-core (Debian: apt-get install npm)"; exit 1; }
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	touch $@
 
 install: $(VENV)/.installed

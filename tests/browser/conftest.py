@@ -46,3 +46,27 @@ def page(browser, request):
     os.makedirs(ARTIFACTS, exist_ok=True)
     page.screenshot(path=os.path.join(ARTIFACTS, f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+AXE = os.path.join(os.path.dirname(__file__), "node_modules", "axe-core", "axe.min.js")
+#: Impacts that fail a page. Moderate and minor findings are listed in the README with a reason.
+AXE_FAILING = ("serious", "critical")
+
+
+def axe_violations(page, *, impacts=AXE_FAILING) -> list[str]:
+    """Run axe-core (WCAG 2.1 A/AA rules) on the page as it is now; the violations of `impacts`, one
+    line each with the offending elements."""
+    if not os.path.exists(AXE):
+        pytest.fail("axe-core is missing: `make install-dev` installs it (npm ci --prefix tests/browser).")
+    page.add_script_tag(path=AXE)
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        f"{v['impact']}: {v['id']} — {v['help']} — "
+        + "; ".join(
+            ", ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"]) for n in v["nodes"][:5]
+        )
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
