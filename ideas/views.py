@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from comments.selectors import comment_thread
 from core.http import audit_context, client_ip, parse_id
 from moderation.quotas import limit_reserve, mark_submitted, submission_quota, too_many_response
 from moderation.spamguard import form_signals
@@ -125,6 +126,7 @@ def idea_detail(request, reference: str):
             "can_unsupport": rules.has_perm("ideas.unsupport_idea", request.user, idea),
             "has_supported": bool(selectors.user_has_supported(user=request.user, idea_ids=[idea.pk])),
             "similar": selectors.idea_list_similar(idea=idea),
+            "thread": comment_thread(target=idea, user=request.user, page=parse_id(request.GET.get("comments_page"))),
         },
     )
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("review/", include("moderation.review.urls")),
     path("", include("ideas.urls")),
     path("", include("moderation.urls")),
+    path("", include("comments.urls")),
+    path("", include("core.urls")),
 ]
 
 

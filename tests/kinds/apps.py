@@ -7,6 +7,8 @@ class KindsConfig(AppConfig):
     label = "kinds"
 
     def ready(self):
+        from comments.targets import CommentTarget
+        from comments.targets import register as register_comment_target
         from moderation.items import ModeratedItem, register
         from nlp.adapter import generic_corpus
         from nlp.corpora import register as register_corpus
@@ -14,4 +16,5 @@ class KindsConfig(AppConfig):
         from .models import FieldNote
 
         register(FieldNote, ModeratedItem())
+        register_comment_target(FieldNote, CommentTarget())
         register_corpus(generic_corpus(name="field-notes", model=FieldNote))
