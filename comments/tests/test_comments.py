@@ -309,3 +309,13 @@ def test_the_follow_button_follows_once_under_double_clicks_and_unfollows(client
     assert "팔로우 취소" in client.get(idea.get_absolute_url()).content.decode()
     client.post(f"/follow/ideas.idea/{idea.pk}/", {"action": "unfollow"})
     assert follower_count(idea) == 0
+
+
+def test_profanity_holds_a_comment_for_a_moderator_and_an_innocent_one_appears(idea, commenter):
+    rude = services.comment_create(target=idea, author=commenter, body="ㅅㅂ 진짜 이게 뭐야")
+    assert rude.published_at is None
+    assert FindingKind.PROFANITY in set(
+        ScreeningCase.objects.for_item(rude).get().findings.values_list("kind", flat=True)
+    )
+    fine = services.comment_create(target=idea, author=commenter, body="서울시 발전의 시발점이 되겠네요")
+    assert fine.published_at is not None
