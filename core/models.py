@@ -128,12 +128,19 @@ class Notification(models.Model):
     target = GenericForeignKey("content_type", "object_id")
     created_at = models.DateTimeField(_("일시"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("읽은 일시"), null=True, blank=True)
+    # E-mail: held for the user's daily digest (`notification_digest`), or when it was sent.
+    email_pending = models.BooleanField(_("모아 보내기 대기"), default=False)
+    emailed_at = models.DateTimeField(_("메일 보낸 일시"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("알림")
         verbose_name_plural = _("알림")
-        indexes = [models.Index(fields=["user", "-created_at"], name="notification_feed")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_feed"),
+            models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="notification_unread"),
+            models.Index(fields=["user"], condition=models.Q(email_pending=True), name="notification_digest_due"),
+        ]
 
     def __str__(self) -> str:
         return self.subject
@@ -159,3 +166,35 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.content_type_id}:{self.object_id}"
+
+
+class EmailFrequency(models.TextChoices):
+    """How a user wants notification e-mails."""
+
+    IMMEDIATELY = "immediately", _("바로 받기")
+    DAILY = "daily", _("하루 한 번 모아 받기")
+    NEVER = "never", _("받지 않기")
+
+
+class NotificationSetting(models.Model):
+    """A user's notification e-mail preference. No row means `EmailFrequency.IMMEDIATELY`. Read by
+    `core.notify.notify`; changed on the "알림 설정" page or by an unsubscribe link."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notification_setting",
+        verbose_name=_("사용자"),
+    )
+    email = models.CharField(
+        _("알림 메일"), max_length=20, choices=EmailFrequency.choices, default=EmailFrequency.IMMEDIATELY
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("알림 설정")
+        verbose_name_plural = _("알림 설정")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.email}"

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from operator import attrgetter
 
+import rules
 from django.utils.translation import gettext as _
 
+from comments.targets import CommentTarget
+from comments.targets import register as register_comment_target
 from ideas.cache import public_pages_changed
 from moderation.items import ModeratedItem, register
 from nlp.adapter import generic_store, pending_filter
@@ -130,8 +133,23 @@ def _route_prior() -> dict[str, dict[str, float]]:
     return prior
 
 
+class GrievanceCommentTarget(CommentTarget):
+    """Public field posts take comments from signed-in users; a new or removed comment drops the cached
+    anonymous pages."""
+
+    def is_visible_to(self, target, user) -> bool:
+        return rules.has_perm("grievances.view_grievance", user, target)
+
+    def title(self, target) -> str:
+        return target.public_title
+
+    def changed(self, target) -> None:
+        public_pages_changed()
+
+
 def register_grievances() -> None:
     register(Grievance, GrievanceItem())
+    register_comment_target(Grievance, GrievanceCommentTarget())
     register_corpus(
         Corpus(
             name=CORPUS,

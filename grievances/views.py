@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.http import audit_context, client_ip
+from comments.selectors import comment_thread
+from core.http import audit_context, client_ip, parse_id
 from core.notify import feed_for
 from ideas.paging import CappedPaginator, page_cap_message
 from moderation.quotas import limit_reserve, mark_submitted, submission_quota, too_many_response
@@ -130,6 +131,10 @@ def _detail_context(request, grievance, *, receipt: bool = False) -> dict:
         "can_follow": not receipt and rules.has_perm("grievances.follow_grievance", user, grievance),
         "follows": not receipt and selectors.user_follows(user=user, grievance=grievance),
         "linked_ideas": selectors.grievance_linked_ideas(grievance),
+        # Comments on public posts (the shared comments app; the post's own follow button serves both).
+        "thread": comment_thread(target=grievance, user=user, page=parse_id(request.GET.get("comments_page")))
+        if grievance.is_public and not receipt
+        else None,
         "photo_url_name": "grievances:receipt-photo" if receipt else "grievances:photo",
     }
 

@@ -17,6 +17,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import SessionAuth as NinjaSessionAuth
 from wagtail.api.v3.auth import BearerTokenAuth
 
+from comments.api import comment_router
 from core.http import MAX_ID
 from moderation.quotas import mark_submitted, submission_quota
 
@@ -392,3 +393,4 @@ def idea_support(request: HttpRequest, reference: str):
 
 api.add_router("/", contests)
 api.add_router("/", ideas)
+api.add_router("/", comment_router(read_auth=read_auth, write_auth=auth_methods))

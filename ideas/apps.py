@@ -10,10 +10,12 @@ class IdeasConfig(AppConfig):
     def ready(self):
         # Ideas plug into the shared mechanisms by registering, so those never import this app.
         from .analysis import register_ideas_corpus
+        from .commenting import register_ideas_comments
         from .moderated import register_ideas_moderation
 
         register_ideas_moderation()
         register_ideas_corpus()
+        register_ideas_comments()
 
         # A contest page published (its phases, its text) changes the cached anonymous pages.
         from wagtail.signals import page_published, page_unpublished

@@ -19,13 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import AuditContext, audit_record
+from core.follow import followers_of
+from core.notify import notify
 from moderation.screening import screen_public_text
 from moderation.services import screening_on_submit
 from moderation.spamguard import FormSignals
 from nlp.tasks import analyse_later
 
 from .cache import public_pages_changed
-from .choices import STATUS_TRANSITIONS, IdeaStatus
+from .choices import HIDDEN_STATUSES, STATUS_TRANSITIONS, IdeaStatus
 from .counters import support_count_add
 from .models import ContestPage, Idea, IdeaAttachment, IdeaStatusChange, PolicyTrack, Support, User
 from .validators import validate_attachment
@@ -171,6 +173,39 @@ def official_answer_screen(text: str) -> str:
     return screen_public_text(text, refuse=(), allow_city_numbers=True).text
 
 
+#: Statuses whose news reaches the author by another e-mail (the review results, the moderator's
+#: decision): their feed line is written, the e-mail is not sent twice.
+AUTHOR_MAILED_ELSEWHERE = frozenset({IdeaStatus.SELECTED, IdeaStatus.NOT_SELECTED, IdeaStatus.REJECTED})
+
+
+def _status_notify(*, idea: Idea, to_status: str, answered: bool) -> None:
+    """Tell the author and the followers of a public idea (once each) that its status changed or the
+    city answered. Withdrawn or rejected ideas are no one's news but their author's."""
+    label = IdeaStatus(to_status).label
+    subject = _("진행 상황이 '%(status)s'(으)로 바뀌었습니다: %(title)s") % {
+        "status": label,
+        "title": idea.public_title,
+    }
+    message = _("아이디어 '%(title)s'의 진행 상황이 '%(status)s'(으)로 바뀌었습니다.") % {
+        "title": idea.public_title,
+        "status": label,
+    }
+    if answered:
+        message += "\n" + _("서울시 답변이 등록되었습니다.")
+    url = idea.get_absolute_url()
+    notify(
+        users=[idea.author],
+        subject=subject,
+        message=message,
+        url=url,
+        target=idea,
+        email=to_status not in AUTHOR_MAILED_ELSEWHERE,
+    )
+    if to_status not in HIDDEN_STATUSES and idea.is_public:
+        followers = [u for u in followers_of(idea) if u.pk != idea.author_id]
+        notify(users=followers, subject=subject, message=message, url=url, target=idea)
+
+
 @transaction.atomic
 def idea_change_status(
     *,
@@ -205,6 +240,7 @@ def idea_change_status(
     idea.save(update_fields=fields)
     public_pages_changed()
     _record_status(idea, old, to_status, actor, reason)
+    _status_notify(idea=idea, to_status=to_status, answered=bool(official_answer and official_answer.strip()))
     audit_record(
         actor=actor,
         action="idea.status",

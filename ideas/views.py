@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail import hooks
 
+from comments.selectors import comment_thread
 from core.http import audit_context, client_ip, parse_id
 from moderation.quotas import limit_reserve, mark_submitted, submission_quota, too_many_response
 from moderation.spamguard import form_signals
@@ -129,6 +130,7 @@ def idea_detail(request, reference: str):
             # Other apps add sections (field posts this idea answers …) through the `idea_detail_panels`
             # hook: fn(request, idea) -> safe HTML or "".
             "panels": [html for fn in hooks.get_hooks("idea_detail_panels") if (html := fn(request, idea))],
+            "thread": comment_thread(target=idea, user=request.user, page=parse_id(request.GET.get("comments_page"))),
         },
     )
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("field/", include("grievances.urls")),
     path("", include("ideas.urls")),
     path("", include("moderation.urls")),
+    path("", include("comments.urls")),
+    path("", include("core.urls")),
 ]
 
 

@@ -72,6 +72,13 @@ class ModeratedItem:
     def public_url(self, item) -> str:
         return item.get_absolute_url() if hasattr(item, "get_absolute_url") else ""
 
+    def publishes_unflagged(self, item) -> bool:
+        """Whether the item is public at once when the automatic screening finds nothing (else every
+        item waits for a moderator): by default, when its contest screens flagged submissions only
+        (`moderation_mode == "flagged"`). A kind with its own switch (comments: the target's
+        pre-moderation) overrides it."""
+        return getattr(self.contest(item), "moderation_mode", "all") == "flagged"
+
     def is_published(self, item) -> bool:
         return getattr(item, "published_at", None) is not None
 

@@ -156,3 +156,16 @@ def report_bursts_recent(*, hours: int = 24) -> list:
     """Report bursts announced in the last `hours` (audit records `report.burst`), newest first."""
     since = timezone.now() - timedelta(hours=hours)
     return list(AuditEntry.objects.filter(action="report.burst", created_at__gte=since).order_by("-created_at")[:20])
+
+
+def report_open_ids_for(*, user, model, ids) -> set[int]:
+    """Of the items of `model` with primary keys `ids`, those the user has an open report on (one query:
+    a list shows each item's report form without a query per item)."""
+    if not getattr(user, "is_authenticated", False) or not ids:
+        return set()
+    ct = ContentType.objects.get_for_model(model)
+    return set(
+        Report.objects.filter(
+            content_type=ct, object_id__in=list(ids), reporter=user, status=ReportStatus.OPEN
+        ).values_list("object_id", flat=True)
+    )

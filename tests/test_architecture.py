@@ -5,6 +5,7 @@ back up the layers.
     review (moderation/review)      scores contest entries: above ideas
     grievances                      현장 기동대 field posts: above ideas, beside review (neither imports the other)
     ideas                           contests, ideas, pages, their views and API
+    comments                        comments and following on any registered kind (learns of ideas by registration)
     moderation                      screening, reports, quotas, decisions
     nlp (Django side)               the corpus registry's adapter, tasks, generic store
     core                            roles, audit trail, submission bases
@@ -22,13 +23,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = ("core", "ideas", "moderation", "nlp", "grievances", "ideas_site")
+PROJECT = ("core", "comments", "ideas", "moderation", "nlp", "grievances", "ideas_site")
 
 #: The Django side of nlp: everything else in nlp/ is the Django-free core.
 NLP_DJANGO = {"adapter", "tasks", "models", "apps", "management", "migrations"}
 
 #: Layer of each part, bottom (0) to top.
-RANK = {"nlp-core": 0, "core": 1, "nlp": 2, "moderation": 3, "ideas": 4, "review": 5, "grievances": 5, "ideas_site": 6}
+RANK = {
+    "nlp-core": 0,
+    "core": 1,
+    "nlp": 2,
+    "moderation": 3,
+    "comments": 4,
+    "ideas": 5,
+    "review": 6,
+    "grievances": 6,
+    "ideas_site": 7,
+}
 
 
 def layer_of(module: str) -> str | None:
@@ -113,6 +124,7 @@ def test_dependencies_point_one_way():
         ("moderation.review.services", "review"),
         ("moderation.services", "moderation"),
         ("core.models", "core"),
+        ("comments.services", "comments"),
         ("django.db", None),
     ],
 )

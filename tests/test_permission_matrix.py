@@ -21,8 +21,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from core.models import AuditEntry
+from comments.services import comment_create
+from core.models import AuditEntry, Notification
 from core.roles import Role
+from core.unsubscribe import unsubscribe_token
 from grievances.tests.factories import GrievanceFactory
 from ideas.models import ContestPage, IdeaAttachment
 from ideas.tests.factories import IdeaFactory, UserFactory, field_worker, moderator, site_admin
@@ -48,6 +50,8 @@ ROLES = [
 # URL namespaces of the site's own views; every pattern name in them needs a row.
 OWN_NAMESPACES = {
     "ideas",
+    "comments",
+    "notifications",
     "moderation",
     "review",
     "api-v1",
@@ -75,6 +79,8 @@ class World:
     # Field posts: one in the department of `dept_member`, one in another department.
     post_mine: object = None
     post_other: object = None
+    comment: object = None
+    notification: object = None
 
 
 def _file(idea):
@@ -118,6 +124,8 @@ def build_world() -> World:
         "dept_member": UserFactory(is_staff=True),
     }
     world = World(contest, idea, pending, file, pending_file, assignment, users)
+    world.comment = comment_create(target=idea, author=users["citizen"], body="<b>좋은</b> 아이디어입니다")
+    world.notification = Notification.objects.filter(user=author, object_id=str(idea.pk)).latest("pk")
     _grievance_world(world)
     return world
 
@@ -156,7 +164,7 @@ class Case:
     url: Callable[[World], str]
     expected: dict[str, int]
     method: str = "get"
-    data: dict | None = None
+    data: dict | Callable[[World], dict] | None = None
     json: bool = False
 
 
@@ -245,6 +253,68 @@ TABLE.update(
                 method="post",
                 data={"reason": "abuse"},
             ),
+            # A comment: anyone signed in but its author (the citizen); the idea's author too.
+            Case(
+                lambda w: f"/reports/comments.comment/{w.comment.pk}/",
+                roles(201, anonymous=302, citizen=403),
+                method="post",
+                data={"reason": "abuse"},
+            ),
+        ],
+        # ---- comments and following (JSON answers) ------------------------------------------
+        # Signed-in users comment on a published idea; an unscreened one is not found, except by
+        # those who may see it, who may not comment on it.
+        "comments:comment-create": [
+            Case(
+                lambda w: f"/comments/ideas.idea/{w.idea.pk}/",
+                roles(201, anonymous=401),
+                method="post",
+                data={"body": "저도 찬성합니다"},
+            ),
+            Case(
+                lambda w: f"/comments/ideas.idea/{w.pending.pk}/",
+                roles(404, author=403, moderator=403, superuser=403),
+                method="post",
+                data={"body": "저도 찬성합니다"},
+            ),
+        ],
+        # Only the comment's author (the citizen) edits or deletes it; for others it does not exist.
+        "comments:comment-edit": [
+            Case(
+                lambda w: f"/comments/{w.comment.pk}/edit/",
+                roles(404, anonymous=401, citizen=200),
+                method="post",
+                data={"body": "고쳤습니다"},
+            ),
+        ],
+        "comments:comment-delete": [
+            Case(
+                lambda w: f"/comments/{w.comment.pk}/delete/",
+                roles(404, anonymous=401, citizen=200),
+                method="post",
+                data={},
+            ),
+        ],
+        "comments:follow": [
+            Case(lambda w: f"/follow/ideas.idea/{w.idea.pk}/", roles(200, anonymous=401), method="post", data={}),
+            Case(
+                lambda w: f"/follow/ideas.idea/{w.pending.pk}/",
+                roles(404, author=200, moderator=200, superuser=200),
+                method="post",
+                data={},
+            ),
+        ],
+        # ---- the user's notifications; unsubscribe links work for anyone holding the token ----
+        "notifications:list": [Case(lambda w: "/me/notifications/", {**SIGNED_IN, "anonymous": 302})],
+        "notifications:read": [Case(lambda w: "/me/notifications/read/", everyone(302), method="post", data={})],
+        # The comment told the idea's author; only they open that notification.
+        "notifications:open": [
+            Case(lambda w: f"/me/notifications/{w.notification.pk}/", roles(404, anonymous=302, author=302))
+        ],
+        "notifications:settings": [Case(lambda w: "/me/notifications/settings/", {**SIGNED_IN, "anonymous": 302})],
+        "notifications:unsubscribe": [
+            Case(lambda w: f"/notifications/unsubscribe/{unsubscribe_token(user=w.idea.author)}/", everyone(200)),
+            Case(lambda w: "/notifications/unsubscribe/not-a-token/", everyone(400), method="post", data={}),
         ],
         # ---- review panel (reviewers' pages) -------------------------------------------------
         "review:queue": [
@@ -305,6 +375,38 @@ TABLE.update(
                 method="post",
                 json=True,
             ),
+        ],
+        # Comments: read for everyone who may see the idea; written by signed-in users; edited and
+        # deleted by their author only (404 for others).
+        "api-v1:comment_list": [
+            Case(lambda w: f"/api/v1/comments?target=ideas.idea&target_id={w.idea.pk}", everyone(200)),
+            Case(lambda w: f"/api/v1/comments?target=ideas.idea&target_id={w.pending.pk}", HIDDEN),
+        ],
+        "api-v1:comment_create": [
+            Case(
+                lambda w: "/api/v1/comments",
+                roles(201, anonymous=401),
+                method="post",
+                data=lambda w: {"target": "ideas.idea", "target_id": w.idea.pk, "body": "찬성합니다"},
+                json=True,
+            )
+        ],
+        "api-v1:comment_edit": [
+            Case(
+                lambda w: f"/api/v1/comments/{w.comment.pk}",
+                roles(404, anonymous=401, citizen=200),
+                method="put",
+                data={"body": "고쳤습니다"},
+                json=True,
+            )
+        ],
+        "api-v1:comment_delete": [
+            Case(
+                lambda w: f"/api/v1/comments/{w.comment.pk}",
+                roles(404, anonymous=401, citizen=200),
+                method="delete",
+                json=True,
+            )
         ],
         # ---- staff pages in the Wagtail admin ---------------------------------------------------
         "moderation_admin:queue": [Case(lambda w: "/admin/moderation/", ADMIN_MOD)],
@@ -486,7 +588,7 @@ def _request(client, case: Case, world: World):
     kwargs = {}
     if case.json:
         kwargs = {
-            "data": json.dumps(case.data or {}),
+            "data": json.dumps((case.data(world) if callable(case.data) else case.data) or {}),
             "content_type": "application/json",
             "HTTP_ACCEPT": "application/json",
         }

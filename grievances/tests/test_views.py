@@ -471,3 +471,21 @@ def test_only_the_posting_form_may_ask_for_the_devices_position(client):
     form_policy = client.get("/field/new/")["Permissions-Policy"]
     assert "geolocation=(self)" in form_policy and "camera=()" in form_policy
     assert "geolocation=()" in client.get("/field/")["Permissions-Policy"]
+
+
+def test_signed_in_users_comment_on_a_public_post_and_its_author_is_told(client, django_capture_on_commit_callbacks):
+    from core.models import Notification
+
+    post = GrievanceFactory()
+    commenter = UserFactory()
+    client.force_login(commenter)
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert 'id="comments"' in page and page.count('action="/comments/') >= 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/comments/grievances.grievance/{post.pk}/", {"body": "저도 같은 차고지에서 일합니다. 꼭 필요합니다."}
+        )
+    assert response.status_code in (200, 302)
+    assert "꼭 필요합니다" in client.get(post.get_absolute_url()).content.decode()
+    assert Notification.objects.filter(user=post.author, object_id=str(post.pk)).exists()
+    assert not Notification.objects.filter(user=commenter).exists()

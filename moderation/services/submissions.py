@@ -123,8 +123,9 @@ def screening_on_submit(*, item, is_edit: bool = False, signals: spamguard.FormS
     A resident registration number blocks the submission (ValidationError naming the field), and
     so does a filled-in honeypot field (`signals`, read from the form by the view; None for the API). Other personal data is masked in the `*_public` copies.
     Findings (personal data, profanity, advertising, links, repetition, bursts, speed, duplicates)
-    are stored on the item's screening case. The item is public at once only when its contest
-    screens flagged submissions only and nothing was flagged; otherwise it waits, unpublished,
+    are stored on the item's screening case. The item is public at once only when its adapter
+    publishes unflagged items (`publishes_unflagged`: for ideas, a contest that screens flagged
+    submissions only) and nothing was flagged; otherwise it waits, unpublished,
     for a moderator. Returns the case.
     """
     adapter = adapter_for(item)
@@ -153,7 +154,7 @@ def screening_on_submit(*, item, is_edit: bool = False, signals: spamguard.FormS
 
     findings = _findings_for(item, texts, is_edit=is_edit, signals=signals)
     contest = adapter.contest(item)
-    flagged_only = getattr(contest, "moderation_mode", "all") == "flagged"
+    flagged_only = adapter.publishes_unflagged(item)
     now = timezone.now()
     item_ct = ContentType.objects.get_for_model(item)
     case = (

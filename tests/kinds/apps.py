@@ -7,6 +7,8 @@ class KindsConfig(AppConfig):
     label = "kinds"
 
     def ready(self):
+        from comments.targets import CommentTarget
+        from comments.targets import register as register_comment_target
         from moderation.items import ModeratedItem, register
         from nlp.adapter import generic_corpus
         from nlp.corpora import register as register_corpus
@@ -14,6 +16,7 @@ class KindsConfig(AppConfig):
         from .models import FieldNote
 
         register(FieldNote, ModeratedItem())
+        register_comment_target(FieldNote, CommentTarget())
         # Field notes stand for the grievance board: each is sent to a department (``route``) and
         # linked to the ideas that address the same topic.
         register_corpus(

@@ -18,6 +18,7 @@ from core.roles import Role
 from ideas.choices import IdeaStatus
 from ideas.models import ContestIndexPage, ContestPage, HomePage, Idea, IdeaStatusChange, PolicyTrack, User
 from ideas.services import IdeaData, idea_submit
+from ideas_site.demo.comments import load_comment_demo
 from ideas_site.demo.data import IDEAS, TRACKS
 from ideas_site.demo.grievances import load_grievance_demo
 from moderation.services import screening_approve
@@ -77,6 +78,7 @@ class Command(BaseCommand):
         created = self._ideas(open_contest, past_contest, review_contest, users, tracks)
         self._review(open_contest, past_contest, review_contest, users)
         self._supports(users)
+        load_comment_demo(users=users)
         load_grievance_demo(users=users, tracks=tracks, stdout=self.stdout)
         if created:
             from nlp.adapter import corpus_refit
