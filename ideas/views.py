@@ -111,6 +111,7 @@ def idea_detail(request, reference: str):
     if idea is None:
         raise Http404(_("아이디어를 찾을 수 없습니다."))
     is_author = request.user.is_authenticated and idea.author_id == request.user.pk
+    author_status = selectors.idea_author_statuses(ideas=[idea])[idea.pk] if is_author else None
     return render(
         request,
         "ideas/idea_detail.html",
@@ -118,6 +119,7 @@ def idea_detail(request, reference: str):
             "idea": idea,
             "contest": idea.contest,
             "is_author": is_author,
+            "author_status": author_status,
             "show_author": rules.has_perm("ideas.view_author_name", request.user, idea),
             "attachments": _named_attachments(idea, request.user),
             "can_edit": rules.has_perm("ideas.edit_own_idea", request.user, idea),
@@ -214,7 +216,9 @@ def idea_support(request, reference: str):
 
 @login_required
 def my_ideas(request):
-    return render(request, "ideas/my_ideas.html", {"ideas": selectors.idea_list_for_author(user=request.user)})
+    ideas = list(selectors.idea_list_for_author(user=request.user))
+    statuses = selectors.idea_author_statuses(ideas=ideas)
+    return render(request, "ideas/my_ideas.html", {"rows": [(idea, statuses[idea.pk]) for idea in ideas]})
 
 
 @require_GET
