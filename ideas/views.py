@@ -21,7 +21,7 @@ from nlp.adapter import AnalysisUnavailable
 
 from . import selectors, services
 from .downloads import attachment_names, attachment_response
-from .forms import IdeaFilterForm, IdeaForm
+from .forms import AccountWithdrawForm, IdeaFilterForm, IdeaForm
 from .models import ContestPage
 from .paging import CappedPaginator, page_cap_message
 from .search import analyse_query
@@ -269,14 +269,12 @@ def account_withdraw(request):
     """회원 탈퇴, confirmed with the password."""
     from django.contrib.auth import logout
 
-    error = ""
-    if request.method == "POST":
-        if request.user.check_password(request.POST.get("password", "")):
-            services.user_withdraw(user=request.user)
-            logout(request)
-            messages.success(
-                request, _("탈퇴했습니다. 개인정보를 지웠고, 제출한 아이디어는 '탈퇴한 회원' 이름으로 남습니다.")
-            )
-            return redirect("/")
-        error = _("비밀번호가 맞지 않습니다.")
-    return render(request, "ideas/account_withdraw.html", {"error": error}, status=400 if error else 200)
+    form = AccountWithdrawForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_withdraw(user=request.user)
+        logout(request)
+        messages.success(
+            request, _("탈퇴했습니다. 개인정보를 지웠고, 제출한 아이디어는 '탈퇴한 회원' 이름으로 남습니다.")
+        )
+        return redirect("/")
+    return render(request, "ideas/account_withdraw.html", {"form": form}, status=400 if form.errors else 200)
