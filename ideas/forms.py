@@ -43,6 +43,27 @@ class SignupConsentForm(forms.Form):
         user_record_consent(user=user, version=settings.PRIVACY_NOTICE_VERSION)
 
 
+class AccountWithdrawForm(forms.Form):
+    """회원 탈퇴, confirmed with the account's password."""
+
+    password = forms.CharField(
+        label=_("비밀번호 확인"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("비밀번호를 적어 주세요.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("비밀번호가 맞지 않습니다."), code="wrong_password")
+        return password
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

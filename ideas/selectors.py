@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from moderation.choices import ScreeningStatus
+from moderation.models import ScreeningCase
 from nlp.adapter import similar_to_text
 
 from .analysis import CORPUS
@@ -84,6 +88,51 @@ def idea_list_for_author(*, user: User) -> QuerySet[Idea]:
         .prefetch_related(Prefetch("status_changes", queryset=IdeaStatusChange.objects.order_by("created_at", "id")))
         .order_by("-created_at")
     )
+
+
+@dataclass(frozen=True)
+class AuthorStatus:
+    """The one status an author sees for their idea (badge class, label) and, when a moderator
+    asked for changes, what to change."""
+
+    code: str
+    label: str
+    changes_requested: str = ""
+
+
+#: Statuses that say everything by themselves, whatever screening did before.
+_DECIDED = frozenset(
+    {IdeaStatus.REVIEWING, IdeaStatus.SELECTED, IdeaStatus.NOT_SELECTED, IdeaStatus.REJECTED, IdeaStatus.WITHDRAWN}
+)
+
+
+def idea_author_status(*, idea: Idea, case: ScreeningCase | None) -> AuthorStatus:
+    """Decide the author's status from the idea's status and its latest screening case; the one
+    place that does (pages show what this returns, nothing else)."""
+    if idea.status in _DECIDED:
+        return AuthorStatus(code=idea.status, label=str(IdeaStatus(idea.status).label))
+    if idea.merged_into_id:
+        return AuthorStatus(code="merged", label=str(_("다른 아이디어에 병합됨")))
+    if case is not None and case.status == ScreeningStatus.CHANGES_REQUESTED:
+        return AuthorStatus(code="changes_requested", label=str(_("수정 요청")), changes_requested=case.decision_note)
+    if idea.hidden_at is not None:
+        return AuthorStatus(code="hidden", label=str(_("신고로 숨김 (모더레이터 확인 중)")))
+    if idea.published_at is None:
+        return AuthorStatus(code="pending", label=str(_("공개 전 검토 중")))
+    return AuthorStatus(code=idea.status, label=str(IdeaStatus(idea.status).label))
+
+
+def idea_author_statuses(*, ideas) -> dict[int, AuthorStatus]:
+    """`idea_author_status` for each idea, reading the latest screening cases in one query."""
+    ideas = list(ideas)
+    latest: dict[int, ScreeningCase] = {}
+    if ideas:
+        cases = ScreeningCase.objects.filter(
+            content_type=ContentType.objects.get_for_model(Idea), object_id__in=[i.pk for i in ideas]
+        ).order_by("submitted_at", "id")
+        for case in cases:
+            latest[case.object_id] = case
+    return {i.pk: idea_author_status(idea=i, case=latest.get(i.pk)) for i in ideas}
 
 
 def idea_list_results(*, contest: ContestPage) -> QuerySet[Idea]:

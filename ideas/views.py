@@ -23,7 +23,7 @@ from nlp.adapter import AnalysisUnavailable
 
 from . import selectors, services
 from .downloads import attachment_names, attachment_response
-from .forms import IdeaFilterForm, IdeaForm
+from .forms import AccountWithdrawForm, IdeaFilterForm, IdeaForm
 from .models import ContestPage
 from .paging import CappedPaginator, page_cap_message
 from .search import analyse_query
@@ -113,6 +113,7 @@ def idea_detail(request, reference: str):
     if idea is None:
         raise Http404(_("아이디어를 찾을 수 없습니다."))
     is_author = request.user.is_authenticated and idea.author_id == request.user.pk
+    author_status = selectors.idea_author_statuses(ideas=[idea])[idea.pk] if is_author else None
     return render(
         request,
         "ideas/idea_detail.html",
@@ -120,6 +121,7 @@ def idea_detail(request, reference: str):
             "idea": idea,
             "contest": idea.contest,
             "is_author": is_author,
+            "author_status": author_status,
             "show_author": rules.has_perm("ideas.view_author_name", request.user, idea),
             "attachments": _named_attachments(idea, request.user),
             "can_edit": rules.has_perm("ideas.edit_own_idea", request.user, idea),
@@ -220,7 +222,9 @@ def idea_support(request, reference: str):
 
 @login_required
 def my_ideas(request):
-    return render(request, "ideas/my_ideas.html", {"ideas": selectors.idea_list_for_author(user=request.user)})
+    ideas = list(selectors.idea_list_for_author(user=request.user))
+    statuses = selectors.idea_author_statuses(ideas=ideas)
+    return render(request, "ideas/my_ideas.html", {"rows": [(idea, statuses[idea.pk]) for idea in ideas]})
 
 
 @require_GET
@@ -271,14 +275,12 @@ def account_withdraw(request):
     """회원 탈퇴, confirmed with the password."""
     from django.contrib.auth import logout
 
-    error = ""
-    if request.method == "POST":
-        if request.user.check_password(request.POST.get("password", "")):
-            services.user_withdraw(user=request.user)
-            logout(request)
-            messages.success(
-                request, _("탈퇴했습니다. 개인정보를 지웠고, 제출한 아이디어는 '탈퇴한 회원' 이름으로 남습니다.")
-            )
-            return redirect("/")
-        error = _("비밀번호가 맞지 않습니다.")
-    return render(request, "ideas/account_withdraw.html", {"error": error}, status=400 if error else 200)
+    form = AccountWithdrawForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_withdraw(user=request.user)
+        logout(request)
+        messages.success(
+            request, _("탈퇴했습니다. 개인정보를 지웠고, 제출한 아이디어는 '탈퇴한 회원' 이름으로 남습니다.")
+        )
+        return redirect("/")
+    return render(request, "ideas/account_withdraw.html", {"form": form}, status=400 if form.errors else 200)

@@ -136,6 +136,44 @@ def index_for(corpus: Corpus) -> SimilarityIndex | None:
         return cache.index
 
 
+WARM_UP_THREAD_NAME = "nlp-warm-up"
+
+
+def warm_up() -> list[str]:
+    """Load the analyser and build every registered corpus's similarity index now, so the first
+    similar-ideas look-up after a restart finds them ready. Returns the names of the corpora warmed;
+    a corpus that fails is logged and skipped (its first look-up tries again)."""
+    warmed = []
+    for corpus in corpora():
+        try:
+            index_for(corpus)
+        except Exception:  # noqa: BLE001 - warming is an optimisation: log it, the look-up degrades as before
+            logger.exception("NLP warm-up failed for corpus %s", corpus.name)
+        else:
+            warmed.append(corpus.name)
+    logger.info("NLP index warmed: %s", ", ".join(warmed) or "-")
+    return warmed
+
+
+def warm_up_in_background() -> threading.Thread:
+    """`warm_up` in a daemon thread of this process (a web worker serves at once; a look-up that
+    arrives meanwhile waits on the corpus's lock instead of building the index twice). The thread
+    closes its own database connection when done. Called by the web server's worker start-up hook
+    (gunicorn.conf.py), never by `manage.py` commands or tests."""
+
+    def run():
+        from django.db import connections
+
+        try:
+            warm_up()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name=WARM_UP_THREAD_NAME, daemon=True)
+    thread.start()
+    return thread
+
+
 def classifier_for(corpus: Corpus) -> TrackClassifier | None:
     """The corpus's label classifier: the labels' seed texts, the items a person labelled (a
     reviewer's correction replaces the author's pick), the unlabelled items too. None without labels."""

@@ -1,9 +1,22 @@
 """Forms of the review panel: the score sheet (built from the rubric), conflict, staff actions."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import SCALE_MAX, SCALE_MIN, Tier
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    """One criterion of the sheet as the reviewer sees it: its name and weight (a share of the
+    total, "가중치 30%"), apart from the score they type on the fixed 1–10 scale."""
+
+    criterion: object
+    weight_percent: int
+    score: forms.BoundField
+    comment: forms.BoundField
 
 
 class ScoreSheetForm(forms.Form):
@@ -27,9 +40,17 @@ class ScoreSheetForm(forms.Form):
         self.criteria = list(criteria)
         for c in self.criteria:
             self.fields[f"score_{c.pk}"] = forms.IntegerField(
-                label=_("%(name)s (배점 %(weight)s)") % {"name": c.name, "weight": c.weight},
-                help_text=c.description
-                or _("%(lo)d점(매우 미흡)부터 %(hi)d점(매우 우수)까지") % {"lo": SCALE_MIN, "hi": SCALE_MAX},
+                label=_("%(name)s 점수 (%(lo)d–%(hi)d)") % {"name": c.name, "lo": SCALE_MIN, "hi": SCALE_MAX},
+                help_text=" ".join(
+                    filter(
+                        None,
+                        [
+                            str(c.description),
+                            str(_("%(lo)d점(매우 미흡)부터 %(hi)d점(매우 우수)까지 정수로 적어 주세요."))
+                            % {"lo": SCALE_MIN, "hi": SCALE_MAX},
+                        ],
+                    )
+                ),
                 min_value=SCALE_MIN,
                 max_value=SCALE_MAX,
                 required=False,
@@ -43,8 +64,18 @@ class ScoreSheetForm(forms.Form):
             for f in self.fields.values():
                 f.disabled = True
 
-    def score_fields(self):
-        return [(self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+    def score_fields(self) -> list[CriterionRow]:
+        """The criteria in order, each with its weight as a percentage of the rubric's total."""
+        total = sum(c.weight for c in self.criteria) or 1
+        return [
+            CriterionRow(
+                criterion=c,
+                weight_percent=round(100 * c.weight / total),
+                score=self[f"score_{c.pk}"],
+                comment=self[f"comment_{c.pk}"],
+            )
+            for c in self.criteria
+        ]
 
     def values(self) -> dict[int, int | None]:
         return {c.pk: self.cleaned_data.get(f"score_{c.pk}") for c in self.criteria}

@@ -272,7 +272,7 @@ def test_audit_trail_is_browsable_filterable_and_read_only(client, contest):
     admin = site_admin()
     client.force_login(admin)
     html = client.get(reverse("audit:index"), {"action": "screening"}).content.decode()
-    assert "screening.approve" in html and "idea.tags" not in html
+    assert "사전 검토: 승인" in html and "아이디어: 태그 변경" not in html
     assert reverse("audit:inspect", args=[AuditEntry.objects.get(action="screening.approve").pk]) in html
     # no add/edit/delete screens exist, even for a superuser
     assert "/admin/audit/new/" not in html

@@ -15,7 +15,8 @@
   function firstParagraph(text) { return text.split(/\n\s*\n/)[0].slice(0, 1500); }
   function lookup() {
     var t = title.value.trim(), b = firstParagraph(body.value.trim());
-    if (t.length < 4 || b.length < 20) { box.hidden = true; return; }
+    // The title alone is enough to look (the box sits right under it); the body, once written, sharpens it.
+    if (t.length < 4) { box.hidden = true; return; }
     var key = t + "\u0000" + b;
     if (key === last) return;
     last = key;
