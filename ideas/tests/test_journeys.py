@@ -70,6 +70,7 @@ def test_my_ideas_shows_one_status_per_idea_and_the_moderators_change_request(cl
     assert asked.get_absolute_url() + "edit/" in cells[asked.reference]
 
     detail = client.get(asked.get_absolute_url()).content.decode()
+    detail = detail.split("<main", 1)[1]  # the idea itself, not the site's header (its unread-count badge)
     assert request in detail and "비공개 (검토 대기 또는 철회·반려)" not in detail
     assert detail.count('class="badge') == 1 and "수정 요청" in _text(
         re.search(r'<p class="meta">.*?</p>', detail, flags=re.S).group(0)
