@@ -5,7 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from ideas.admin_login import RateLimitedLoginView
-from ideas.api import api
+from ideas_site.api import api
 
 urlpatterns = [
     # Before Wagtail's own admin/login/: the same page with the site login's brute-force lock.
@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("review/", include("moderation.review.urls")),
     path("field/", include("grievances.urls")),
+    path("forum/", include("forum.urls")),
     path("", include("ideas.urls")),
     path("", include("moderation.urls")),
 ]

@@ -66,6 +66,11 @@ class ModeratedItem:
     def contest(self, item):
         return getattr(item, "contest", None)
 
+    def moderation_mode(self, item) -> str:
+        """ "flagged" (public at once unless screening flags it) or "all" (every item waits for a
+        moderator): the contest's setting by default; a kind outside contests says its own."""
+        return getattr(self.contest(item), "moderation_mode", "all")
+
     def track(self, item):
         return getattr(item, "track", None)
 

@@ -4,6 +4,7 @@ back up the layers.
     ideas_site                      settings, urls — the composition root
     review (moderation/review)      scores contest entries: above ideas
     grievances                      현장 기동대 field posts: above ideas, beside review (neither imports the other)
+    forum                           대토론회 topics and opinions: above ideas, beside review and grievances
     ideas                           contests, ideas, pages, their views and API
     moderation                      screening, reports, quotas, decisions
     nlp (Django side)               the corpus registry's adapter, tasks, generic store
@@ -22,13 +23,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = ("core", "ideas", "moderation", "nlp", "grievances", "ideas_site")
+PROJECT = ("core", "ideas", "moderation", "nlp", "grievances", "forum", "ideas_site")
 
 #: The Django side of nlp: everything else in nlp/ is the Django-free core.
 NLP_DJANGO = {"adapter", "tasks", "models", "apps", "management", "migrations"}
 
 #: Layer of each part, bottom (0) to top.
-RANK = {"nlp-core": 0, "core": 1, "nlp": 2, "moderation": 3, "ideas": 4, "review": 5, "grievances": 5, "ideas_site": 6}
+RANK = {
+    "nlp-core": 0,
+    "core": 1,
+    "nlp": 2,
+    "moderation": 3,
+    "ideas": 4,
+    "review": 5,
+    "grievances": 5,
+    "forum": 5,
+    "ideas_site": 6,
+}
 
 
 def layer_of(module: str) -> str | None:
@@ -113,6 +124,7 @@ def test_dependencies_point_one_way():
         ("moderation.review.services", "review"),
         ("moderation.services", "moderation"),
         ("core.models", "core"),
+        ("forum.services", "forum"),
         ("django.db", None),
     ],
 )

@@ -153,7 +153,7 @@ def screening_on_submit(*, item, is_edit: bool = False, signals: spamguard.FormS
 
     findings = _findings_for(item, texts, is_edit=is_edit, signals=signals)
     contest = adapter.contest(item)
-    flagged_only = getattr(contest, "moderation_mode", "all") == "flagged"
+    flagged_only = adapter.moderation_mode(item) == "flagged"
     now = timezone.now()
     item_ct = ContentType.objects.get_for_model(item)
     case = (
