@@ -69,7 +69,6 @@ def topic_page_context(request, topic: TopicPage) -> dict:
         "following": is_following(user=user, target=topic),
         "followers": follower_count(topic),
         "opinion_form": OpinionForm(),
-        "reply_form": ReplyForm(),
         "signup": signup,
         "waiting_position": selectors.waiting_position(signup=signup)
         if signup and signup.status == "waiting"

@@ -161,3 +161,12 @@ def test_api_posts_an_opinion_with_a_token(client):
         **headers,
     )
     assert response.status_code == 400 and "입장" in json.dumps(response.json(), ensure_ascii=False)
+
+
+def test_topics_live_under_the_home_page_or_the_contest_index_and_have_no_children():
+
+    from forum.models import TopicPage
+    from ideas.models import ContestIndexPage, HomePage
+
+    assert set(TopicPage.allowed_parent_page_models()) == {HomePage, ContestIndexPage}
+    assert TopicPage.allowed_subpage_models() == []
