@@ -97,3 +97,13 @@ def topics_visible(*, user):
     if not is_staff_member(user):
         qs = qs.filter(audience="public")
     return qs
+
+
+def topics_open(*, user, limit: int = 6) -> list:
+    """Topics taking opinions now that the user may see, closing soonest first (one query)."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    return list(
+        topics_visible(user=user).filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at", "pk")[:limit]
+    )

@@ -170,3 +170,16 @@ def test_topics_live_under_the_home_page_or_the_contest_index_and_have_no_childr
 
     assert set(TopicPage.allowed_parent_page_models()) == {HomePage, ContestIndexPage}
     assert TopicPage.allowed_subpage_models() == []
+
+
+def test_the_home_page_lists_open_topics_but_staff_only_ones_only_to_staff(client):
+    from ideas.tests.factories import home_page
+
+    public = make_topic(title="공개 토론 주제")
+    make_topic(title="직원 토론 주제", audience="staff")
+    make_topic(title="끝난 토론 주제", state="closed")
+    html = client.get(home_page().url).content.decode()
+    assert "공개 토론 주제" in html and "직원 토론 주제" not in html and "끝난 토론 주제" not in html
+    assert public.url in html
+    client.force_login(UserFactory(is_staff=True))
+    assert "직원 토론 주제" in client.get(home_page().url).content.decode()
