@@ -198,3 +198,24 @@ class NotificationSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.email}"
+
+
+class ExpertProfile(models.Model):
+    """The affiliation shown beside an expert's (전문가) opinions. Written only through
+    `core.experts.expert_grant`, which also puts the user in the expert role group."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_profile", verbose_name=_("전문가")
+    )
+    affiliation = models.CharField(_("소속"), max_length=100)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("부여 일시"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("전문가 정보")
+        verbose_name_plural = _("전문가 정보")
+
+    def __str__(self) -> str:
+        return self.affiliation

@@ -14,6 +14,10 @@ class Role:
     FIELD_WORKER = "현장근무자"
     MODERATOR = "모더레이터"
     REVIEWER = "심사위원"
+    #: Experts (전문가) give opinions in discussion topics with their affiliation shown
+    #: (`core.models.ExpertProfile`); staff grant the role with `core.experts.expert_grant`. Not a staff
+    #: role: an expert is still a citizen everywhere else (supports ideas, submits).
+    EXPERT = "전문가"
     ALL = (FIELD_WORKER, MODERATOR, REVIEWER)
 
 
@@ -57,6 +61,17 @@ def is_citizen(user) -> bool:
 @rules.predicate
 def is_field_worker(user) -> bool:
     return user.is_authenticated and user.has_role(Role.FIELD_WORKER)
+
+
+@rules.predicate
+def is_expert(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.EXPERT)
+
+
+@rules.predicate
+def is_staff_member(user) -> bool:
+    """Staff of the city (Wagtail admin users) and superusers."""
+    return user.is_authenticated and (user.is_staff or user.is_superuser)
 
 
 @rules.predicate

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
+
+from core.counters import count_add
 
 from .models import Idea, Support
 
@@ -19,9 +21,7 @@ def support_count_add(*, idea_ids, delta: int) -> None:
     """Add `delta` to the stored count of each idea (one UPDATE); call inside the writing transaction.
 
     A count never goes below zero (rows written around the services are `reconcile_counts`' job)."""
-    ids = list(idea_ids)
-    if ids and delta:
-        Idea.objects.filter(pk__in=ids).update(support_count=Greatest(F("support_count") + delta, 0))
+    count_add(model=Idea, pks=idea_ids, field="support_count", delta=delta)
 
 
 def _true_count():

@@ -17,6 +17,7 @@ urlpatterns = [
     path("open311/v2/", include("grievances.open311")),
     path("review/", include("moderation.review.urls")),
     path("field/", include("grievances.urls")),
+    path("forum/", include("forum.urls")),
     path("", include("ideas.urls")),
     path("", include("moderation.urls")),
     path("", include("comments.urls")),

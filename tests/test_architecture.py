@@ -4,6 +4,7 @@ back up the layers.
     ideas_site                      settings, urls — the composition root
     review (moderation/review)      scores contest entries: above ideas
     grievances                      현장 기동대 field posts: above ideas, beside review (neither imports the other)
+    forum                           대토론회 topics and opinions: above ideas, beside review and grievances
     ideas                           contests, ideas, pages, their views and API
     comments                        comments and following on any registered kind (learns of ideas by registration)
     moderation                      screening, reports, quotas, decisions
@@ -23,7 +24,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = ("core", "comments", "ideas", "moderation", "nlp", "grievances", "ideas_site")
+PROJECT = ("core", "comments", "ideas", "moderation", "nlp", "grievances", "forum", "ideas_site")
 
 #: The Django side of nlp: everything else in nlp/ is the Django-free core.
 NLP_DJANGO = {"adapter", "tasks", "models", "apps", "management", "migrations"}
@@ -38,6 +39,7 @@ RANK = {
     "ideas": 5,
     "review": 6,
     "grievances": 6,
+    "forum": 6,
     "ideas_site": 7,
 }
 
@@ -125,6 +127,7 @@ def test_dependencies_point_one_way():
         ("moderation.services", "moderation"),
         ("core.models", "core"),
         ("comments.services", "comments"),
+        ("forum.services", "forum"),
         ("django.db", None),
     ],
 )

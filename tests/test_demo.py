@@ -18,6 +18,17 @@ def test_demo_content_is_complete_and_idempotent(client):
     assert phases["2026"] == "submission" and phases["2025"] == "results" and phases["2026-field"] == "review"
     assert set(User.objects.values_list("groups__name", flat=True)) >= {"현장근무자", "모더레이터", "심사위원"}
     assert Idea.objects.filter(analysed_at__isnull=False).count() == Idea.objects.count()
+    # The forum: one open and one closed topic, opinions from each role, a published summary.
+    from forum.models import Opinion, TopicPage
+
+    topics = {t.slug: t for t in TopicPage.objects.live()}
+    assert topics["forum-youth-space"].is_open and topics["forum-care-jobs"].is_closed
+    for topic in topics.values():
+        roles = set(Opinion.objects.public().filter(topic=topic).values_list("author_role", flat=True))
+        assert roles >= {"citizen", "field_worker", "expert"}
+    assert topics["forum-care-jobs"].summary.published_at is not None
+    assert topics["forum-care-jobs"].summary.data["clusters"]
+    assert "토론 결과 요약" in client.get(topics["forum-care-jobs"].url).content.decode()
     assert client.get("/contests/2026/ideas/").status_code == 200
     assert client.login(username="citizen@demo.ilsa.kr", password="demo-pass-1234") or client.login(
         email="citizen@demo.ilsa.kr", password="demo-pass-1234"

@@ -61,10 +61,13 @@ OWN_NAMESPACES = {
     "nlp_triage",
     "grievances",
     "open311",
+    "forum",
 }
 OWN_NAMESPACES |= {"grievances_admin"}
 # Routes of the contest's Wagtail pages (RoutablePageMixin) and the page tree, keyed "page:<route>".
 PAGE_ROUTES = {"page:home", "page:contest-index", "page:index_route", "page:ideas", "page:submit", "page:results"}
+# Discussion topics (forum.TopicPage): a public one and a staff-only one (직원 아이디어 토론회).
+TOPIC_PAGES = {"page:topic", "page:topic-staff"}
 
 
 @dataclass
@@ -126,6 +129,14 @@ def build_world() -> World:
     world = World(contest, idea, pending, file, pending_file, assignment, users)
     world.comment = comment_create(target=idea, author=users["citizen"], body="<b>좋은</b> 아이디어입니다")
     world.notification = Notification.objects.filter(user=author, object_id=str(idea.pk)).latest("pk")
+    # The forum: an open public topic with a meeting and an opinion by `author`, an open staff-only
+    # topic, a closed topic.
+    from forum.tests.factories import make_opinion, make_topic
+
+    world.topic = make_topic(state="open", capacity=5)
+    world.opinion = make_opinion(world.topic, author=author)
+    world.staff_topic = make_topic(state="open", audience="staff")
+    world.closed_topic = make_topic(state="closed")
     _grievance_world(world)
     return world
 
@@ -193,6 +204,12 @@ def _g_photo(w, g):
 
 # The department inbox: its departments' members too.
 ADMIN_INBOX = roles(302, moderator=200, superuser=200, dept_member=200)
+
+
+# Staff of the city (is_staff): moderators, reviewers, staff admins and superusers.
+IS_STAFF = ("moderator", "reviewer_assigned", "reviewer_unassigned", "staff", "superuser")
+STAFF_ONLY = {**everyone(404), **{r: 200 for r in IS_STAFF}}
+_OPINION = {"position": "for", "body": "청년 창업 공간을 더 늘려야 합니다."}
 
 
 def _support_url(w):
@@ -516,6 +533,86 @@ TABLE.update(
         ],
         # Moderators and site admins assign (sent back to the inbox); others are refused (302 too).
         "grievances_admin:bulk-assign": [Case(lambda w: "/admin/field/assign/", roles(302), method="post")],
+        # ---- the forum (대토론회) ----------------------------------------------------------------
+        "page:topic": [Case(lambda w: w.topic.url, everyone(200))],
+        "page:topic-staff": [Case(lambda w: w.staff_topic.url, STAFF_ONLY)],
+        "forum:opinion-create": [
+            Case(lambda w: f"/forum/topics/{w.topic.pk}/opinions/", roles(302), method="post", data=_OPINION),
+            Case(
+                lambda w: f"/forum/topics/{w.staff_topic.pk}/opinions/",
+                {**STAFF_ONLY, "anonymous": 302, **{r: 302 for r in IS_STAFF}},
+                method="post",
+                data=_OPINION,
+            ),
+            # Ids past 64 bits: 404 for everyone (the sanity middleware answers before the login check).
+            Case(lambda w: "/forum/topics/99999999999999999999/opinions/", everyone(404), method="post"),
+        ],
+        "forum:opinion-reply": [
+            Case(
+                lambda w: f"/forum/opinions/{w.opinion.pk}/reply/",
+                roles(302),
+                method="post",
+                data={"body": "좋은 의견입니다. 저도 같은 생각입니다."},
+            ),
+        ],
+        "forum:opinion-support": [
+            Case(
+                lambda w: f"/forum/opinions/{w.opinion.pk}/support/",
+                roles(200, anonymous=401, author=403),
+                method="post",
+                data={},
+            ),
+            Case(lambda w: "/forum/opinions/abc/support/", roles(404, anonymous=401), method="post", data={}),
+        ],
+        "forum:topic-follow": [Case(lambda w: f"/forum/topics/{w.topic.pk}/follow/", roles(302), method="post")],
+        "forum:meeting-signup": [
+            Case(lambda w: f"/forum/topics/{w.topic.pk}/meeting/signup/", roles(302), method="post")
+        ],
+        "forum:meeting-cancel": [
+            Case(lambda w: f"/forum/topics/{w.topic.pk}/meeting/cancel/", roles(302), method="post")
+        ],
+        "forum:summary-build": [
+            Case(
+                lambda w: f"/forum/topics/{w.closed_topic.pk}/summary/build/",
+                {**roles(403, anonymous=302), **{r: 302 for r in IS_STAFF}},
+                method="post",
+            )
+        ],
+        "forum:summary-publish": [
+            Case(
+                lambda w: f"/forum/topics/{w.closed_topic.pk}/summary/publish/",
+                {**roles(403, anonymous=302), **{r: 302 for r in IS_STAFF}},
+                method="post",
+            )
+        ],
+        "forum:opinions-export": [
+            Case(
+                lambda w: f"/forum/topics/{w.topic.pk}/opinions.csv",
+                {**roles(403, anonymous=302), **{r: 200 for r in IS_STAFF}},
+            ),
+            Case(
+                lambda w: f"/forum/topics/{w.staff_topic.pk}/opinions.xlsx",
+                {**roles(404, anonymous=302), **{r: 200 for r in IS_STAFF}},
+            ),
+        ],
+        "api-v1:topic_list": [Case(lambda w: "/api/v1/topics", everyone(200))],
+        "api-v1:topic_detail": [
+            Case(lambda w: f"/api/v1/topics/{w.topic.pk}", everyone(200)),
+            Case(lambda w: f"/api/v1/topics/{w.staff_topic.pk}", STAFF_ONLY),
+        ],
+        "api-v1:opinion_list": [
+            Case(lambda w: f"/api/v1/topics/{w.topic.pk}/opinions", everyone(200)),
+            Case(lambda w: f"/api/v1/topics/{w.staff_topic.pk}/opinions", STAFF_ONLY),
+        ],
+        "api-v1:opinion_create": [
+            Case(
+                lambda w: f"/api/v1/topics/{w.closed_topic.pk}/opinions",
+                roles(403, anonymous=401),
+                method="post",
+                data={"body": "마감된 주제에 올리는 의견입니다.", "position": "for"},
+                json=True,
+            )
+        ],
         # ---- the contest's Wagtail pages (review phase, results not published) ---------------
         "page:home": [Case(lambda w: "/", everyone(200))],
         "page:contest-index": [Case(lambda w: w.contest.get_parent().url, everyone(200))],
@@ -578,8 +675,8 @@ def test_every_named_view_has_a_row():
     assert {n.split(":", 1)[0] for n in own} <= OWN_NAMESPACES
     missing = (own | routes) - set(TABLE)
     assert not missing, f"views without a row in the permission matrix: {sorted(missing)}"
-    assert PAGE_ROUTES <= set(TABLE)
-    stale = set(TABLE) - own - PAGE_ROUTES
+    assert PAGE_ROUTES | TOPIC_PAGES <= set(TABLE)
+    stale = set(TABLE) - own - PAGE_ROUTES - TOPIC_PAGES
     assert not stale, f"rows for views that no longer exist: {sorted(stale)}"
 
 

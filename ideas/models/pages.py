@@ -25,7 +25,8 @@ class HomePage(Page):
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["ideas.ContestIndexPage"]
+    # Discussion topics (the forum app, above ideas) may sit here or under the contest index.
+    subpage_types = ["ideas.ContestIndexPage", "forum.TopicPage"]
     max_count = 1
 
     class Meta:
@@ -42,7 +43,7 @@ class ContestIndexPage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["ideas.HomePage"]
-    subpage_types = ["ideas.ContestPage"]
+    subpage_types = ["ideas.ContestPage", "forum.TopicPage"]
 
     class Meta:
         verbose_name = _("공모전 목록 페이지")

@@ -8,11 +8,15 @@ from ideas.tests.factories import HOSTILE, IdeaFactory, make_contest
 
 
 class PageTreeTests(WagtailPageTestCase):
-    def test_home_page_holds_only_the_contest_index(self):
-        self.assertAllowedSubpageTypes(HomePage, {ContestIndexPage})
+    def test_home_page_holds_the_contest_index_and_discussion_topics(self):
+        from forum.models import TopicPage
 
-    def test_contest_index_holds_only_contests(self):
-        self.assertAllowedSubpageTypes(ContestIndexPage, {ContestPage})
+        self.assertAllowedSubpageTypes(HomePage, {ContestIndexPage, TopicPage})
+
+    def test_contest_index_holds_contests_and_discussion_topics(self):
+        from forum.models import TopicPage
+
+        self.assertAllowedSubpageTypes(ContestIndexPage, {ContestPage, TopicPage})
         self.assertAllowedParentPageTypes(ContestIndexPage, {HomePage})
 
     def test_contest_page_has_no_children_and_lives_under_the_index(self):

@@ -14,6 +14,7 @@ INSTALLED_APPS = [
     "moderation",
     "moderation.review",
     "grievances",
+    "forum",
     "ideas_site",
     "nlp.apps.NlpConfig",
     "wagtail.contrib.forms",

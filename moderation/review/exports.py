@@ -6,23 +6,13 @@ Text cells that a spreadsheet would run as a formula are prefixed with an apostr
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+
+from core.exports import to_csv, to_xlsx
 
 from .choices import SCALE_MAX, Tier
 from .selectors import Ranking
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _round(x):
@@ -100,31 +90,6 @@ def ranking_rows(ranking: Ranking) -> tuple[list[str], list[list]]:
         for r in ranking.rows
     ]
     return header, rows
-
-
-def to_csv(header: list[str], rows: list[list]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return buf.getvalue().encode("utf-8-sig")
-
-
-def to_xlsx(header: list[str], rows: list[list], *, title: str, notes: list[str] = ()) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append([str(h) for h in header])
-    for row in rows:
-        ws.append([_cell(v) for v in row])
-    if notes:
-        info = wb.create_sheet(_("정보")[:31])
-        for n in notes:
-            info.append([_cell(str(n))])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def export(ranking: Ranking, *, kind: str, fmt: str) -> tuple[bytes, str, str]:

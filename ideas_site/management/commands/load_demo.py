@@ -20,6 +20,7 @@ from ideas.models import ContestIndexPage, ContestPage, HomePage, Idea, IdeaStat
 from ideas.services import IdeaData, idea_submit
 from ideas_site.demo.comments import load_comment_demo
 from ideas_site.demo.data import IDEAS, TRACKS
+from ideas_site.demo.forum import load_forum_demo
 from ideas_site.demo.grievances import load_grievance_demo
 from moderation.services import screening_approve
 
@@ -32,6 +33,7 @@ DEMO_USERS = [
     ("reviewer@demo.ilsa.kr", "정심사", Role.REVIEWER, True, False, "일자리 창출코디네이터"),
     ("reviewer2@demo.ilsa.kr", "한멘토", Role.REVIEWER, True, False, "사회적기업 현장 멘토"),
     ("reviewer3@demo.ilsa.kr", "윤창업", Role.REVIEWER, True, False, "창업 현장 멘토"),
+    ("expert@demo.ilsa.kr", "강전문", Role.EXPERT, False, False, "서울연구원"),
     ("dept@demo.ilsa.kr", "오답변", None, True, False, "서울시 일자리정책과"),
     ("dept2@demo.ilsa.kr", "남노동", None, True, False, "서울시 노동정책과"),
     ("admin@demo.ilsa.kr", "관리자", None, True, True, "서울시"),
@@ -80,6 +82,7 @@ class Command(BaseCommand):
         self._supports(users)
         load_comment_demo(users=users)
         load_grievance_demo(users=users, tracks=tracks, stdout=self.stdout)
+        load_forum_demo(parent=index, users=users, tracks=tracks, stdout=self.stdout)
         if created:
             from nlp.adapter import corpus_refit
 

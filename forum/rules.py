@@ -1,0 +1,28 @@
+"""Named permissions of the forum."""
+
+import rules
+
+from core.roles import is_signed_in, is_staff_member
+from ideas.predicates import has_privacy_consent
+
+from .predicates import (
+    can_see_topic,
+    is_opinion_author,
+    opinion_is_public,
+    opinion_is_top_level,
+    topic_is_open,
+    topic_takes_signups,
+)
+
+rules.add_perm("forum.view_topic", can_see_topic)
+rules.add_perm("forum.post_opinion", is_signed_in & has_privacy_consent & can_see_topic & topic_is_open)
+rules.add_perm(
+    "forum.reply_opinion",
+    is_signed_in & has_privacy_consent & can_see_topic & topic_is_open & opinion_is_public & opinion_is_top_level,
+)
+rules.add_perm(
+    "forum.support_opinion", is_signed_in & can_see_topic & topic_is_open & opinion_is_public & ~is_opinion_author
+)
+rules.add_perm("forum.follow_topic", is_signed_in & can_see_topic)
+rules.add_perm("forum.signup_meeting", is_signed_in & can_see_topic & topic_takes_signups)
+rules.add_perm("forum.manage_topic", is_staff_member)
