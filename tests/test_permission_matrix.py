@@ -206,8 +206,8 @@ def _g_photo(w, g):
 ADMIN_INBOX = roles(302, moderator=200, superuser=200, dept_member=200)
 
 
-# Staff of the city (is_staff): moderators, reviewers, staff admins and superusers.
-IS_STAFF = ("moderator", "reviewer_assigned", "reviewer_unassigned", "staff", "superuser")
+# Staff of the city (is_staff): moderators, reviewers, staff admins, department members and superusers.
+IS_STAFF = ("moderator", "reviewer_assigned", "reviewer_unassigned", "staff", "superuser", "dept_member")
 STAFF_ONLY = {**everyone(404), **{r: 200 for r in IS_STAFF}}
 _OPINION = {"position": "for", "body": "청년 창업 공간을 더 늘려야 합니다."}
 
