@@ -4,6 +4,7 @@ critical WCAG 2.1 A/AA violation. (Moderate ones are listed in the README with a
 import pytest
 from allauth.account.models import EmailAddress
 
+from forum.tests.factories import make_opinion, make_topic
 from grievances.tests.factories import DepartmentFactory, GrievanceFactory, department_member
 from ideas.tests.factories import IdeaFactory, UserFactory, make_contest, moderator
 
@@ -48,8 +49,13 @@ def test_public_pages_have_no_serious_accessibility_violations(live_server, brow
     contest = make_contest("submission")
     idea = IdeaFactory(contest=contest)
     post = GrievanceFactory()
+    topic = make_topic(state="open", capacity=3)
+    make_opinion(topic)
+    closed = make_topic(state="closed")
     paths = [
         "/",
+        topic.url,
+        closed.url,
         contest.url,
         f"{contest.url}ideas/",
         idea.get_absolute_url(),
