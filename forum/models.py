@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
@@ -127,10 +128,11 @@ class TopicPage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from .views import topic_page_context
-
+        # A page is a model: it never imports views or selectors. What the topic page shows is plugged
+        # in through the `topic_page_context` hook (forum/wagtail_hooks.py), as ideas' pages do.
         context = super().get_context(request, *args, **kwargs)
-        context.update(topic_page_context(request, self))
+        for fn in hooks.get_hooks("topic_page_context"):
+            context.update(fn(request, self))
         return context
 
 
