@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,40 @@ class Submission(TimeStampedModel):
     @property
     def is_public(self) -> bool:
         return self.published_at is not None and self.hidden_at is None
+
+
+class Analysed(models.Model):
+    """Abstract: what the NLP and the analysed search (`core.search.SearchIndex`) store on a kind that
+    keeps its analysis on its own rows (ideas, field posts): the analysed tokens and title, the
+    PostgreSQL search vector (GIN-indexed by each kind's migration), and the analysis's version, time
+    and last error (`nlp.adapter.pending_filter` reads the last two)."""
+
+    search_tokens = models.TextField(blank=True, editable=False)
+    search_title = models.TextField(blank=True, editable=False)
+    # PostgreSQL only: weighted tsvector of the title (and tag) and body tokens.
+    search_vector = SearchVectorField(null=True, editable=False)
+    nlp_version = models.CharField(max_length=40, blank=True)
+    analysed_at = models.DateTimeField(null=True, blank=True)
+    analysis_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class UploadedFile(models.Model):
+    """Abstract: a file a citizen uploaded to a submission, its type checked from its content. A
+    subclass adds the `file` field (its folder and label) and the foreign key to its submission."""
+
+    original_name = models.CharField(_("원래 파일 이름"), max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class AuditEntryQuerySet(models.QuerySet):

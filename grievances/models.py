@@ -12,7 +12,6 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from core.models import Submission, TimeStampedModel
+from core.models import Analysed, Submission, TimeStampedModel, UploadedFile
 from core.roles import user_is_moderation_staff
 from ideas.choices import District
 from nlp.text import join_title_content
@@ -225,7 +224,7 @@ class GrievanceQuerySet(models.QuerySet):
         return self.public()
 
 
-class Grievance(Submission):
+class Grievance(Analysed, Submission):
     """A field post: an 애로사항 or 건의사항 from a workplace or a job seeker, routed to a department.
 
     Written by a citizen, by a field worker from a field visit, or on behalf of a person without an
@@ -338,14 +337,6 @@ class Grievance(Submission):
     reanswer_requested_at = models.DateTimeField(_("재답변 요청 일시"), null=True, blank=True)
     reanswer_reason = models.TextField(_("재답변 요청 사유"), blank=True, max_length=1000)
 
-    # Analysed search (the same as ideas'), filled by the NLP store.
-    search_tokens = models.TextField(blank=True, editable=False)
-    search_title = models.TextField(blank=True, editable=False)
-    search_vector = SearchVectorField(null=True, editable=False)
-    nlp_version = models.CharField(max_length=40, blank=True)
-    analysed_at = models.DateTimeField(null=True, blank=True)
-    analysis_error = models.CharField(max_length=300, blank=True)
-
     objects = GrievanceQuerySet.as_manager()
 
     class Meta:
@@ -441,22 +432,15 @@ class GrievanceEvent(models.Model):
         return f"{self.grievance_id}: {self.get_kind_display()}"
 
 
-class GrievancePhoto(models.Model):
+class GrievancePhoto(UploadedFile):
     """A photo of a field post: type checked from its content, EXIF (GPS, device) stripped on upload."""
 
     grievance = models.ForeignKey(Grievance, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("사진"), upload_to="grievances/photos/%Y/%m/")
-    original_name = models.CharField(_("원래 파일 이름"), max_length=200)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("사진")
         verbose_name_plural = _("사진")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class AnswerTemplate(TimeStampedModel):

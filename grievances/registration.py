@@ -99,7 +99,7 @@ def grievance_store(item: Grievance, result: ItemResult) -> None:
     )
     grievance_search_update(ids=[item.pk])
     item.suggested_track, item.suggested_track_score = track, result.label_score
-    route_suggest(grievance=item)
+    route_suggest(grievance=item, analysed=True)
 
 
 def grievance_store_error(item: Grievance, message: str) -> None:

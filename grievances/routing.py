@@ -22,8 +22,6 @@ def _nlp_suggestion(grievance: Grievance) -> tuple[Department | None, float | No
     which departments answer its track (`nlp.adapter.route_suggestions`)."""
     from nlp.adapter import AnalysisUnavailable, route_suggestions
 
-    if grievance.analysed_at is None and not grievance.search_tokens:
-        return None, None
     track = grievance.track.slug if grievance.track_id else None
     try:
         ranked = route_suggestions(corpus="grievances", item=grievance, track=track, k=3)
@@ -38,11 +36,12 @@ def _nlp_suggestion(grievance: Grievance) -> tuple[Department | None, float | No
     return None, None
 
 
-def route_suggest(*, grievance: Grievance) -> Department | None:
-    """Store the suggested department (and confidence) for a post staff have not routed yet."""
+def route_suggest(*, grievance: Grievance, analysed: bool = False) -> Department | None:
+    """Store the suggested department (and confidence) for a post staff have not routed yet: the NLP's
+    once the post is `analysed` (called from the NLP store), the track's department before."""
     if grievance.route_confirmed:
         return grievance.department
-    dept, score = _nlp_suggestion(grievance)
+    dept, score = _nlp_suggestion(grievance) if analysed else (None, None)
     if dept is None:
         track_id = grievance.track_id or grievance.suggested_track_id
         dept = _track_department(track_id)

@@ -1,7 +1,6 @@
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from core.models import TimeStampedModel
+from core.models import Analysed, TimeStampedModel, UploadedFile
 from core.roles import user_is_moderation_staff
 from nlp.text import join_title_content
 
@@ -43,7 +42,7 @@ class IdeaQuerySet(models.QuerySet):
         return self.public()
 
 
-class Idea(TimeStampedModel):
+class Idea(Analysed, TimeStampedModel):
     """A job-creation idea a citizen submitted to a contest.
 
     The author's text is kept as written; the `*_public` fields hold the same text with
@@ -102,11 +101,8 @@ class Idea(TimeStampedModel):
         verbose_name=_("병합된 아이디어"),
     )
 
-    # Automatic analysis (nlp). Each value records the model version and confidence.
-    search_tokens = models.TextField(blank=True, editable=False)
-    search_title = models.TextField(blank=True, editable=False)
-    # PostgreSQL only (ideas.search): weighted tsvector of the title, tag and body tokens, GIN-indexed.
-    search_vector = SearchVectorField(null=True, editable=False)
+    # Automatic analysis (nlp; the search fields and analysis stamps come from `core.models.Analysed`).
+    # Each value records the model version and confidence.
     suggested_track = models.ForeignKey(
         "ideas.PolicyTrack",
         null=True,
@@ -128,9 +124,6 @@ class Idea(TimeStampedModel):
         verbose_name=_("중복 의심 원본"),
     )
     duplicate_score = models.FloatField(null=True, blank=True)
-    nlp_version = models.CharField(max_length=40, blank=True)
-    analysed_at = models.DateTimeField(null=True, blank=True)
-    analysis_error = models.CharField(max_length=300, blank=True)
     support_count = models.PositiveIntegerField(
         _("공감 수"),
         default=0,
@@ -215,22 +208,15 @@ class IdeaTag(TaggedItemBase):
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="idea_tag_once")]
 
 
-class IdeaAttachment(models.Model):
+class IdeaAttachment(UploadedFile):
     """A PDF/PNG/JPEG attached to an idea; its type was checked from its content."""
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("파일"), upload_to="ideas/attachments/%Y/%m/")
-    original_name = models.CharField(_("원래 파일 이름"), max_length=200)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("첨부 파일")
         verbose_name_plural = _("첨부 파일")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class IdeaStatusChange(models.Model):
