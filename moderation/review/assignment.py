@@ -1,9 +1,11 @@
 """Fair reviewer assignment, as a pure function (no Django): coverage, balance, no conflicts, seeded.
 
-`assign` gives every entry `k` distinct reviewers (or as many as are free of conflicts), keeps the
-load of reviewers within one entry of each other whenever the conflicts allow it, never pairs a
-reviewer with an entry they conflict with, and returns the same result for the same inputs and
-seed, whatever order the inputs come in.
+`assign` gives every entry `k` distinct reviewers (or as many as are free of conflicts), gives each
+entry at least one reviewer whose expertise matches it (`experts`) whenever one is free of conflicts,
+keeps the load of reviewers within one entry of each other whenever the conflicts and that expertise
+guarantee allow it (no single move of one assignment that keeps both could even the loads out more),
+never pairs a reviewer with an entry they conflict with, and returns the same result for the same
+inputs and seed, whatever order the inputs come in.
 """
 
 from __future__ import annotations
@@ -56,14 +58,17 @@ def assign(
     conflicts: Iterable[tuple[Hashable, Hashable]] = (),
     seed: int,
     initial_load: Mapping[Hashable, int] | None = None,
+    experts: Mapping[Hashable, Iterable[Hashable]] | None = None,
 ) -> AssignmentResult:
     """Assign `k` reviewers to every entry.
 
     `conflicts` holds (reviewer, entry) pairs that must never be assigned. `initial_load` counts
-    entries a reviewer already carries (kept assignments), so balance includes them.
-    Most-constrained entries are served first; each takes the least-loaded eligible reviewers,
-    ties broken by a seeded random key; a repair pass then moves single assignments from
-    overloaded to underloaded reviewers while that is possible.
+    entries a reviewer already carries (kept assignments), so balance includes them. `experts`
+    maps an entry to the reviewers whose expertise matches it (`moderation.review.expertise`).
+    Most-constrained entries are served first; each takes its least-loaded conflict-free expert
+    (if it has one), then the least-loaded eligible reviewers, ties broken by a seeded random key;
+    a repair pass then moves single assignments from overloaded to underloaded reviewers while
+    that is possible without leaving an entry without its expert.
     """
     if k < 1:
         raise ValueError("k must be at least 1")
@@ -75,24 +80,33 @@ def assign(
     entry_key = {e: rng.random() for e in entries_l}
     load = {r: int((initial_load or {}).get(r, 0)) for r in reviewers_l}
     eligible = {e: [r for r in reviewers_l if (r, e) not in blocked] for e in entries_l}
+    wanted = {e: frozenset((experts or {}).get(e, ())) & frozenset(eligible[e]) for e in entries_l}
 
     chosen: dict[Hashable, list[Hashable]] = {}
-    order = sorted(entries_l, key=lambda e: (len(eligible[e]), entry_key[e]))
+    order = sorted(entries_l, key=lambda e: (len(wanted[e]) or len(reviewers_l) + 1, len(eligible[e]), entry_key[e]))
     for e in order:
-        pick = sorted(eligible[e], key=lambda r: (load[r], tiebreak[r]))[:k]
-        chosen[e] = pick
-        for r in pick:
+        by_load = sorted(eligible[e], key=lambda r: (load[r], tiebreak[r]))
+        expert = next((r for r in by_load if r in wanted[e]), None)
+        pick = ([expert] if expert is not None else []) + [r for r in by_load if r != expert]
+        chosen[e] = pick[:k]
+        for r in chosen[e]:
             load[r] += 1
 
-    _repair(chosen, eligible, load, tiebreak)
+    _repair(chosen, eligible, load, tiebreak, wanted)
     by_entry = {e: tuple(sorted(chosen[e], key=lambda r: (str(type(r)), r))) for e in entries_l}
     short = {e: k - len(by_entry[e]) for e in entries_l if len(by_entry[e]) < k}
     return AssignmentResult(seed=seed, by_entry=by_entry, short=short)
 
 
-def _repair(chosen, eligible, load, tiebreak) -> None:
+def keeps_expert(chosen: list, wanted: frozenset, out: Hashable, into: Hashable) -> bool:
+    """Replacing `out` by `into` on an entry leaves it with an expert, if it has any to have."""
+    return not wanted or into in wanted or any(r in wanted for r in chosen if r != out)
+
+
+def _repair(chosen, eligible, load, tiebreak, wanted) -> None:
     """Move one assignment at a time from a reviewer with load ≥ min+2 to a less-loaded eligible
-    reviewer, until no such move exists. Each move lowers Σ load², so this ends."""
+    reviewer, never taking an entry's last expert away, until no such move exists. Each move
+    lowers Σ load², so this ends."""
     improved = True
     while improved:
         improved = False
@@ -101,7 +115,11 @@ def _repair(chosen, eligible, load, tiebreak) -> None:
             for e in sorted(chosen, key=lambda x: (str(type(x)), x)):
                 if hi not in chosen[e]:
                     continue
-                candidates = [r for r in eligible[e] if r not in chosen[e] and load[r] + 2 <= load[hi]]
+                candidates = [
+                    r
+                    for r in eligible[e]
+                    if r not in chosen[e] and load[r] + 2 <= load[hi] and keeps_expert(chosen[e], wanted[e], hi, r)
+                ]
                 if not candidates:
                     continue
                 lo = min(candidates, key=lambda r: (load[r], tiebreak[r]))

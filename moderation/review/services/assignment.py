@@ -24,6 +24,7 @@ from ..choices import (
     AssignmentStatus,
     SheetStatus,
 )
+from ..expertise import expertise_of, experts_by_entry
 from ..models import (
     Assignment,
     ConflictDeclaration,
@@ -67,6 +68,11 @@ def _conflict_pairs(panel: ReviewPanel, ideas: list[Idea], reviewers: list[User]
             ):
                 pairs.add((r.pk, idea.pk))
     return pairs
+
+
+def _experts(ideas: list[Idea], reviewers: list[User]) -> dict[int, frozenset[int]]:
+    """For each idea id, the panel reviewers whose registered expertise matches its track or district."""
+    return experts_by_entry({i.pk: (i.track_id, i.district) for i in ideas}, expertise_of([r.pk for r in reviewers]))
 
 
 def _panel_reviewers(panel: ReviewPanel) -> list[User]:
@@ -138,6 +144,7 @@ def review_assign(
         k=panel.reviewers_per_entry,
         conflicts=_conflict_pairs(panel, ideas, reviewers),
         seed=seed,
+        experts=_experts(ideas, reviewers),
     )
     Assignment.objects.bulk_create(
         [
@@ -280,6 +287,13 @@ def review_conflict_declare(
     reviewers = [r for r in _panel_reviewers(panel) if r.pk not in taken]
     conflicts = _conflict_pairs(panel, [idea], reviewers)
     candidates = [r.pk for r in reviewers if (r.pk, idea.pk) not in conflicts]
+    # The entry keeps an expert: if none of its remaining reviewers is one, an expert takes over.
+    experts = _experts([idea], _panel_reviewers(panel))[idea.pk]
+    remaining = set(
+        Assignment.objects.filter(idea=idea, status=AssignmentStatus.ACTIVE).values_list("reviewer_id", flat=True)
+    )
+    if not remaining & experts and set(candidates) & experts:
+        candidates = [c for c in candidates if c in experts]
     seed = (panel.assignment_seed or 0) + assignment.pk
     chosen = pick_replacement(candidates=candidates, load=_active_load(panel), seed=seed)
     replacement = (

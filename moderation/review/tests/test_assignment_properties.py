@@ -1,12 +1,19 @@
-"""Property-based tests of the pure assignment algorithm: coverage, balance, no conflicts, seeds."""
+"""Property-based tests of the pure assignment algorithm: coverage, balance, no conflicts, seeds, and
+an expert on every entry that can have one.
+
+Each guarantee is a `check_*` function over any implementation of `assign`, so the same checks run
+against the real one (they must hold) and against deliberately broken variants (hypothesis must find
+a counterexample: the checks can fail)."""
 
 import subprocess
 import sys
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
-from moderation.review.assignment import assign, normalise_organisation, pick_replacement
+from moderation.review import assignment as algo
+from moderation.review.assignment import assign, keeps_expert, normalise_organisation, pick_replacement
 
 
 @st.composite
@@ -22,6 +29,49 @@ def problems(draw, with_conflicts=True):
         conflicts = draw(st.sets(pairs, max_size=n_entries * n_reviewers // 2))
     seed = draw(st.integers(0, 2**31 - 1))
     return entries, reviewers, k, conflicts, seed
+
+
+@st.composite
+def expert_problems(draw, with_conflicts=True):
+    """A problem plus, per entry, the reviewers whose expertise matches it (often few or none: the
+    scarce expert is the hard case)."""
+    entries, reviewers, k, conflicts, seed = draw(problems(with_conflicts=with_conflicts))
+    experts = {e: draw(st.sets(st.sampled_from(reviewers), max_size=3)) for e in entries}
+    return entries, reviewers, k, conflicts, seed, experts
+
+
+def check_expert_on_every_entry_that_can_have_one(assign_fn, problem) -> None:
+    entries, reviewers, k, conflicts, seed, experts = problem
+    result = assign_fn(entries=entries, reviewers=reviewers, k=k, conflicts=conflicts, seed=seed, experts=experts)
+    for e in entries:
+        free_experts = {r for r in experts[e] if (r, e) not in conflicts}
+        if free_experts:
+            assert free_experts & set(result.by_entry[e]), (e, result.by_entry[e], free_experts)
+
+
+def check_coverage_without_conflicts(assign_fn, problem) -> None:
+    entries, reviewers, k, conflicts, seed, experts = problem
+    result = assign_fn(entries=entries, reviewers=reviewers, k=k, conflicts=conflicts, seed=seed, experts=experts)
+    for e in entries:
+        chosen = result.by_entry[e]
+        eligible = [r for r in reviewers if (r, e) not in conflicts]
+        assert len(chosen) == len(set(chosen)) == min(k, len(eligible))
+        assert not any((r, e) in conflicts for r in chosen)
+        assert result.short.get(e, 0) == k - len(chosen)
+
+
+def check_no_admissible_move_evens_the_loads(assign_fn, problem) -> None:
+    """Balance as tight as the constraints allow: no single move of one assignment to a reviewer
+    carrying two fewer entries keeps the entry conflict-free and with its expert."""
+    entries, reviewers, k, conflicts, seed, experts = problem
+    result = assign_fn(entries=entries, reviewers=reviewers, k=k, conflicts=conflicts, seed=seed, experts=experts)
+    loads = result.loads(reviewers)
+    for e, chosen in result.by_entry.items():
+        wanted = frozenset(r for r in experts[e] if (r, e) not in conflicts)
+        for hi in chosen:
+            for lo in reviewers:
+                if lo not in chosen and (lo, e) not in conflicts and keeps_expert(list(chosen), wanted, hi, lo):
+                    assert loads[lo] + 2 > loads[hi], (e, hi, lo, loads)
 
 
 @settings(max_examples=150, deadline=None)
@@ -101,3 +151,121 @@ def test_the_assignment_and_aggregation_cores_import_without_django():
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": "."}, timeout=60)
+
+
+# ---- expertise ------------------------------------------------------------------------------------
+
+
+@settings(max_examples=100, deadline=None)
+@given(expert_problems())
+def test_every_entry_gets_a_conflict_free_expert_when_one_exists(problem):
+    check_expert_on_every_entry_that_can_have_one(assign, problem)
+
+
+@settings(max_examples=60, deadline=None)
+@given(expert_problems())
+def test_with_experts_coverage_and_conflicts_still_hold(problem):
+    check_coverage_without_conflicts(assign, problem)
+
+
+@settings(max_examples=60, deadline=None)
+@given(expert_problems())
+def test_with_experts_no_admissible_single_move_could_improve_the_balance(problem):
+    check_no_admissible_move_evens_the_loads(assign, problem)
+
+
+@settings(max_examples=60, deadline=None)
+@given(expert_problems(with_conflicts=False))
+def test_when_every_entry_has_an_expert_to_spare_loads_stay_within_one(problem):
+    """With every reviewer an expert of every entry the expertise costs no balance at all."""
+    entries, reviewers, k, _c, seed, _experts = problem
+    everyone = {e: set(reviewers) for e in entries}
+    loads = assign(entries=entries, reviewers=reviewers, k=k, seed=seed, experts=everyone).loads(reviewers)
+    assert max(loads.values()) - min(loads.values()) <= 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(expert_problems(), st.randoms(use_true_random=False))
+def test_with_experts_the_same_seed_reproduces_the_assignment_whatever_the_input_order(problem, rnd):
+    entries, reviewers, k, conflicts, seed, experts = problem
+    first = assign(entries=entries, reviewers=reviewers, k=k, conflicts=conflicts, seed=seed, experts=experts)
+    shuffled_e, shuffled_r = entries[:], reviewers[:]
+    rnd.shuffle(shuffled_e)
+    rnd.shuffle(shuffled_r)
+    shuffled_x = {e: list(v)[::-1] for e, v in reversed(list(experts.items()))}
+    again = assign(
+        entries=shuffled_e, reviewers=shuffled_r, k=k, conflicts=list(conflicts), seed=seed, experts=shuffled_x
+    )
+    assert again == first
+
+
+def test_without_experts_the_draw_is_the_one_recorded_before_expertise_existed():
+    """Seeds recorded on existing panels replay to the same assignment when no expertise is known."""
+    entries, reviewers = list(range(30)), list(range(8))
+    assert assign(entries=entries, reviewers=reviewers, k=3, seed=11, experts={}) == assign(
+        entries=entries, reviewers=reviewers, k=3, seed=11
+    )
+
+
+# ---- the checks can fail: deliberately broken variants -----------------------------------------------
+
+
+def _ignores_experts(**kw):
+    """Broken: today's algorithm, blind to expertise."""
+    kw.pop("experts", None)
+    return assign(**kw)
+
+
+def _repair_takes_the_last_expert_away(**kw):
+    """Broken: experts picked first, but the balancing pass may move an entry's only expert off it."""
+    original = algo.keeps_expert
+    algo.keeps_expert = lambda *a: True
+    try:
+        return assign(**kw)
+    finally:
+        algo.keeps_expert = original
+
+
+def _never_rebalances(**kw):
+    """Broken: experts first and no repair pass at all."""
+    original = algo._repair
+    algo._repair = lambda *a: None
+    try:
+        return assign(**kw)
+    finally:
+        algo._repair = original
+
+
+def _fails(check, variant):
+    def broken(problem):
+        try:
+            check(variant, problem)
+        except AssertionError:
+            return True
+        return False
+
+    return broken
+
+
+@pytest.mark.parametrize(
+    ("check", "variant"),
+    [
+        (check_expert_on_every_entry_that_can_have_one, _ignores_experts),
+        (check_expert_on_every_entry_that_can_have_one, _repair_takes_the_last_expert_away),
+        (check_no_admissible_move_evens_the_loads, _never_rebalances),
+    ],
+    ids=["blind-to-expertise", "repair-drops-expert", "no-rebalancing"],
+)
+def test_the_property_checks_catch_a_broken_assignment(check, variant):
+    counterexample = find(
+        expert_problems(),
+        _fails(check, variant),
+        settings=settings(
+            max_examples=2000,
+            deadline=None,
+            database=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
+    assert counterexample[0], "a counterexample has entries"
