@@ -59,6 +59,8 @@ ACTION_LABELS: dict[str, str] = {
     "review.remind": _("심사: 마감 알림 발송"),
     "review.decide": _("심사: 결정"),
     "review.results_publish": _("심사: 결과 공개"),
+    "review.objection_file": _("심사: 이의신청 접수"),
+    "review.objection_answer": _("심사: 이의신청 답변"),
     "review.export": _("심사: 결과 내보내기"),
     "review.snippet_create": _("심사: 설정 만들기"),
     "review.snippet_edit": _("심사: 설정 수정"),

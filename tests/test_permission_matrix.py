@@ -357,6 +357,17 @@ TABLE.update(
                 method="post",
             )
         ],
+        # 이의신청: only the author; the world's contest has not published results, so the page shows no
+        # form and a filing is refused (403) even for the author.
+        "review:objection": [
+            Case(lambda w: f"/review/objection/{w.idea.pk}/", roles(403, anonymous=302, author=200)),
+            Case(
+                lambda w: f"/review/objection/{w.idea.pk}/",
+                roles(403, anonymous=302),
+                method="post",
+                data={"reason": "다시 심사해 주세요."},
+            ),
+        ],
         "review:attachment": [
             Case(
                 lambda w: f"/review/a/{w.assignment.pk}/files/{w.file.pk}/",
@@ -456,6 +467,16 @@ TABLE.update(
         ],
         "review_admin:publish": [
             Case(lambda w: f"/admin/review-panels/{w.panel_pk}/publish/", roles(302), method="post")
+        ],
+        "review_admin:objections": [Case(lambda w: "/admin/review-panels/objections/", ADMIN_MOD)],
+        "review_admin:objection": [
+            Case(lambda w: f"/admin/review-panels/objections/{w.objection_pk}/", ADMIN_MOD),
+            Case(
+                lambda w: f"/admin/review-panels/objections/{w.objection_pk}/",
+                roles(302),
+                method="post",
+                data={"outcome": "dismissed", "tier": "", "answer": "원래 결정을 유지합니다."},
+            ),
         ],
         "review_admin:export": [Case(lambda w: f"/admin/review-panels/{w.panel_pk}/export/ranking.csv", ADMIN_MOD)],
         "audit:index": [Case(lambda w: "/admin/audit/", ADMIN_MOD)],
@@ -705,6 +726,11 @@ def test_permission_matrix(client, role):
     )
     world.idea_ct = ContentType.objects.get_for_model(world.idea).pk
     world.panel_pk = world.assignment.panel_id
+    from moderation.review.models import Objection
+
+    world.objection_pk = Objection.objects.create(
+        panel_id=world.panel_pk, idea=world.idea, author=world.users["author"], reason="다시 심사해 주세요."
+    ).pk
     world.audit_pk = AuditEntry.objects.order_by("pk").first().pk
     world.grievance = GrievanceFactory()
     world.private_grievance = GrievanceFactory(author=world.users["author"], is_disclosed=False)

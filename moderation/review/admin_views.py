@@ -17,9 +17,9 @@ from core.http import audit_context
 from ideas.models import Idea, User
 
 from . import exports, selectors, services
-from .choices import Tier
-from .forms import AssignForm, AssignmentAddForm, DecisionForm
-from .models import Assignment, ReviewPanel
+from .choices import ObjectionOutcome, Tier
+from .forms import AssignForm, AssignmentAddForm, DecisionForm, ObjectionAnswerForm
+from .models import Assignment, Objection, ReviewPanel
 
 
 def _staff_only(request) -> None:
@@ -164,3 +164,48 @@ def export(request, pk: int, kind: str, fmt: str):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def objection_index(request):
+    """Every objection (이의신청), newest first, filterable by outcome."""
+    _staff_only(request)
+    outcome = request.GET.get("outcome") or None
+    return render(
+        request,
+        "review/admin/objections.html",
+        {
+            "objections": selectors.review_objection_list(outcome=outcome),
+            "outcomes": ObjectionOutcome.choices,
+            "current": outcome if outcome in ObjectionOutcome.values else "",
+        },
+    )
+
+
+def objection_detail(request, pk: int):
+    """One objection with the entry's decision, and the answer form while it waits."""
+    _staff_only(request)
+    objection = get_object_or_404(Objection.objects.select_related("idea__contest", "author", "answered_by"), pk=pk)
+    form = ObjectionAnswerForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.review_objection_answer(
+                    objection=objection,
+                    actor=request.user,
+                    outcome=form.cleaned_data["outcome"],
+                    answer=form.cleaned_data["answer"],
+                    tier=form.cleaned_data["tier"],
+                    context=audit_context(request),
+                )
+            except ValidationError as e:
+                if hasattr(e, "error_dict"):
+                    for field, errs in e.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errs)
+                else:
+                    form.add_error(None, e)
+            else:
+                messages.success(request, _("이의신청에 답변했습니다. 신청인에게 알렸습니다."))
+                return redirect("review_admin:objection", pk=objection.pk)
+        status = 400
+    return render(request, "review/admin/objection.html", {"objection": objection, "form": form}, status=status)

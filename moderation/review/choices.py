@@ -52,3 +52,15 @@ SEOUL_2018_RUBRIC = (
     (_("실현가능성"), 30, _("예산·제도·인력 면에서 실행할 수 있는가")),
     (_("일자리창출 효과"), 20, _("만들어지는 일자리의 수와 질")),
 )
+
+
+class ObjectionOutcome(models.TextChoices):
+    """Where an objection (이의신청) stands: waiting for staff, or answered either way."""
+
+    PENDING = "pending", _("답변 대기")
+    DISMISSED = "dismissed", _("기각")
+    UPHELD = "upheld", _("인용")
+
+
+#: How many calendar days after the results are published an author may object (`REVIEW_OBJECTION_DAYS`).
+OBJECTION_DAYS_DEFAULT = 14

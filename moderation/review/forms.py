@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import SCALE_MAX, SCALE_MIN, Tier
+from .choices import SCALE_MAX, SCALE_MIN, ObjectionOutcome, Tier
 
 
 @dataclass(frozen=True)
@@ -107,3 +107,31 @@ class DecisionForm(forms.Form):
 class AssignmentAddForm(forms.Form):
     idea = forms.IntegerField(label=_("아이디어 ID"))
     reviewer = forms.IntegerField(label=_("심사위원 ID"))
+
+
+class ObjectionForm(forms.Form):
+    """The author's 이의신청: why the decision should be reviewed."""
+
+    reason = forms.CharField(
+        label=_("이의신청 사유"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("주민등록번호는 적을 수 없고, 전화번호는 가려져 저장됩니다."),
+    )
+
+
+class ObjectionAnswerForm(forms.Form):
+    """Staff's answer on the record: 기각 or 인용, optionally with the new decision."""
+
+    outcome = forms.ChoiceField(
+        label=_("처리 결과"),
+        choices=[
+            (ObjectionOutcome.DISMISSED, ObjectionOutcome.DISMISSED.label),
+            (ObjectionOutcome.UPHELD, ObjectionOutcome.UPHELD.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    tier = forms.ChoiceField(
+        label=_("변경할 결정(인용하여 결정을 바꿀 때만)"), choices=[("", "—"), *Tier.choices], required=False
+    )
+    answer = forms.CharField(label=_("답변"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6}))

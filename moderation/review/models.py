@@ -18,7 +18,16 @@ from wagtail.models import Orderable
 from core.models import TimeStampedModel
 from core.roles import Role
 
-from .choices import SCALE_MAX, SCALE_MIN, AssignmentStatus, PanelRole, RankingMethod, SheetStatus, Tier
+from .choices import (
+    SCALE_MAX,
+    SCALE_MIN,
+    AssignmentStatus,
+    ObjectionOutcome,
+    PanelRole,
+    RankingMethod,
+    SheetStatus,
+    Tier,
+)
 
 
 class ReviewPanel(TimeStampedModel, ClusterableModel):
@@ -270,3 +279,42 @@ class IdentifyingContentFlag(models.Model):
 
     def __str__(self) -> str:
         return str(_("식별 가능한 내용 신고 #%(pk)s") % {"pk": self.pk})
+
+
+class Objection(models.Model):
+    """An author's objection (이의신청) to the decision on their entry, filed in the window after the
+    results are published, and staff's answer on the record. One per entry (a database constraint,
+    so parallel filings give exactly one row)."""
+
+    panel = models.ForeignKey(ReviewPanel, on_delete=models.CASCADE, related_name="objections")
+    idea = models.ForeignKey("ideas.Idea", on_delete=models.CASCADE, related_name="review_objections")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("신청인")
+    )
+    reason = models.TextField(_("이의신청 사유"), max_length=3000)
+    outcome = models.CharField(
+        _("처리 결과"), max_length=10, choices=ObjectionOutcome.choices, default=ObjectionOutcome.PENDING
+    )
+    answer = models.TextField(_("답변"), blank=True, max_length=3000)
+    tier_before = models.CharField(_("기존 결정"), max_length=20, choices=Tier.choices, blank=True)
+    tier_after = models.CharField(_("변경된 결정"), max_length=20, choices=Tier.choices, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("답변 일시"), null=True, blank=True)
+    created_at = models.DateTimeField(_("신청 일시"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("이의신청")
+        verbose_name_plural = _("이의신청")
+        constraints = [
+            models.UniqueConstraint(fields=["idea"], name="review_objection_once_per_entry"),
+            models.CheckConstraint(
+                condition=Q(outcome=ObjectionOutcome.PENDING) | Q(answered_at__isnull=False),
+                name="review_objection_answered_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("이의신청 #%(pk)s") % {"pk": self.pk})

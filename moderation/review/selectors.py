@@ -8,17 +8,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from ideas.choices import IdeaStatus
 from ideas.models import ContestPage, Idea, User
 
 from . import aggregate as agg
-from .choices import SCALE_MAX, SELECTED_TIERS, AssignmentStatus, RankingMethod, SheetStatus, Tier
-from .models import Assignment, CriterionScore, Decision, PanelMember, ReviewPanel, RubricCriterion, ScoreSheet
+from .choices import SCALE_MAX, SELECTED_TIERS, AssignmentStatus, ObjectionOutcome, RankingMethod, SheetStatus, Tier
+from .models import (
+    Assignment,
+    CriterionScore,
+    Decision,
+    Objection,
+    PanelMember,
+    ReviewPanel,
+    RubricCriterion,
+    ScoreSheet,
+)
+from .predicates import objection_closes_on, objection_window_open
 
 
 @dataclass(frozen=True)
@@ -322,3 +332,60 @@ def review_results_public(*, contest: ContestPage) -> PublicResults | None:
     return PublicResults(
         method=ranking.method, method_label=ranking.method_label, method_explanation=explanation, rows=rows
     )
+
+
+@dataclass(frozen=True)
+class ObjectionFigures:
+    """The public figures of a contest's objections (이의신청): counts only, never the texts."""
+
+    closes_on: date | None
+    is_open: bool
+    total: int
+    pending: int
+    dismissed: int
+    upheld: int
+
+
+def review_objection_figures(*, contest: ContestPage) -> ObjectionFigures | None:
+    """How many objections a contest's results drew and how they ended; None before publication."""
+    closes_on = objection_closes_on(contest)
+    if closes_on is None:
+        return None
+    counts = dict(
+        Objection.objects.filter(idea__contest=contest)
+        .values_list("outcome")
+        .annotate(n=Count("pk"))
+        .values_list("outcome", "n")
+    )
+    return ObjectionFigures(
+        closes_on=closes_on,
+        is_open=objection_window_open(contest),
+        total=sum(counts.values()),
+        pending=counts.get(ObjectionOutcome.PENDING, 0),
+        dismissed=counts.get(ObjectionOutcome.DISMISSED, 0),
+        upheld=counts.get(ObjectionOutcome.UPHELD, 0),
+    )
+
+
+def review_objection_for(*, idea: Idea) -> Objection | None:
+    """The objection filed on an entry (there is at most one), or None."""
+    return Objection.objects.filter(idea=idea).select_related("answered_by").first()
+
+
+def review_objectable_entries(*, contest: ContestPage, user) -> list[Idea]:
+    """The signed-in user's entries of `contest` with a published decision (their 이의신청 links)."""
+    if not user.is_authenticated or objection_closes_on(contest) is None:
+        return []
+    return list(
+        Idea.objects.filter(
+            contest=contest, author=user, status__in=(IdeaStatus.SELECTED, IdeaStatus.NOT_SELECTED)
+        ).order_by("pk")
+    )
+
+
+def review_objection_list(*, outcome: str | None = None) -> QuerySet[Objection]:
+    """Objections for staff, newest first, optionally of one outcome."""
+    qs = Objection.objects.select_related("idea__contest", "author", "answered_by")
+    if outcome in ObjectionOutcome.values:
+        qs = qs.filter(outcome=outcome)
+    return qs.order_by("-created_at", "-pk")

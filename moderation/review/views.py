@@ -11,16 +11,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.http import audit_context
 from ideas.downloads import attachment_names, attachment_response
+from ideas.models import Idea
 from ideas.selectors import idea_list_results
 
 from . import selectors, services
-from .forms import ConflictForm, ScoreSheetForm
+from .forms import ConflictForm, ObjectionForm, ScoreSheetForm
+from .predicates import objection_closes_on, objection_days, objection_window_open
 
 
 def _reviewer_only(request) -> None:
@@ -154,5 +156,58 @@ def contest_results(request, contest):
         "contest": contest,
         "winners": idea_list_results(contest=contest),
         "review_results": selectors.review_results_public(contest=contest),
+        "objection_figures": selectors.review_objection_figures(contest=contest),
+        "my_objectable": selectors.review_objectable_entries(contest=contest, user=request.user),
     }
     return render(request, "ideas/contest_results.html", context)
+
+
+@login_required
+def review_objection(request, idea_pk: int):
+    """The author's 이의신청 on one entry: the decision, the window with its closing date, the form
+    (once, while the window is open) and staff's answer. Anyone but the author gets 403."""
+    idea = get_object_or_404(Idea.objects.select_related("contest"), pk=idea_pk)
+    if not rules.has_perm("review.view_objection", request.user, idea) or idea.author_id != request.user.pk:
+        raise PermissionDenied(_("제안자 본인만 이의신청을 할 수 있습니다."))
+    contest = idea.contest
+    objection = selectors.review_objection_for(idea=idea)
+    can_file = (
+        objection is None
+        and rules.has_perm("review.file_objection", request.user, idea)
+        and objection_window_open(contest)
+    )
+    form = ObjectionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not rules.has_perm("review.file_objection", request.user, idea):
+            raise PermissionDenied(_("결과가 공개된 아이디어에만 이의신청을 할 수 있습니다."))
+        if form.is_valid():
+            try:
+                services.review_objection_file(
+                    idea=idea, author=request.user, reason=form.cleaned_data["reason"], context=audit_context(request)
+                )
+            except ValidationError as e:
+                if hasattr(e, "error_dict"):
+                    for field, errs in e.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errs)
+                else:
+                    form.add_error(None, e)
+            else:
+                messages.success(request, _("이의신청을 접수했습니다. 담당자가 검토한 뒤 답변합니다."))
+                return redirect("review:objection", idea_pk=idea.pk)
+        status = 400
+        objection = selectors.review_objection_for(idea=idea)
+        can_file = can_file or objection is None
+    context = {
+        "idea": idea,
+        "contest": contest,
+        "objection": objection,
+        "form": form,
+        "can_file": can_file,
+        "results_published": objection_closes_on(contest) is not None,
+        "closes_on": objection_closes_on(contest),
+        "window_open": objection_window_open(contest),
+        "days": objection_days(),
+        "decision": getattr(idea, "review_decision", None),
+    }
+    return _no_store(render(request, "review/objection.html", context, status=status))

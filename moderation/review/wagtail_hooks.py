@@ -101,6 +101,8 @@ admin_urls = (
         ),
         path("<int:pk>/decide/<int:idea_pk>/", admin_views.decide, name="decide"),
         path("<int:pk>/publish/", admin_views.publish, name="publish"),
+        path("objections/", admin_views.objection_index, name="objections"),
+        path("objections/<int:pk>/", admin_views.objection_detail, name="objection"),
         path("<int:pk>/export/<str:kind>.<str:fmt>", admin_views.export, name="export"),
     ],
     "review_admin",
@@ -120,6 +122,11 @@ class ReviewProgressMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_review_menu_item():
     return ReviewProgressMenuItem(_("심사 진행·결과"), reverse("review_admin:index"), icon_name="table", order=310)
+
+
+@hooks.register("register_admin_menu_item")
+def register_objection_menu_item():
+    return ReviewProgressMenuItem(_("이의신청"), reverse("review_admin:objections"), icon_name="help", order=320)
 
 
 @hooks.register("contest_subpages")

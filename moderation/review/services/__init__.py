@@ -11,6 +11,7 @@ from .assignment import (
     review_assignment_remove,
     review_conflict_declare,
 )
+from .objections import review_objection_answer, review_objection_file
 from .panel import review_member_add, review_panel_ensure, review_rubric_seed_seoul2018
 from .results import review_decide, review_results_publish
 from .scoring import review_identifying_flag, review_remind, review_score_save, review_score_submit
@@ -25,6 +26,8 @@ __all__ = [
     "review_decide",
     "review_identifying_flag",
     "review_member_add",
+    "review_objection_answer",
+    "review_objection_file",
     "review_panel_ensure",
     "review_remind",
     "review_results_publish",

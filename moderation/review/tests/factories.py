@@ -38,3 +38,29 @@ def make_entries(contest, n: int, **kw):
         )
         for i in range(n)
     ]
+
+
+def make_published_results(*, n: int = 2, published_at=None, tiers=None):
+    """A contest in its results phase whose panel published decisions on `n` entries (the first
+    selected 대상, the rest 미선정) at `published_at` (default: now). Returns (panel, entries)."""
+    from moderation.review.choices import SELECTED_TIERS, Tier
+    from moderation.review.models import Decision
+
+    contest = make_contest(phase="results")
+    panel = make_panel(contest=contest, n_reviewers=1, k=1)
+    tiers = tiers or [Tier.GRAND, *[Tier.NOT_SELECTED] * (n - 1)]
+    entries = []
+    for i, tier in enumerate(tiers[:n]):
+        idea = IdeaFactory(
+            contest=contest,
+            status=IdeaStatus.SELECTED if tier in SELECTED_TIERS else IdeaStatus.NOT_SELECTED,
+            published_at=timezone.now(),
+            author=UserFactory(organisation=f"제안 단체 {i}"),
+        )
+        Decision.objects.create(panel=panel, idea=idea, tier=tier)
+        entries.append(idea)
+    when = published_at or timezone.now()
+    ReviewPanel.objects.filter(pk=panel.pk).update(results_published_at=when)
+    type(contest).objects.filter(pk=contest.pk).update(results_published_at=when)
+    entries = [type(e).objects.select_related("contest", "author").get(pk=e.pk) for e in entries]
+    return ReviewPanel.objects.select_related("contest").get(pk=panel.pk), entries

@@ -94,3 +94,24 @@ def test_parallel_draft_saves_of_one_sheet_store_one_sheet():
     assert [k for k, _v in outcomes] == ["ok"] * 4, outcomes
     assert ScoreSheet.objects.count() == 1
     assert CriterionScore.objects.filter(sheet__assignment=a, criterion=first).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_objections_on_one_entry_store_exactly_one():
+    """이의신청 once: four parallel filings by the author give one objection and three Korean refusals
+    (on PostgreSQL the idea row lock makes the others wait and then see it; the unique constraint
+    backs it everywhere)."""
+    from moderation.review.models import Objection
+    from moderation.review.services import review_objection_file
+
+    from .factories import make_published_results
+
+    _panel, (_won, lost) = make_published_results()
+    outcomes = _run_in_threads(
+        4, lambda i: review_objection_file(idea=lost, author=lost.author, reason=f"다시 심사해 주세요 {i}").pk
+    )
+    kinds = sorted(k for k, _v in outcomes)
+    assert "error" not in kinds, outcomes
+    assert kinds.count("ok") == 1 and kinds.count("refused") == 3, outcomes
+    assert all("이미 이의신청" in " ".join(v.messages) for k, v in outcomes if k == "refused")
+    assert Objection.objects.count() == 1
