@@ -198,11 +198,8 @@ def opinion_edit(request, opinion_id):
 def opinion_delete(request, opinion_id):
     opinion = _own_opinion(request, opinion_id)
     topic = opinion.topic
-    try:
-        services.opinion_delete(opinion=opinion, actor=request.user, context=audit_context(request))
-    except PermissionDenied as e:
-        messages.error(request, str(e))
-        return redirect(f"{topic.url}#opinion-{opinion.pk}")
+    # A refusal (PermissionDenied) is the 403 page with the Korean reason.
+    services.opinion_delete(opinion=opinion, actor=request.user, context=audit_context(request))
     messages.success(request, _("의견을 지웠습니다."))
     return redirect(f"{topic.url}#opinions-title")
 
