@@ -8,16 +8,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Submission
+from core.models import Editable, Submission
 
 
-class Comment(Submission):
+class Comment(Editable, Submission):
     """A signed-in user's comment on a target registered with `comments.targets.register`.
 
     A `core.models.Submission` without a title: screened, masked (`body_public`), reported and audited
     by moderation like every other kind. `parent` is a top-level comment of the same target (one reply
     level). Deleting keeps the row (`deleted_at`): with replies it shows "삭제된 댓글입니다", without it
-    disappears. Written only through `comments.services`.
+    disappears (`core.editing`, the rules comments share with opinions). Written only through
+    `comments.services`.
     """
 
     MODERATED_TEXT_FIELDS = ("body",)
@@ -31,8 +32,6 @@ class Comment(Submission):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies", verbose_name=_("원댓글")
     )
-    edited_at = models.DateTimeField(_("수정 일시"), null=True, blank=True)
-    deleted_at = models.DateTimeField(_("삭제 일시"), null=True, blank=True)
     # When the target's author and followers were told about it (once, at its first publication).
     announced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -54,10 +53,6 @@ class Comment(Submission):
     @property
     def is_public(self) -> bool:
         return self.published_at is not None and self.hidden_at is None and self.deleted_at is None
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
 
     def get_absolute_url(self) -> str:
         from .targets import adapter_for

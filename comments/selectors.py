@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.editing import thread_visible
 from core.follow import is_following
 from moderation.choices import ReportReason
 from moderation.selectors import report_open_ids_for
@@ -148,7 +149,7 @@ def comment_thread(*, target, user, page: int | str | None = 1, page_size: int =
     for p in parents:
         v = viewer.view(p)
         v.replies = by_parent.get(p.pk, [])
-        if v.is_deleted and not v.replies:
+        if not thread_visible(p, has_replies=bool(v.replies)):
             continue  # deleted without replies: gone from view
         items.append(v)
     return Thread(

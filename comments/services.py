@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import AuditContext, audit_record
+from core.audit import AuditContext
+from core.editing import delete_apply, edit_apply, edit_refused_message
 from core.follow import followers_of
 from core.notify import notify
 from moderation.quotas import limit_reserve
@@ -131,16 +132,12 @@ def _content_type_id(target) -> int:
 
 @transaction.atomic
 def comment_update(*, comment: Comment, actor, body: str, context: AuditContext | None = None) -> Comment:
-    """The author edits their comment within the edit window (`COMMENTS_EDIT_MINUTES`); it is marked
+    """The author edits their comment within the edit window (`core.editing`); it is marked
     "수정됨" and screened again (a finding holds it back for a moderator)."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if not rules.has_perm("comments.change_comment", actor, comment):
-        if comment.author_id == getattr(actor, "pk", None) and comment.deleted_at is None:
-            raise PermissionDenied(_("댓글은 작성하고 15분 안에만 고칠 수 있습니다."))
-        raise PermissionDenied(_("이 댓글을 고칠 권한이 없습니다."))
-    comment.body = _clean_body(body)
-    comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "edited_at", "updated_at"])
+        raise PermissionDenied(edit_refused_message(item=comment, actor=actor, noun=_("댓글은")))
+    edit_apply(item=comment, changes={"body": _clean_body(body)})
     screening_on_submit(item=comment, is_edit=True)
     adapter_for(comment.target_type.model_class()).changed(_target_of(comment))
     return comment
@@ -148,21 +145,18 @@ def comment_update(*, comment: Comment, actor, body: str, context: AuditContext 
 
 @transaction.atomic
 def comment_delete(*, comment: Comment, actor, context: AuditContext | None = None) -> Comment:
-    """The author deletes their comment: it stays as "삭제된 댓글입니다" while it has replies, else it
-    disappears. Audited (the text stays for moderators and open reports)."""
+    """The author deletes their comment (`core.editing`): it stays as "삭제된 댓글입니다" while it has
+    replies, else it disappears. Audited (the text stays for moderators and open reports)."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if not rules.has_perm("comments.delete_comment", actor, comment):
         raise PermissionDenied(_("이 댓글을 지울 권한이 없습니다."))
-    comment.deleted_at = timezone.now()
-    comment.save(update_fields=["deleted_at", "updated_at"])
     target = _target_of(comment)
-    audit_record(
+    delete_apply(
+        item=comment,
         actor=actor,
         action="comment.delete",
-        target=comment,
-        before={"deleted": False},
-        after={"deleted": True, "target": f"{key_of(target)}:{target.pk}"},
         context=context,
+        after={"target": f"{key_of(target)}:{target.pk}"},
     )
     adapter_for(target).changed(target)
     return comment

@@ -51,6 +51,27 @@ class Submission(TimeStampedModel):
         return self.published_at is not None and self.hidden_at is None
 
 
+class Editable(models.Model):
+    """Abstract: what an author may do to their own short text after posting it (comments, opinions),
+    the rules of which live in `core.editing`: edit it within the edit window (`edited_at`, shown as
+    "수정됨") and delete it (`deleted_at`: the row stays, shown as a "삭제된 …입니다" placeholder while
+    it has replies, gone from view without)."""
+
+    edited_at = models.DateTimeField(_("수정 일시"), null=True, blank=True)
+    deleted_at = models.DateTimeField(_("삭제 일시"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_edited(self) -> bool:
+        return self.edited_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
 class Analysed(models.Model):
     """Abstract: what the NLP and the analysed search (`core.search.SearchIndex`) store on a kind that
     keeps its analysis on its own rows (ideas, field posts): the analysed tokens and title, the

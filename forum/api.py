@@ -54,14 +54,28 @@ class ReplyOut(Schema):
     author_affiliation: str
     support_count: int
     created_at: datetime
+    edited: bool = Field(description="작성자가 고친 적이 있음 (수정됨)")
+    deleted: bool = Field(description="작성자가 지웠지만 답글이 남아 있음 (본문과 이름은 비어 있음)")
 
     @staticmethod
     def resolve_body(obj) -> str:
-        return obj.body_public
+        return "" if obj.deleted_at else obj.body_public
 
     @staticmethod
     def resolve_author_name(obj) -> str:
-        return obj.author.public_name
+        return "" if obj.deleted_at else obj.author.public_name
+
+    @staticmethod
+    def resolve_author_affiliation(obj) -> str:
+        return "" if obj.deleted_at else obj.author_affiliation
+
+    @staticmethod
+    def resolve_edited(obj) -> bool:
+        return obj.edited_at is not None
+
+    @staticmethod
+    def resolve_deleted(obj) -> bool:
+        return obj.deleted_at is not None
 
 
 class OpinionOut(ReplyOut):

@@ -26,7 +26,10 @@ def opinion_rows(*, topic: TopicPage) -> tuple[list[str], list[list]]:
     rows = []
     qs = Opinion.objects.filter(topic=topic).order_by("created_at", "id")
     for o in qs.iterator():
-        state = _("공개") if o.is_public else (_("숨김") if o.hidden_at else _("검토 대기"))
+        if o.deleted_at:
+            state = _("작성자 삭제")
+        else:
+            state = _("공개") if o.is_public else (_("숨김") if o.hidden_at else _("검토 대기"))
         rows.append(
             [
                 o.pk,

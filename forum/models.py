@@ -16,7 +16,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
-from core.models import Submission
+from core.models import Editable, Submission
 
 from .choices import Audience, ParticipantRole, Position, SignupStatus
 
@@ -158,15 +158,20 @@ class TopicLinkedGrievance(Orderable):
 
 class OpinionQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(published_at__isnull=False, hidden_at__isnull=True)
+        """Published, not hidden, not deleted by its author."""
+        return self.filter(published_at__isnull=False, hidden_at__isnull=True, deleted_at__isnull=True)
 
     def top_level(self):
         return self.filter(parent__isnull=True)
 
 
-class Opinion(Submission):
+class Opinion(Editable, Submission):
     """An opinion on a topic (찬성 / 반대 / 제안 / 자유), or a reply to one (one level deep). Shows the
-    author's role as verified when it was posted (시민, 현장 종사자, 전문가 with the affiliation)."""
+    author's role as verified when it was posted (시민, 현장 종사자, 전문가 with the affiliation).
+
+    Its author edits it within the edit window and deletes it while the topic is open, by the rules
+    comments share (`core.editing`): "수정됨" after an edit; deleted, it is shown as "삭제된
+    의견입니다" while it has public replies, else it disappears (and leaves every count and summary)."""
 
     MODERATED_TEXT_FIELDS = ("body",)
 
@@ -200,6 +205,10 @@ class Opinion(Submission):
 
     def get_absolute_url(self) -> str:
         return f"{self.topic.url}#opinion-{self.pk}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.published_at is not None and self.hidden_at is None and self.deleted_at is None
 
     @property
     def public_text(self) -> str:

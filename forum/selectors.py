@@ -4,7 +4,7 @@ queries whatever the number of opinions (one for the page, one for the count, on
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, Prefetch, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 
@@ -23,7 +23,8 @@ def _position_order():
 
 
 def opinion_list(*, topic: TopicPage, sort: str = Sort.NEWEST):
-    """The topic's public top-level opinions, public replies prefetched (oldest first), in `sort` order:
+    """The topic's public top-level opinions (and deleted ones that still have public replies, shown as
+    a placeholder), public replies prefetched (oldest first), in `sort` order:
 
     - ``newest``: newest first;
     - ``support``: most 공감 first, newest first among equals;
@@ -33,7 +34,15 @@ def opinion_list(*, topic: TopicPage, sort: str = Sort.NEWEST):
       skipped. So each page alternates the sides, and however many opinions one side posts, the
       other side's n-th best opinion is never behind that side's (n+1)-th.
     """
-    qs = Opinion.objects.public().top_level().filter(topic=topic).select_related("author")
+    # A top-level opinion its author deleted stays, as the "삭제된 의견입니다" placeholder, while it has
+    # public replies (`core.editing.thread_visible`); without, it is gone.
+    has_replies = Exists(Opinion.objects.public().filter(parent=OuterRef("pk")))
+    qs = (
+        Opinion.objects.top_level()
+        .filter(topic=topic, published_at__isnull=False, hidden_at__isnull=True)
+        .filter(Q(deleted_at__isnull=True) | Q(has_replies))
+        .select_related("author")
+    )
     if sort == Sort.SUPPORT:
         qs = qs.order_by("-support_count", "-created_at", "-id")
     elif sort == Sort.BALANCED:
@@ -64,6 +73,22 @@ def supported_ids(*, user, opinions) -> set[int]:
         return set()
     ids = [o.pk for o in opinions] + [r.pk for o in opinions for r in getattr(o, "public_replies", [])]
     return set(OpinionSupport.objects.filter(user=user, opinion_id__in=ids).values_list("opinion_id", flat=True))
+
+
+def own_actions(*, user, topic: TopicPage, opinions) -> tuple[set[int], set[int]]:
+    """Which of `opinions` (and their replies) `user` may edit and may delete now: their own, by the
+    rules `forum.change_opinion` / `forum.delete_opinion` (no query for public ones)."""
+    import rules
+
+    if not getattr(user, "is_authenticated", False):
+        return set(), set()
+    mine = [o for o in opinions if o.author_id == user.pk]
+    mine += [r for o in opinions for r in getattr(o, "public_replies", []) if r.author_id == user.pk]
+    for o in mine:
+        o.topic = topic  # the page's topic: no query per opinion
+    editable = {o.pk for o in mine if rules.has_perm("forum.change_opinion", user, o)}
+    deletable = {o.pk for o in mine if rules.has_perm("forum.delete_opinion", user, o)}
+    return editable, deletable
 
 
 def signup_of(*, user, topic: TopicPage) -> MeetingSignup | None:

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 
 from core.audit import AuditContext, audit_record
 from core.counters import mark_once, unmark
+from core.editing import delete_apply, edit_apply, edit_refused_message
 from core.follow import follow, followers_of, unfollow
 from core.notify import notify
 from core.roles import Role
 from moderation.quotas import limit_reserve
+from moderation.rules import is_withheld_by_moderator
 from moderation.services import screening_on_submit
 from nlp.tasks import analyse_later
 
@@ -117,6 +119,65 @@ def opinion_post(
         reservation.release()
         raise
     analyse_later(opinion)
+    return opinion
+
+
+def _edit_refused(*, opinion: Opinion, actor) -> str:
+    mine = opinion.author_id == getattr(actor, "pk", None) and opinion.deleted_at is None
+    if mine and not opinion.topic.is_open:
+        return _("의견 접수가 끝난 토론의 의견은 고치거나 지울 수 없습니다.")
+    if mine and is_withheld_by_moderator(actor, opinion):
+        return _("신고로 숨겨졌거나 검토에서 공개되지 않기로 한 의견은 고칠 수 없습니다.")
+    return edit_refused_message(item=opinion, actor=actor, noun=_("의견은"))
+
+
+def opinion_update(
+    *, opinion: Opinion, actor, body: str, position: str | None = None, context: AuditContext | None = None
+) -> Opinion:
+    """The author edits their opinion or reply within the edit window (`core.editing`, the rules
+    comments share) while the topic is open. It is marked "수정됨", screened again like a new one (a
+    resident registration number refuses the edit and nothing changes; a finding, or the topic's
+    pre-moderation, holds it back for a moderator), audited, and analysed again after the commit.
+    `position` (top-level opinions only) is kept when None. PermissionDenied / ValidationError in
+    Korean."""
+    with transaction.atomic():
+        opinion = Opinion.objects.select_for_update(of=("self",)).select_related("topic").get(pk=opinion.pk)
+        if actor is None or not rules.has_perm("forum.change_opinion", actor, opinion):
+            raise PermissionDenied(_edit_refused(opinion=opinion, actor=actor))
+        changes = {"body": _clean_body(body)}
+        if opinion.parent_id is None and position is not None:
+            if position not in Position.values:
+                raise ValidationError({"position": _("입장을 골라 주세요 (찬성, 반대, 제안, 자유).")})
+            changes["position"] = position
+        before = {"position": opinion.position, "edited": opinion.edited_at is not None}
+        edit_apply(item=opinion, changes=changes)
+        screening_on_submit(item=opinion, is_edit=True)
+        audit_record(
+            actor=actor,
+            action="opinion.edit",
+            target=opinion,
+            before=before,
+            after={"position": opinion.position, "published": opinion.published_at is not None},
+            context=context,
+        )
+    analyse_later(opinion)
+    return opinion
+
+
+def opinion_delete(*, opinion: Opinion, actor, context: AuditContext | None = None) -> Opinion:
+    """The author deletes their opinion or reply while the topic is open (`core.editing`): shown as
+    "삭제된 의견입니다" while it has public replies, else gone; out of the counts, the corpus and any
+    later summary. The text stays for moderators and open reports. Audited."""
+    with transaction.atomic():
+        opinion = Opinion.objects.select_for_update(of=("self",)).select_related("topic").get(pk=opinion.pk)
+        if actor is None or not rules.has_perm("forum.delete_opinion", actor, opinion):
+            mine = opinion.author_id == getattr(actor, "pk", None) and opinion.deleted_at is None
+            if mine and not opinion.topic.is_open:
+                raise PermissionDenied(_("의견 접수가 끝난 토론의 의견은 고치거나 지울 수 없습니다."))
+            raise PermissionDenied(_("이 의견을 지울 권한이 없습니다."))
+        delete_apply(
+            item=opinion, actor=actor, action="opinion.delete", context=context, after={"topic": opinion.topic_id}
+        )
     return opinion
 
 

@@ -13,5 +13,7 @@ urlpatterns = [
     path("topics/<str:topic_id>/summary/publish/", views.summary_publish, name="summary-publish"),
     path("topics/<str:topic_id>/opinions.<str:fmt>", views.opinions_download, name="opinions-export"),
     path("opinions/<str:opinion_id>/reply/", views.opinion_reply, name="opinion-reply"),
+    path("opinions/<str:opinion_id>/edit/", views.opinion_edit, name="opinion-edit"),
+    path("opinions/<str:opinion_id>/delete/", views.opinion_delete, name="opinion-delete"),
     path("opinions/<str:opinion_id>/support/", views.opinion_support, name="opinion-support"),
 ]

@@ -18,7 +18,7 @@ from core.http import audit_context, parse_id
 from moderation.quotas import too_many_response
 
 from . import selectors, services
-from .choices import Sort
+from .choices import Position, Sort
 from .exports import opinions_export
 from .forms import OpinionForm, ReplyForm
 from .models import Opinion, TopicPage
@@ -58,12 +58,16 @@ def topic_page_context(request, topic: TopicPage) -> dict:
     summary = selectors.summary_of(topic=topic)
     can_manage = rules.has_perm("forum.manage_topic", user, topic)
     signup = selectors.signup_of(user=user, topic=topic)
+    editable, deletable = selectors.own_actions(user=user, topic=topic, opinions=page.object_list)
     return {
         "topic": topic,
         "opinions": page,
         "sort": sort,
         "sorts": Sort.choices,
         "supported": selectors.supported_ids(user=user, opinions=page.object_list),
+        "editable": editable,
+        "positions": Position.choices,
+        "deletable": deletable,
         "can_post": rules.has_perm("forum.post_opinion", user, topic),
         "can_follow": rules.has_perm("forum.follow_topic", user, topic),
         "following": is_following(user=user, target=topic),
@@ -83,11 +87,11 @@ def topic_page_context(request, topic: TopicPage) -> dict:
     }
 
 
-def _form_error(request, topic, form, *, reply_to=None, status=400):
+def _form_error(request, topic, form, *, reply_to=None, editing=None, status=400):
     return render(
         request,
         "forum/opinion_form.html",
-        {"topic": topic, "form": form, "reply_to": reply_to, "page": topic},
+        {"topic": topic, "form": form, "reply_to": reply_to, "editing": editing, "page": topic},
         status=status,
     )
 
@@ -151,6 +155,53 @@ def opinion_reply(request, opinion_id):
         request, _("답글을 올렸습니다.") if reply.is_public else _("답글을 받았습니다. 검토 뒤에 공개됩니다.")
     )
     return redirect(f"{topic.url}#opinion-{reply.pk}")
+
+
+def _own_opinion(request, opinion_id) -> Opinion:
+    """The signed-in user's own opinion (a 404 for anyone else's, as for comments)."""
+    opinion = _opinion(request, opinion_id)
+    if opinion.author_id != request.user.pk:
+        raise Http404
+    return opinion
+
+
+@login_required
+@require_POST
+def opinion_edit(request, opinion_id):
+    """POST `body` (and `position` for a top-level opinion): the author's edit within the window."""
+    opinion = _own_opinion(request, opinion_id)
+    topic = opinion.topic
+    form = (ReplyForm if opinion.parent_id else OpinionForm)(request.POST)
+    if not form.is_valid():
+        return _form_error(request, topic, form, editing=opinion)
+    try:
+        opinion = services.opinion_update(
+            opinion=opinion,
+            actor=request.user,
+            body=form.cleaned_data["body"],
+            position=form.cleaned_data.get("position"),
+            context=audit_context(request),
+        )
+    except PermissionDenied as e:
+        return _form_error(request, topic, _with_error(form, e), editing=opinion, status=403)
+    except ValidationError as e:
+        return _form_error(request, topic, _with_error(form, e), editing=opinion)
+    if opinion.is_public:
+        messages.success(request, _("의견을 고쳤습니다."))
+    else:
+        messages.info(request, _("고친 의견은 검토 뒤에 공개됩니다."))
+    return redirect(f"{topic.url}#opinion-{opinion.pk}")
+
+
+@login_required
+@require_POST
+def opinion_delete(request, opinion_id):
+    opinion = _own_opinion(request, opinion_id)
+    topic = opinion.topic
+    # A refusal (PermissionDenied) is the 403 page with the Korean reason.
+    services.opinion_delete(opinion=opinion, actor=request.user, context=audit_context(request))
+    messages.success(request, _("의견을 지웠습니다."))
+    return redirect(f"{topic.url}#opinions-title")
 
 
 @require_POST

@@ -173,8 +173,9 @@ def official_answer_screen(text: str) -> str:
     return screen_public_text(text, refuse=(), allow_city_numbers=True).text
 
 
-#: Statuses whose news reaches the author by another e-mail (the review results, the moderator's
-#: decision): their feed line is written, the e-mail is not sent twice.
+#: Statuses whose news reaches the author by another notification (the review's results, the
+#: moderator's decision, both through `core.notify`): the status change does not tell the author again,
+#: so each event is one line in 내 알림 and at most one e-mail.
 AUTHOR_MAILED_ELSEWHERE = frozenset({IdeaStatus.SELECTED, IdeaStatus.NOT_SELECTED, IdeaStatus.REJECTED})
 
 
@@ -193,14 +194,8 @@ def _status_notify(*, idea: Idea, to_status: str, answered: bool) -> None:
     if answered:
         message += "\n" + _("서울시 답변이 등록되었습니다.")
     url = idea.get_absolute_url()
-    notify(
-        users=[idea.author],
-        subject=subject,
-        message=message,
-        url=url,
-        target=idea,
-        email=to_status not in AUTHOR_MAILED_ELSEWHERE,
-    )
+    if to_status not in AUTHOR_MAILED_ELSEWHERE:
+        notify(users=[idea.author], subject=subject, message=message, url=url, target=idea)
     if to_status not in HIDDEN_STATUSES and idea.is_public:
         followers = [u for u in followers_of(idea) if u.pk != idea.author_id]
         notify(users=followers, subject=subject, message=message, url=url, target=idea)

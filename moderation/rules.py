@@ -4,7 +4,9 @@ import rules
 
 from core.roles import is_moderator, is_signed_in, is_site_admin
 
+from .choices import ScreeningStatus
 from .items import adapter_for
+from .models import ScreeningCase
 
 
 @rules.predicate
@@ -16,6 +18,23 @@ def is_item_author(user, item) -> bool:
 @rules.predicate
 def is_reportable(user, item) -> bool:
     return item is not None and adapter_for(item).is_reportable(item)
+
+
+@rules.predicate
+def is_withheld_by_moderator(user, item) -> bool:
+    """Hidden after reports, or unpublished by a moderator's decision (rejected, merged): its author's
+    edit must not bring it back (an edit of a rejected text would otherwise pass the automatic
+    screening and be published). Asked by the kinds' edit rules (`core.editing`)."""
+    if item is None:
+        return False
+    if getattr(item, "hidden_at", None) is not None:
+        return True
+    if adapter_for(item).is_published(item):
+        return False
+    last = (
+        ScreeningCase.objects.for_item(item).order_by("-submitted_at", "-id").values_list("status", flat=True).first()
+    )
+    return last in (ScreeningStatus.REJECTED, ScreeningStatus.MERGED)
 
 
 # Moderators; `is_moderator` counts superusers too.

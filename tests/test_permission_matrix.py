@@ -63,7 +63,7 @@ OWN_NAMESPACES = {
     "open311",
     "forum",
 }
-OWN_NAMESPACES |= {"grievances_admin"}
+OWN_NAMESPACES |= {"grievances_admin", "experts"}
 # Routes of the contest's Wagtail pages (RoutablePageMixin) and the page tree, keyed "page:<route>".
 PAGE_ROUTES = {"page:home", "page:contest-index", "page:index_route", "page:ideas", "page:submit", "page:results"}
 # Discussion topics (forum.TopicPage): a public one and a staff-only one (직원 아이디어 토론회).
@@ -137,6 +137,11 @@ def build_world() -> World:
     world.opinion = make_opinion(world.topic, author=author)
     world.staff_topic = make_topic(state="open", audience="staff")
     world.closed_topic = make_topic(state="closed")
+    world.closed_opinion = make_opinion(world.closed_topic, author=author)
+    # An expert (전문가) granted by the superuser, for the 전문가 관리 screens.
+    from core.experts import expert_grant
+
+    world.expert_profile = expert_grant(user=UserFactory(), affiliation="서울연구원", actor=users["superuser"])
     _grievance_world(world)
     return world
 
@@ -201,6 +206,9 @@ G_PRIVATE_POST = roles(404, anonymous=302, author=302, dept_member=302, moderato
 def _g_photo(w, g):
     return f"/field/{g.reference}/photos/{w.g_photos[g.pk].pk}/"
 
+
+# 전문가 관리: superusers (and staff given the permission, none in the matrix).
+ADMIN_EXPERTS = roles(302, superuser=200)
 
 # The department inbox: its departments' members too.
 ADMIN_INBOX = roles(302, moderator=200, superuser=200, dept_member=200)
@@ -554,6 +562,30 @@ TABLE.update(
         ],
         # Moderators and site admins assign (sent back to the inbox); others are refused (302 too).
         "grievances_admin:bulk-assign": [Case(lambda w: "/admin/field/assign/", roles(302), method="post")],
+        # ---- 전문가 관리 in the Wagtail admin: superusers and staff with `core.change_expertprofile`
+        # (none of the matrix's other roles has it); others are sent away by Wagtail (302). A POST of an
+        # unknown e-mail shows the form again with its error (400 to a JSON client) to those allowed.
+        "experts:index": [Case(lambda w: "/admin/experts/", ADMIN_EXPERTS)],
+        "experts:index_results": [Case(lambda w: "/admin/experts/results/", ADMIN_EXPERTS)],
+        "experts:add": [
+            Case(lambda w: "/admin/experts/new/", ADMIN_EXPERTS),
+            Case(
+                lambda w: "/admin/experts/new/",
+                roles(302, superuser=400),
+                method="post",
+                data={"email": "nobody@example.com", "affiliation": "서울연구원"},
+            ),
+        ],
+        "experts:edit": [Case(lambda w: f"/admin/experts/edit/{w.expert_profile.pk}/", ADMIN_EXPERTS)],
+        "experts:delete": [
+            Case(lambda w: f"/admin/experts/delete/{w.expert_profile.pk}/", ADMIN_EXPERTS),
+            Case(lambda w: f"/admin/experts/delete/{w.expert_profile.pk}/", roles(302), method="post"),
+        ],
+        "experts:history": [Case(lambda w: f"/admin/experts/history/{w.expert_profile.pk}/", ADMIN_EXPERTS)],
+        "experts:history_results": [
+            Case(lambda w: f"/admin/experts/history-results/{w.expert_profile.pk}/", ADMIN_EXPERTS)
+        ],
+        "experts:usage": [Case(lambda w: f"/admin/experts/usage/{w.expert_profile.pk}/", ADMIN_EXPERTS)],
         # ---- the forum (대토론회) ----------------------------------------------------------------
         "page:topic": [Case(lambda w: w.topic.url, everyone(200))],
         "page:topic-staff": [Case(lambda w: w.staff_topic.url, STAFF_ONLY)],
@@ -574,6 +606,34 @@ TABLE.update(
                 roles(302),
                 method="post",
                 data={"body": "좋은 의견입니다. 저도 같은 생각입니다."},
+            ),
+        ],
+        # Only its author edits or deletes an opinion (others: 404, as for comments), and not once the
+        # topic has closed (403 with the Korean reason).
+        "forum:opinion-edit": [
+            Case(
+                lambda w: f"/forum/opinions/{w.opinion.pk}/edit/",
+                roles(404, anonymous=302, author=302),
+                method="post",
+                data={**_OPINION, "body": "고친 의견입니다. 청년 공간이 더 필요합니다."},
+            ),
+            Case(
+                lambda w: f"/forum/opinions/{w.closed_opinion.pk}/edit/",
+                roles(404, anonymous=302, author=403),
+                method="post",
+                data=_OPINION,
+            ),
+        ],
+        "forum:opinion-delete": [
+            Case(
+                lambda w: f"/forum/opinions/{w.opinion.pk}/delete/",
+                roles(404, anonymous=302, author=302),
+                method="post",
+            ),
+            Case(
+                lambda w: f"/forum/opinions/{w.closed_opinion.pk}/delete/",
+                roles(404, anonymous=302, author=403),
+                method="post",
             ),
         ],
         "forum:opinion-support": [

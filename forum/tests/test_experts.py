@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_staff_grant_the_expert_role_with_an_affiliation_and_it_is_audited():
+    from django.contrib.auth.models import Permission
+
     user, staff = UserFactory(), UserFactory(is_staff=True)
+    # Staff need the "전문가 정보 수정" permission (`core.grant_expert`); superusers have it.
+    staff.user_permissions.add(Permission.objects.get(codename="change_expertprofile"))
     profile = expert_grant(user=user, affiliation="  서울연구원   일자리정책연구실 ", actor=staff)
     assert profile.affiliation == "서울연구원 일자리정책연구실"
     assert is_expert(user) and user.has_role(Role.EXPERT)

@@ -1,16 +1,15 @@
-"""What the moderation services share: the conflict error, permission checks, reloading an item, e-mail to its author."""
+"""What the moderation services share: the conflict error, permission checks, reloading an item, the notification of its author."""
 
 from __future__ import annotations
 
 import logging
 
 import rules
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from core.notify import notify
 
 from ..items import adapter_for
 
@@ -36,31 +35,22 @@ def _reload(item):
 
 
 def _notify_author(*, item, subject: str, message: str, reason: str = "") -> None:
-    """E-mail the author (plain text) after the transaction commits. A mail failure is logged and
-    never undoes the decision; the status page shows the same message."""
-    author = adapter_for(item).author(item)
-    email = getattr(author, "email", "")
-    if not email:
+    """Tell the author of a moderator's decision through `core.notify`: one line in their 내 알림 and
+    an e-mail as they chose (at once, in the daily digest, or never), with the unsubscribe links. Each
+    decision is its own notification (approved, rejected, changes requested, merged, report upheld);
+    the idea's status change does not tell the author a second time
+    (`ideas.services.AUTHOR_MAILED_ELSEWHERE`). A mail failure is logged and never undoes the decision."""
+    adapter = adapter_for(item)
+    author = adapter.author(item)
+    if author is None:
         return
     body = render_to_string(
         "moderation/email/decision.txt",
         {
-            "name": getattr(author, "public_name", ""),
-            "title": adapter_for(item).title(item),
+            "title": adapter.title(item),
             "message": message,
             "reason": reason,
-            "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + adapter_for(item).public_url(item),
-            "site": getattr(settings, "WAGTAIL_SITE_NAME", ""),
-            "status_page": adapter_for(item).status_page_label(item),
+            "status_page": adapter.status_page_label(item),
         },
-    )
-    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
-    subject_line = (prefix + subject).replace("\n", " ")[:200]
-
-    def send():
-        try:
-            send_mail(subject_line, body, None, [email])
-        except Exception:  # noqa: BLE001 - the decision stands; the failure is logged for staff
-            logger.exception("moderation mail to author of %s failed", item.pk)
-
-    transaction.on_commit(send)
+    ).strip()
+    notify(users=[author], subject=subject, message=body, url=adapter.public_url(item), target=item)

@@ -1,6 +1,8 @@
-"""대토론회 in a real browser: an expert posts an opinion, a citizen replies and follows, staff close the
-topic and publish its summary, and the follower is told."""
+"""대토론회 in a real browser: an expert posts an opinion and edits it (on a desktop and on a 390 px
+phone), a citizen replies and follows, staff close the topic and publish its summary, and the follower
+is told. The last page is kept as a screenshot under tests/browser/artifacts/."""
 
+import os
 import re
 from datetime import timedelta
 
@@ -15,6 +17,7 @@ from ideas.tests.factories import UserFactory, site_admin
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "토론-회의-2026!"
+ARTIFACTS = os.path.join(os.path.dirname(__file__), "artifacts")
 
 
 def _account(user):
@@ -50,7 +53,15 @@ def test_expert_opinion_citizen_reply_and_follow_staff_publish_summary(live_serv
     page.wait_for_url(re.compile("#opinion-"))
     assert "전문가 · 서울연구원" in page.content()
 
+    # The expert edits the opinion within the edit window, on a desktop screen, then again on a phone.
     opinion = Opinion.objects.get(author=pro)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _edit(page, opinion, "빈 상가를 청년 창업 공간으로 바꾸고 첫해 임대료를 면제해 주세요. 공용 작업실도 함께.")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _edit(page, opinion, "빈 상가를 청년 창업 공간으로 바꾸고 첫해 임대료를 면제해 주세요. 공용 작업실과 주방도 함께.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling on a phone
+    opinion.refresh_from_db()
+    assert opinion.edited_at is not None and opinion.body.endswith("공용 작업실과 주방도 함께.")
     _login(page, base, citizen)
     page.goto(f"{base}{topic.url}")
     page.locator(f"#opinion-{opinion.pk} summary").filter(has_text=re.compile("^답글$")).click()
@@ -75,3 +86,20 @@ def test_expert_opinion_citizen_reply_and_follow_staff_publish_summary(live_serv
     page.goto(f"{base}{topic.url}")
     assert "토론 결과 요약" in page.content()
     assert "빈 상가를 청년 창업 공간으로 바꾸고 첫해 임대료를 면제해 주세요." in page.content()
+    assert "수정됨" in page.content()
+    # No edit form once the topic has closed, even for its author.
+    assert f"/forum/opinions/{opinion.pk}/edit/" not in page.content()
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    page.screenshot(path=os.path.join(ARTIFACTS, "forum_journey_last_page.png"), full_page=True)
+
+
+def _edit(page, opinion, text):
+    """Open the opinion's "수정" panel on the topic page, change the text and save it."""
+    item = page.locator(f"#opinion-{opinion.pk}")
+    item.locator("summary").filter(has_text=re.compile("^수정$")).click()
+    item.get_by_label("의견 수정").fill(text)
+    with page.expect_navigation():
+        item.get_by_role("button", name="고치기").click()
+    page.wait_for_load_state()
+    assert "의견을 고쳤습니다" in page.content()
+    assert text in page.content() and "수정됨" in page.content()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import AuditContext, audit_record
+from core.notify import notify
 from ideas.choices import IdeaStatus
 from ideas.models import ContestPage, Idea, User
 from ideas.models.pages import Phase
@@ -63,33 +63,35 @@ def review_decide(
 
 
 def _notify_authors(idea_ids: list[int]) -> None:
+    """Tell each entry's author the result through `core.notify` (one "심사 결과" notification per entry:
+    a line in 내 알림 and an e-mail as the author chose, with the unsubscribe links). The status change
+    to 선정/미선정 does not tell the author again (`ideas.services.AUTHOR_MAILED_ELSEWHERE`)."""
     for idea in Idea.objects.filter(pk__in=idea_ids).select_related("author", "contest", "review_decision"):
-        if not idea.author.email:
-            continue
         tier = idea.review_decision.get_tier_display()
-        body = _(
-            "%(name)s님, 안녕하세요.\n\n"
+        message = _(
             "'%(contest)s'에 제안하신 아이디어 [%(ref)s] '%(title)s'의 심사 결과를 알려 드립니다.\n\n"
             "결과: %(tier)s\n\n%(answer)s\n\n"
-            "자세한 내용은 일사천리 누리집의 '내 아이디어'에서 확인하실 수 있습니다.\n\n일사천리 드림"
+            "자세한 내용은 일사천리 누리집의 '내 아이디어'에서 확인하실 수 있습니다."
         ) % {
-            "name": idea.author.public_name,
             "contest": idea.contest.title,
             "ref": idea.reference,
-            "title": idea.title,
+            "title": idea.public_title,
             "tier": tier,
             "answer": idea.official_answer,
         }
-        try:
-            send_mail(_("[일사천리] 공모전 심사 결과 안내"), body, None, [idea.author.email])
-        except OSError:
-            logger.exception("review: result e-mail to the author of idea %s failed", idea.pk)
+        notify(
+            users=[idea.author],
+            subject=_("공모전 심사 결과 안내: %(title)s") % {"title": idea.public_title},
+            message=message,
+            url=idea.get_absolute_url(),
+            target=idea,
+        )
 
 
 @transaction.atomic
 def review_results_publish(*, contest: ContestPage, actor: User, context: AuditContext | None = None) -> int:
     """Publish the panel's decisions: every entry under review becomes 선정 or 미선정 through
-    `idea_change_status` (with its public answer), authors are e-mailed after commit. Needs a
+    `idea_change_status` (with its public answer), authors are notified (`core.notify`: 내 알림 and e-mail as each chose). Needs a
     decision for every entry. Audited. Returns the number of entries published."""
     _require("review.manage_panel", actor)
     panel = ReviewPanel.objects.select_for_update().select_related("contest").get(contest=contest)
@@ -133,6 +135,5 @@ def review_results_publish(*, contest: ContestPage, actor: User, context: AuditC
         after={"decisions": {str(k): v.tier for k, v in decisions.items()}, "method": panel.ranking_method},
         context=context,
     )
-    ids = [i.pk for i in entries]
-    transaction.on_commit(lambda: _notify_authors(ids))
+    _notify_authors([i.pk for i in entries])
     return len(entries)
