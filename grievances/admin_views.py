@@ -48,6 +48,7 @@ from .inbox import (
     staff_scope,
 )
 from .models import AnswerTemplate, Grievance
+from .referrals import referral_inbox_list
 
 PER_PAGE = 50
 
@@ -94,6 +95,8 @@ class InboxView(InboxAdminView):
             query=_query(self.request),
             can_route=rules.has_perm("grievances.route_grievance", self.request.user),
             bulk_form=f.BulkAssignForm(),
+            # 상시 제안 ideas referred to the user's departments, beside the field posts.
+            referral_rows=referral_inbox_list(user=self.request.user),
         )
         return context
 

@@ -62,3 +62,15 @@ class EventKind(models.TextChoices):
     RATED = "rated", _("만족도 평가")
     REANSWER = "reanswer", _("재답변 요청")
     MERGED = "merged", _("중복 종결")
+
+
+class ReferralStatus(models.TextChoices):
+    """A 상시 제안 idea staff referred to a department for an answer."""
+
+    REFERRED = "referred", _("답변 요청")
+    TRANSFERRED = "transferred", _("이관")
+    ANSWERED = "answered", _("답변완료")
+
+
+#: Referrals a department still owes an answer.
+REFERRAL_OPEN_STATUSES = frozenset({ReferralStatus.REFERRED, ReferralStatus.TRANSFERRED})

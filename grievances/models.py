@@ -28,11 +28,13 @@ from .choices import (
     CLOSED_STATUSES,
     DEFAULT_ANSWER_DAYS,
     OPEN_STATUSES,
+    REFERRAL_OPEN_STATUSES,
     Channel,
     EventKind,
     GrievanceKind,
     GrievanceStatus,
     Rating,
+    ReferralStatus,
 )
 
 
@@ -466,3 +468,53 @@ class AnswerTemplate(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class IdeaReferral(TimeStampedModel):
+    """A 상시 제안 idea staff referred to a city department for an answer, like a field post: the answer
+    period of a 건의 (`GrievanceSettings`), counted in working days by `grievances.deadlines`; the answer is
+    published masked on the idea's page. At most one open referral per idea. Changes only through
+    `grievances.referrals`; each step is audited (`core.audit`)."""
+
+    idea = models.ForeignKey(
+        "ideas.Idea", on_delete=models.CASCADE, related_name="referrals", verbose_name=_("아이디어")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="idea_referrals", verbose_name=_("담당 부서")
+    )
+    status = models.CharField(
+        _("상태"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.REFERRED, db_index=True
+    )
+    request_note = models.TextField(_("요청 내용"), blank=True, max_length=2000)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(_("요청 일시"))
+    due_at = models.DateTimeField(_("답변 기한"), db_index=True)
+    answer = models.TextField(_("답변"), blank=True)
+    answer_public = models.TextField(blank=True, editable=False)
+    answered_at = models.DateTimeField(_("답변 일시"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_on_time = models.BooleanField(_("기한 내 답변"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("아이디어 답변 요청")
+        verbose_name_plural = _("아이디어 답변 요청")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idea"],
+                condition=Q(status__in=["referred", "transferred"]),
+                name="idea_referral_one_open",
+            )
+        ]
+        indexes = [models.Index(fields=["department", "status", "due_at"], name="idea_referral_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.idea} → {self.department}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in REFERRAL_OPEN_STATUSES

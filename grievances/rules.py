@@ -91,3 +91,32 @@ rules.add_perm("grievances.view_inbox", is_in_a_department | is_moderator | is_s
 # The person an answer concerns rates it and may ask once for a further answer; with a receipt code
 # the view checks the code (no account), otherwise the poster.
 rules.add_perm("grievances.rate_grievance", is_author & ~rated_by_receipt_code)
+
+
+# ---- 상시 제안 ideas referred to a department ------------------------------------------------------
+
+
+@rules.predicate
+def is_referral_open(user, referral) -> bool:
+    return referral is not None and referral.is_open
+
+
+@rules.predicate
+def is_member_of_referral_department(user, referral) -> bool:
+    """A staff member of the department the idea is referred to now."""
+    if referral is None or not user.is_authenticated or not user.is_staff:
+        return False
+    from .admin_rules import department_ids_of
+
+    return referral.department_id in department_ids_of(user)
+
+
+@rules.predicate
+def is_standing_idea(user, idea) -> bool:
+    return idea is not None and idea.contest.is_standing
+
+
+# Staff refer a standing idea; the department's members (or moderators) answer or pass it on.
+rules.add_perm("grievances.refer_idea", (is_moderator | is_site_admin) & is_standing_idea)
+rules.add_perm("grievances.answer_referral", is_referral_open & (is_member_of_referral_department | is_moderator))
+rules.add_perm("grievances.view_referral", is_member_of_referral_department | is_moderator | is_site_admin)

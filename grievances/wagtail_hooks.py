@@ -192,3 +192,36 @@ def idea_field_posts_panel(request, idea) -> str:
     if not posts:
         return ""
     return render_to_string("grievances/includes/idea_field_posts.html", {"posts": posts}, request=request)
+
+
+@hooks.register("idea_detail_panels")
+def idea_referral_answers_panel(request, idea) -> str:
+    """On a 상시 제안 idea's page: the departments' official answers (masked), and a note while one is
+    awaited."""
+    from django.template.loader import render_to_string
+
+    from .referrals import referral_answers_for, referral_open_for
+
+    answers = referral_answers_for(idea=idea)
+    waiting = referral_open_for(idea=idea)
+    if not answers and waiting is None:
+        return ""
+    return render_to_string(
+        "grievances/includes/idea_referral_answers.html", {"answers": answers, "waiting": waiting}, request=request
+    )
+
+
+@hooks.register("register_snippet_listing_buttons")
+def refer_idea_listing_button(snippet, user, next_url=None):
+    """On the admin's idea list: "부서에 답변 요청" for a 상시 제안 idea, for staff allowed to refer."""
+    from ideas.models import Idea
+
+    if isinstance(snippet, Idea) and rules.has_perm("grievances.refer_idea", user, snippet):
+        from wagtail.admin.widgets import ListingButton
+
+        yield ListingButton(
+            _("부서에 답변 요청"),
+            reverse("grievances_admin:refer-idea", args=[snippet.reference]),
+            icon_name="mail",
+            priority=50,
+        )

@@ -98,12 +98,13 @@ class ContestOut(Schema):
     title: str
     intro: str
     url: str
+    kind: str = Field(description="round (공모 회차) or standing (상시 제안: always open, no closing date)")
     phase: str
     phase_label: str
     is_submission_open: bool
     submission_opens_at: datetime
-    submission_closes_at: datetime
-    results_at: datetime
+    submission_closes_at: datetime | None
+    results_at: datetime | None
     tracks: list[TrackOut]
     timeline: list[PhaseOut]
 

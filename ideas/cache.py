@@ -54,6 +54,7 @@ def _boundaries(gen: int) -> list[float]:
                 "submission_opens_at", "submission_closes_at", "screening_closes_at", "review_closes_at", "results_at"
             )
             for ts in row
+            if ts is not None  # a standing board has no closing dates
         )
         cache.set(key, found, DEFAULT_TTL)
     return found

@@ -42,3 +42,23 @@ def contest_accepts_supports(user, idea) -> bool:
 def contest_in_blind_review(user, idea) -> bool:
     """The idea's contest is reviewed blind right now (no idea given: assume it is)."""
     return idea is None or idea.contest.is_blind_review
+
+
+@rules.predicate
+def is_on_standing_board(user, idea) -> bool:
+    return idea is not None and idea.contest.is_standing
+
+
+@rules.predicate
+def is_invitee(user, invitation) -> bool:
+    return invitation is not None and user.is_authenticated and invitation.idea.author_id == user.pk
+
+
+@rules.predicate
+def invitation_is_pending(user, invitation) -> bool:
+    return invitation is not None and invitation.is_pending
+
+
+@rules.predicate
+def invited_round_accepts_entries(user, invitation) -> bool:
+    return invitation is not None and invitation.round.live and invitation.round.is_submission_open

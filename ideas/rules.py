@@ -16,8 +16,12 @@ from .predicates import (
     contest_accepts_supports,
     contest_in_blind_review,
     has_privacy_consent,
+    invitation_is_pending,
+    invited_round_accepts_entries,
     is_author,
     is_editable_status,
+    is_invitee,
+    is_on_standing_board,
     is_public,
 )
 
@@ -45,3 +49,7 @@ rules.add_perm("ideas.view_author_name", is_author | ~contest_in_blind_review)
 rules.add_perm("nlp.view_triage", is_moderator | is_reviewer | is_site_admin)
 rules.add_perm("nlp.change_triage", is_moderator | is_reviewer | is_site_admin)
 rules.add_perm("nlp.refit_triage", is_moderator | is_site_admin)
+# 상시 제안: staff invite a standing idea into an open round; only its author answers, once, while
+# the round accepts entries.
+rules.add_perm("ideas.invite_idea", (is_moderator | is_site_admin) & is_on_standing_board)
+rules.add_perm("ideas.answer_invitation", is_invitee & invitation_is_pending & invited_round_accepts_entries)

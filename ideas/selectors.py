@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +15,7 @@ from nlp.adapter import similar_to_text
 
 from .analysis import CORPUS
 from .choices import District, IdeaStatus, TargetGroup
-from .models import ContestPage, Idea, IdeaStatusChange, PolicyTrack, User
+from .models import ContestKind, ContestPage, Idea, IdeaStatusChange, PolicyTrack, User
 from .search import analyse_query, search_filter
 
 
@@ -146,9 +146,16 @@ def idea_list_results(*, contest: ContestPage) -> QuerySet[Idea]:
     )
 
 
-def contest_list_open() -> QuerySet[ContestPage]:
+def contest_list_open(*, kind: str | None = None) -> QuerySet[ContestPage]:
+    """Live contests accepting ideas now: rounds in their submission window and open standing boards
+    (상시 제안, no closing date), rounds first (closing soonest), then the standing boards."""
     now = timezone.now()
-    return ContestPage.objects.live().filter(submission_opens_at__lte=now, submission_closes_at__gt=now)
+    qs = ContestPage.objects.live().filter(
+        Q(submission_closes_at__gt=now) | Q(kind=ContestKind.STANDING), submission_opens_at__lte=now
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by(F("submission_closes_at").asc(nulls_last=True), "pk")
 
 
 def contest_list_public() -> QuerySet[ContestPage]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import invitation_views, views
 
 app_name = "ideas"
 
@@ -13,5 +13,6 @@ urlpatterns = [
     path("ideas/<str:reference>/attachments/<int:pk>/", views.idea_attachment, name="idea-attachment"),
     path("privacy/", views.privacy_notice, name="privacy-notice"),
     path("me/ideas/", views.my_ideas, name="my-ideas"),
+    path("me/invitations/<int:pk>/", invitation_views.invitation_answer, name="invitation"),
     path("me/withdraw/", views.account_withdraw, name="account-withdraw"),
 ]

@@ -24,6 +24,7 @@ from nlp.adapter import AnalysisUnavailable
 from . import selectors, services
 from .downloads import attachment_names, attachment_response
 from .forms import AccountWithdrawForm, IdeaFilterForm, IdeaForm
+from .invitations import invitation_list_for
 from .models import ContestPage
 from .paging import CappedPaginator, page_cap_message
 from .search import analyse_query
@@ -224,7 +225,12 @@ def idea_support(request, reference: str):
 def my_ideas(request):
     ideas = list(selectors.idea_list_for_author(user=request.user))
     statuses = selectors.idea_author_statuses(ideas=ideas)
-    return render(request, "ideas/my_ideas.html", {"rows": [(idea, statuses[idea.pk]) for idea in ideas]})
+    invitations = list(invitation_list_for(user=request.user)[:20])
+    return render(
+        request,
+        "ideas/my_ideas.html",
+        {"rows": [(idea, statuses[idea.pk]) for idea in ideas], "invitations": invitations},
+    )
 
 
 @require_GET

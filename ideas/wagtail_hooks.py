@@ -122,6 +122,35 @@ def home_page_context(request, page) -> dict:
     return {"open_contests": selectors.contest_list_open(), "latest_ideas": selectors.idea_list_public()[:6]}
 
 
+# ---- 상시 제안: staff invite a standing idea into an open round ------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_invite_admin_urls():
+    from django.urls import include, path
+
+    from . import invitation_views
+
+    urls = [path("<str:reference>/invite/", invitation_views.idea_invite_admin, name="invite")]
+    return [path("standing-ideas/", include((urls, "ideas_admin"), namespace="ideas_admin"))]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def standing_idea_listing_buttons(snippet, user, next_url=None):
+    """On the idea list of the admin: "공모전에 초대" for a standing idea, for those allowed."""
+    import rules
+    from django.urls import reverse
+    from wagtail.admin.widgets import ListingButton
+
+    if isinstance(snippet, Idea) and rules.has_perm("ideas.invite_idea", user, snippet):
+        yield ListingButton(
+            _("공모전에 초대"),
+            reverse("ideas_admin:invite", args=[snippet.reference]),
+            icon_name="arrow-right",
+            priority=60,
+        )
+
+
 @hooks.register("contest_page_context")
 def contest_page_context(request, contest) -> dict:
     context = {"recent_ideas": selectors.idea_list_public(contest=contest)[:6]}

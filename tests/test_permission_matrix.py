@@ -63,7 +63,7 @@ OWN_NAMESPACES = {
     "open311",
     "forum",
 }
-OWN_NAMESPACES |= {"grievances_admin", "experts"}
+OWN_NAMESPACES |= {"grievances_admin", "experts", "ideas_admin"}
 # Routes of the contest's Wagtail pages (RoutablePageMixin) and the page tree, keyed "page:<route>".
 PAGE_ROUTES = {"page:home", "page:contest-index", "page:index_route", "page:ideas", "page:submit", "page:results"}
 # Discussion topics (forum.TopicPage): a public one and a staff-only one (직원 아이디어 토론회).
@@ -143,7 +143,35 @@ def build_world() -> World:
 
     world.expert_profile = expert_grant(user=UserFactory(), affiliation="서울연구원", actor=users["superuser"])
     _grievance_world(world)
+    _standing_world(world)
     return world
+
+
+def _standing_world(world: World) -> None:
+    """The 상시 제안 part: `author` proposed an idea on the standing board; it is referred to the
+    department of `dept_member` (`referral_mine`), another one to another department (`referral_other`),
+    and `author` is invited into an open round."""
+    from django.utils import timezone
+
+    from grievances.models import Department, IdeaReferral
+    from ideas.models import IdeaInvitation
+    from ideas.tests.factories import make_contest, make_standing_board
+
+    board = make_standing_board()
+    world.standing_idea = IdeaFactory(contest=board, author=world.users["author"])
+    other_idea = IdeaFactory(contest=board)
+    mine = Department.objects.get(members=world.users["dept_member"])
+    other = Department.objects.exclude(pk=mine.pk).first()
+    now = timezone.now()
+    world.referral_mine = IdeaReferral.objects.create(
+        idea=world.standing_idea, department=mine, received_at=now, due_at=now + timezone.timedelta(days=14)
+    )
+    world.referral_other = IdeaReferral.objects.create(
+        idea=other_idea, department=other, received_at=now, due_at=now + timezone.timedelta(days=14)
+    )
+    world.invitation = IdeaInvitation.objects.create(
+        idea=world.standing_idea, round=make_contest("submission"), from_contest=board
+    )
 
 
 def _grievance_world(world: World) -> None:
@@ -210,6 +238,9 @@ def _g_photo(w, g):
 # 전문가 관리: superusers (and staff given the permission, none in the matrix).
 ADMIN_EXPERTS = roles(302, superuser=200)
 
+# Referring an idea that already awaits a department's answer: a Korean message (400) for staff;
+# everyone else is sent back by Wagtail (302).
+ADMIN_MOD_POST = roles(302, moderator=400, superuser=400)
 # The department inbox: its departments' members too.
 ADMIN_INBOX = roles(302, moderator=200, superuser=200, dept_member=200)
 
@@ -262,6 +293,16 @@ TABLE.update(
         ],
         "ideas:privacy-notice": [Case(lambda w: "/privacy/", everyone(200))],
         "ideas:my-ideas": [Case(lambda w: "/me/ideas/", {**SIGNED_IN, "anonymous": 302})],
+        # An invitation into a round is its author's alone: anyone else gets a 404.
+        "ideas:invitation": [
+            Case(lambda w: f"/me/invitations/{w.invitation.pk}/", roles(404, anonymous=302, author=200)),
+            Case(
+                lambda w: f"/me/invitations/{w.invitation.pk}/",
+                roles(404, anonymous=302, author=302),
+                method="post",
+                data={"action": "decline"},
+            ),
+        ],
         "ideas:account-withdraw": [Case(lambda w: "/me/withdraw/", {**SIGNED_IN, "anonymous": 302})],
         # Reporting a published idea (JSON answer); not one's own, not an unscreened one (403: the
         # moderation app answers it without checking visibility first; see the report).
@@ -560,6 +601,28 @@ TABLE.update(
                 data={"action": "start"},
             ),
         ],
+        # 상시 제안: staff refer an idea to a department; the department's members answer it (another
+        # department's referral is a 404 for a member); anyone else is sent back by Wagtail (302).
+        "grievances_admin:refer-idea": [
+            Case(lambda w: f"/admin/field/ideas/{w.standing_idea.reference}/refer/", ADMIN_MOD),
+            Case(
+                lambda w: f"/admin/field/ideas/{w.standing_idea.reference}/refer/",
+                ADMIN_MOD_POST,
+                method="post",
+                data=lambda w: {"department": w.referral_other.department_id},
+            ),
+        ],
+        "grievances_admin:referral": [
+            Case(lambda w: f"/admin/field/referrals/{w.referral_mine.pk}/", ADMIN_INBOX),
+            Case(lambda w: f"/admin/field/referrals/{w.referral_other.pk}/", {**ADMIN_INBOX, "dept_member": 404}),
+            Case(
+                lambda w: f"/admin/field/referrals/{w.referral_mine.pk}/",
+                roles(302),
+                method="post",
+                data={"action": "answer", "answer-answer": "검토 후 내년 예산에 반영하겠습니다."},
+            ),
+        ],
+        "ideas_admin:invite": [Case(lambda w: f"/admin/standing-ideas/{w.standing_idea.reference}/invite/", ADMIN_MOD)],
         # Moderators and site admins assign (sent back to the inbox); others are refused (302 too).
         "grievances_admin:bulk-assign": [Case(lambda w: "/admin/field/assign/", roles(302), method="post")],
         # ---- 전문가 관리 in the Wagtail admin: superusers and staff with `core.change_expertprofile`
@@ -771,7 +834,7 @@ def _request(client, case: Case, world: World):
             "HTTP_ACCEPT": "application/json",
         }
     elif case.data is not None:
-        kwargs = {"data": case.data, "HTTP_ACCEPT": "application/json"}
+        kwargs = {"data": case.data(world) if callable(case.data) else case.data, "HTTP_ACCEPT": "application/json"}
     return getattr(client, case.method)(url, **kwargs)
 
 

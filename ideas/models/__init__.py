@@ -4,18 +4,22 @@ from core.models import TimeStampedModel
 
 from .accounts import User
 from .ideas import Idea, IdeaAttachment, IdeaSimilarity, IdeaStatusChange, IdeaTag, Support
-from .pages import ContestIndexPage, ContestPage, HomePage
+from .invitations import IdeaInvitation, InvitationStatus
+from .pages import ContestIndexPage, ContestKind, ContestPage, HomePage
 from .tracks import PolicyTrack
 
 __all__ = [
     "ContestIndexPage",
+    "ContestKind",
     "ContestPage",
     "HomePage",
     "Idea",
     "IdeaAttachment",
+    "IdeaInvitation",
     "IdeaSimilarity",
     "IdeaStatusChange",
     "IdeaTag",
+    "InvitationStatus",
     "PolicyTrack",
     "Support",
     "TimeStampedModel",

@@ -63,17 +63,40 @@ class Phase(models.TextChoices):
     RESULTS = "results", _("결과 발표")
 
 
+class ContestKind(models.TextChoices):
+    """A contest round (phases with dates) or the 상시 제안 board (open all year, no deadline)."""
+
+    ROUND = "round", _("공모 회차")
+    STANDING = "standing", _("상시 제안")
+
+
+#: The dates a round needs and a standing board does not have.
+ROUND_ONLY_DATES = ("submission_closes_at", "screening_closes_at", "review_closes_at", "results_at")
+
+
 class ModerationMode(models.TextChoices):
     ALL = "all", _("모든 제출물 사전 검토")
     FLAGGED = "flagged", _("자동 점검에 걸린 제출물만 사전 검토")
 
 
 class ContestPage(RoutablePageMixin, Page):
-    """One round of the 일사천리 creative idea contest.
+    """One round of the 일사천리 creative idea contest, or the standing 상시 제안 board.
 
     Its phases are data (the windows below); `phase` and the `is_*` predicates read them and
     nothing else compares dates. Ideas are plain models pointing at this page.
+
+    A standing board (`kind` = 상시 제안) has only its opening date: from then on it is always in the
+    submission phase (same form, quotas, screening and NLP triage as a round), with no closing date,
+    no review and no results; staff route its ideas to a department or invite them into a round.
     """
+
+    kind = models.CharField(
+        _("종류"),
+        max_length=10,
+        choices=ContestKind.choices,
+        default=ContestKind.ROUND,
+        help_text=_("상시 제안 게시판은 마감 없이 일 년 내내 접수하고, 검토·심사·결과 발표 단계가 없습니다."),
+    )
 
     intro = models.CharField(_("한 줄 소개"), max_length=250)
     body = StreamField(BodyStreamBlock(), blank=True, verbose_name=_("공모 안내와 규칙"))
@@ -81,10 +104,10 @@ class ContestPage(RoutablePageMixin, Page):
     tracks = ParentalManyToManyField("ideas.PolicyTrack", blank=True, verbose_name=_("공모 분야(정책 트랙)"))
 
     submission_opens_at = models.DateTimeField(_("접수 시작"))
-    submission_closes_at = models.DateTimeField(_("접수 마감"))
-    screening_closes_at = models.DateTimeField(_("검토 종료"))
-    review_closes_at = models.DateTimeField(_("심사 종료"))
-    results_at = models.DateTimeField(_("결과 발표"))
+    submission_closes_at = models.DateTimeField(_("접수 마감"), null=True, blank=True)
+    screening_closes_at = models.DateTimeField(_("검토 종료"), null=True, blank=True)
+    review_closes_at = models.DateTimeField(_("심사 종료"), null=True, blank=True)
+    results_at = models.DateTimeField(_("결과 발표"), null=True, blank=True)
     results_published_at = models.DateTimeField(
         _("결과 공개 일시"),
         null=True,
@@ -99,6 +122,7 @@ class ContestPage(RoutablePageMixin, Page):
     results_intro = StreamField(BodyStreamBlock(), blank=True, verbose_name=_("결과 발표 안내"))
 
     content_panels = Page.content_panels + [
+        FieldPanel("kind"),
         FieldPanel("intro"),
         FieldPanel("body"),
         FieldPanel("prizes"),
@@ -122,11 +146,30 @@ class ContestPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("공모전 페이지")
         constraints = [
+            # A round has every date, in order; a standing board has only its opening date.
             models.CheckConstraint(
-                condition=models.Q(submission_opens_at__lt=models.F("submission_closes_at"))
-                & models.Q(submission_closes_at__lte=models.F("screening_closes_at"))
-                & models.Q(screening_closes_at__lte=models.F("review_closes_at"))
-                & models.Q(review_closes_at__lte=models.F("results_at")),
+                condition=(
+                    models.Q(kind=ContestKind.STANDING)
+                    & models.Q(
+                        submission_closes_at__isnull=True,
+                        screening_closes_at__isnull=True,
+                        review_closes_at__isnull=True,
+                        results_at__isnull=True,
+                    )
+                )
+                | (
+                    models.Q(kind=ContestKind.ROUND)
+                    & models.Q(
+                        submission_closes_at__isnull=False,
+                        screening_closes_at__isnull=False,
+                        review_closes_at__isnull=False,
+                        results_at__isnull=False,
+                    )
+                    & models.Q(submission_opens_at__lt=models.F("submission_closes_at"))
+                    & models.Q(submission_closes_at__lte=models.F("screening_closes_at"))
+                    & models.Q(screening_closes_at__lte=models.F("review_closes_at"))
+                    & models.Q(review_closes_at__lte=models.F("results_at"))
+                ),
                 name="contest_phases_in_order",
             )
         ]
@@ -135,6 +178,16 @@ class ContestPage(RoutablePageMixin, Page):
         from django.core.exceptions import ValidationError
 
         super().clean()
+        if self.is_standing:
+            # A standing board never closes: whatever dates were typed in are dropped.
+            for name in ROUND_ONLY_DATES:
+                setattr(self, name, None)
+            return
+        missing = {
+            name: _("공모 회차에는 이 일정이 필요합니다.") for name in ROUND_ONLY_DATES if not getattr(self, name)
+        }
+        if missing:
+            raise ValidationError(missing)
         order = [
             "submission_opens_at",
             "submission_closes_at",
@@ -151,10 +204,17 @@ class ContestPage(RoutablePageMixin, Page):
                     )
 
     # ---- phases as data -------------------------------------------------------------
+    @property
+    def is_standing(self) -> bool:
+        """The 상시 제안 board: always in the submission phase once open, never reviewed or closed."""
+        return self.kind == ContestKind.STANDING
+
     def phase_at(self, when=None) -> Phase:
         now = when or timezone.now()
         if now < self.submission_opens_at:
             return Phase.UPCOMING
+        if self.is_standing:
+            return Phase.SUBMISSION
         if now < self.submission_closes_at:
             return Phase.SUBMISSION
         if now < self.screening_closes_at:
@@ -196,6 +256,16 @@ class ContestPage(RoutablePageMixin, Page):
     @property
     def timeline(self) -> list[dict]:
         current = self.phase
+        if self.is_standing:
+            return [
+                {
+                    "phase": Phase.SUBMISSION,
+                    "label": _("상시 제안"),
+                    "starts": self.submission_opens_at,
+                    "ends": None,
+                    "current": current == Phase.SUBMISSION,
+                }
+            ]
         steps = [
             (Phase.SUBMISSION, self.submission_opens_at, self.submission_closes_at),
             (Phase.SCREENING, self.submission_closes_at, self.screening_closes_at),

@@ -124,6 +124,25 @@ def make_contest(phase: str = "submission", *, tracks=None, moderation_mode: str
     return ContestPage.objects.get(pk=contest.pk)
 
 
+def make_standing_board(*, tracks=None, opened_days_ago: int = 30, **kw) -> ContestPage:
+    """A live 상시 제안 board (kind standing): open since `opened_days_ago` days, no closing date."""
+    from ideas.models import ContestKind
+
+    n = ContestPage.objects.count()
+    board = ContestPage(
+        title=kw.pop("title", f"{HOSTILE} 상시 제안 {n}"),
+        slug=kw.pop("slug", f"standing-{n}"),
+        intro="언제든 일자리 아이디어를 제안해 주세요.",
+        kind=ContestKind.STANDING,
+        submission_opens_at=timezone.now() - timedelta(days=opened_days_ago),
+        **kw,
+    )
+    contest_index().add_child(instance=board)
+    board.save_revision().publish()
+    board.tracks.set(tracks if tracks is not None else [PolicyTrackFactory()])
+    return ContestPage.objects.get(pk=board.pk)
+
+
 class IdeaFactory(DjangoModelFactory):
     """An idea created directly (no services): published unless told otherwise."""
 
