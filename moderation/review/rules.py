@@ -29,7 +29,6 @@ rules.add_perm("review.publish_results", is_review_staff & scoring_has_closed & 
 # 이의신청: the entry's author, once its decision is published (the window is checked by the service,
 # which answers a late filing with a Korean error rather than a bare 403).
 rules.add_perm("review.file_objection", is_author & has_published_decision)
-rules.add_perm("review.view_objection", is_author | is_review_staff)
 rules.add_perm("review.answer_objection", is_review_staff)
 
 # Model permissions the Wagtail snippet views ask for.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from core.audit import AuditContext, audit_record
 from core.notify import notify
 from ideas.choices import IdeaStatus
 from ideas.models import Idea, User
+from ideas.predicates import is_author
 from ideas.services import idea_change_status, official_answer_screen
 from moderation.screening import screen_public_text
 
@@ -49,6 +50,9 @@ def review_objection_file(
 
 def _file(*, idea, author, reason, context, now) -> Objection:
     idea = Idea.objects.select_for_update().select_related("contest").get(pk=idea.pk)
+    # The author in person: `has_perm` lets a superuser through every rule, this asks the predicate.
+    if not is_author(author, idea):
+        raise PermissionDenied(_("제안자 본인만 이의신청을 할 수 있습니다."))
     _require("review.file_objection", author, idea, _("이 아이디어에 이의신청을 할 수 없습니다."))
     contest = idea.contest
     if not objection_window_open(contest, now=now):

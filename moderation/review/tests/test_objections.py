@@ -45,12 +45,16 @@ def test_a_resident_registration_number_in_the_reason_is_refused_and_nothing_is_
     assert not Objection.objects.exists()
 
 
-@pytest.mark.parametrize("who", ["citizen", "other_author", "moderator", "reviewer"])
+@pytest.mark.parametrize("who", ["citizen", "other_author", "moderator", "reviewer", "superuser"])
 def test_nobody_but_the_author_may_object(who):
     _panel, (won, lost) = make_published_results()
-    user = {"citizen": UserFactory, "other_author": lambda: won.author, "moderator": moderator, "reviewer": reviewer}[
-        who
-    ]()
+    user = {
+        "citizen": UserFactory,
+        "other_author": lambda: won.author,
+        "moderator": moderator,
+        "reviewer": reviewer,
+        "superuser": site_admin,
+    }[who]()
     with pytest.raises(PermissionDenied):
         review_objection_file(idea=lost, author=user, reason="다시 심사해 주세요.")
     assert not Objection.objects.exists()
