@@ -15,7 +15,7 @@ from moderation.services import (
     screening_request_changes,
 )
 
-from .factories import HOSTILE, UserFactory, staff_moderator, submit
+from .factories import HOSTILE, IdeaFactory, UserFactory, established_user, make_contest, staff_moderator, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -67,14 +67,12 @@ def test_a_daily_digest_author_gets_the_change_request_in_the_digest_once(contes
         assert notification_digest_send() == 0
 
 
-def test_an_upheld_report_is_told_to_the_author_as_the_feed_and_mail_allow(contest, django_capture_on_commit_callbacks):
+def test_an_upheld_report_is_told_to_the_author_as_the_feed_and_mail_allow(django_capture_on_commit_callbacks):
     author = _author(EmailFrequency.NEVER)
-    idea = submit(contest, author=author)
-    screening_approve(item=idea, actor=staff_moderator())
-    Notification.objects.all().delete()
-    report_create(item=idea, reporter=UserFactory(), reason="abuse")
+    idea = IdeaFactory(contest=make_contest("submission"), author=author)
+    report_create(item=idea, reporter=established_user(), reason="abuse")
     with django_capture_on_commit_callbacks(execute=True):
         report_resolve(item=idea, actor=staff_moderator(), decision="uphold", reason=RejectionReason.ABUSE)
     assert mail.outbox == []
     (line,) = Notification.objects.filter(user=author)
-    assert "비공개 처리" in line.subject
+    assert "비공개 처리" in line.subject and line.emailed_at is None

@@ -45,6 +45,7 @@ def test_an_author_who_wants_mail_at_once_gets_the_result_with_unsubscribe_links
     _move_to(panel.contest, "deliberation")
     review_decide(idea=good, tier=Tier.GRAND, actor=staff)
     review_decide(idea=weak, tier=Tier.NOT_SELECTED, actor=staff)
+    Notification.objects.all().delete()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         review_results_publish(contest=panel.contest, actor=staff)
