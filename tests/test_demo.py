@@ -30,6 +30,15 @@ def test_demo_content_is_complete_and_idempotent(client):
     assert topics["forum-care-jobs"].summary.data["clusters"]
     assert "토론 결과 요약" in client.get(topics["forum-care-jobs"].url).content.decode()
     assert client.get("/contests/2026/ideas/").status_code == 200
+    # 상시 제안: a standing board, one idea answered by a department, one moved into the open round.
+    from grievances.models import IdeaReferral
+
+    assert phases["always"] == "submission" and ContestPage.objects.get(slug="always").is_standing
+    answered = IdeaReferral.objects.get(status="answered")
+    assert answered.idea.contest.slug == "always"
+    assert "담당 부서 답변" in client.get(answered.idea.get_absolute_url()).content.decode()
+    assert Idea.objects.filter(contest__slug="2026", title="동네 돌봄 매니저 시간제 일자리").exists()
+    assert "상시 제안" in client.get("/contests/always/").content.decode()
     assert client.login(username="citizen@demo.ilsa.kr", password="demo-pass-1234") or client.login(
         email="citizen@demo.ilsa.kr", password="demo-pass-1234"
     )

@@ -140,6 +140,7 @@ def make_standing_board(*, tracks=None, opened_days_ago: int = 30, **kw) -> Cont
     contest_index().add_child(instance=board)
     board.save_revision().publish()
     board.tracks.set(tracks if tracks is not None else [PolicyTrackFactory()])
+    board.save()
     return ContestPage.objects.get(pk=board.pk)
 
 

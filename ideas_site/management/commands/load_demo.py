@@ -22,6 +22,7 @@ from ideas_site.demo.comments import load_comment_demo
 from ideas_site.demo.data import IDEAS, TRACKS
 from ideas_site.demo.forum import load_forum_demo
 from ideas_site.demo.grievances import load_grievance_demo
+from ideas_site.demo.standing import load_standing_demo
 from moderation.services import screening_approve
 
 DEMO_USERS = [
@@ -82,6 +83,9 @@ class Command(BaseCommand):
         self._supports(users)
         load_comment_demo(users=users)
         load_grievance_demo(users=users, tracks=tracks, stdout=self.stdout)
+        created += load_standing_demo(
+            index=index, open_round=open_contest, users=users, tracks=tracks, stdout=self.stdout
+        )
         load_forum_demo(parent=index, users=users, tracks=tracks, stdout=self.stdout)
         if created:
             from nlp.adapter import corpus_refit
