@@ -44,7 +44,7 @@ class ProjectUpdateForm(forms.Form):
     def clean(self):
         data = super().clean()
         jobs, as_of, source = data.get("jobs"), data.get("jobs_as_of"), (data.get("jobs_source") or "").strip()
-        if jobs is not None or as_of or source:
+        if jobs is not None or as_of or source or "jobs" in self.errors:
             if jobs is None and "jobs" not in self.errors:
                 self.add_error("jobs", _("일자리 수를 적어 주세요."))
             if not as_of and "jobs_as_of" not in self.errors:
