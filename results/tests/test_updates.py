@@ -97,7 +97,7 @@ def test_bad_updates_are_refused_in_korean_and_change_nothing(world, update, fie
 
 
 def test_the_coordinator_updates_their_project_on_the_site(client, world):
-    milestone = MilestoneFactory(project=world["project"], due_date=date(2026, 1, 1))
+    milestone = MilestoneFactory(project=world["project"], due_date=date(2020, 1, 1))
     client.force_login(world["coord"])
     listing = client.get("/results/me/projects/").content.decode()
     assert "90일 넘게 일자리 실적 보고가 없습니다." in listing
