@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -341,7 +342,8 @@ class ProgrammeResult(models.Model):
 
 class ResultsPage(Page):
     """The public results page (성과): headline figures against each track's job target and the list
-    of adopted projects. Its figures come from `results.selectors`; the page holds only its text."""
+    of adopted projects. Its figures come from `results.selectors` through a hook; the page holds only
+    its text."""
 
     intro = RichTextField(_("소개"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
 
@@ -354,8 +356,9 @@ class ResultsPage(Page):
         verbose_name = _("성과 페이지")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import results_overview
-
+        # The figures come in through the `results_page_context` hook (`results.wagtail_hooks`): a page
+        # never imports selectors or views (no import circle).
         context = super().get_context(request, *args, **kwargs)
-        context.update(results_overview())
+        for fn in hooks.get_hooks("results_page_context"):
+            context.update(fn(request, self))
         return context

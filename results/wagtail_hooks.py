@@ -197,6 +197,12 @@ def register_programmes_import_menu_item():
     )
 
 
+@hooks.register("results_page_context")
+def results_page_context(request, page) -> dict:
+    """The public results page's figures and project list."""
+    return selectors.results_overview()
+
+
 @hooks.register("idea_detail_panels")
 def idea_projects_panel(request, idea) -> str:
     """On an idea's page: the projects it was adopted into, with their status and progress."""
