@@ -226,10 +226,13 @@ def my_ideas(request):
     ideas = list(selectors.idea_list_for_author(user=request.user))
     statuses = selectors.idea_author_statuses(ideas=ideas)
     invitations = list(invitation_list_for(user=request.user)[:20])
+    # Other apps add sections (the projects these ideas were adopted into …) through the `my_ideas_panels`
+    # hook: fn(request, ideas) -> safe HTML or "".
+    panels = [html for fn in hooks.get_hooks("my_ideas_panels") if (html := fn(request, ideas))]
     return render(
         request,
         "ideas/my_ideas.html",
-        {"rows": [(idea, statuses[idea.pk]) for idea in ideas], "invitations": invitations},
+        {"rows": [(idea, statuses[idea.pk]) for idea in ideas], "invitations": invitations, "panels": panels},
     )
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("review/", include("moderation.review.urls")),
     path("field/", include("grievances.urls")),
     path("forum/", include("forum.urls")),
+    path("results/", include("results.urls")),
     path("", include("ideas.urls")),
     path("", include("moderation.urls")),
     path("", include("comments.urls")),

@@ -39,6 +39,21 @@ def test_demo_content_is_complete_and_idempotent(client):
     assert "담당 부서 답변" in client.get(answered.idea.get_absolute_url()).content.decode()
     assert Idea.objects.filter(contest__slug="2026", title="동네 돌봄 매니저 시간제 일자리").exists()
     assert "상시 제안" in client.get("/contests/always/").content.decode()
+    # The results side: programmes with quarterly results, four adopted projects (one late), coordinators.
+    from datetime import date
+
+    from results.models import ProgrammeResult, Project, ResultsPage
+    from results.selectors import jobs_by_track, late_projects
+
+    assert ProgrammeResult.objects.count() == 15 and Project.objects.count() == 4
+    assert set(Project.objects.values_list("status", flat=True)) == {"preparing", "in_progress", "done"}
+    assert list(late_projects(today=date(2026, 12, 3)).values_list("title", flat=True)) == [
+        "택시 차고지 쉼터와 야간 돌봄 연계"
+    ]
+    assert all(row.total > 0 for row in jobs_by_track())
+    assert set(User.objects.values_list("groups__name", flat=True)) >= {"일자리창출코디네이터"}
+    page = client.get(ResultsPage.objects.get().url).content.decode()
+    assert "빈 점포 청년 창업 공간 전환 사업" in page and "14,654" in page
     assert client.login(username="citizen@demo.ilsa.kr", password="demo-pass-1234") or client.login(
         email="citizen@demo.ilsa.kr", password="demo-pass-1234"
     )

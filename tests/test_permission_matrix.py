@@ -46,6 +46,7 @@ ROLES = [
     "staff",
     "superuser",
     "dept_member",
+    "coordinator",
 ]
 # URL namespaces of the site's own views; every pattern name in them needs a row.
 OWN_NAMESPACES = {
@@ -63,11 +64,13 @@ OWN_NAMESPACES = {
     "open311",
     "forum",
 }
-OWN_NAMESPACES |= {"grievances_admin", "experts", "ideas_admin"}
+OWN_NAMESPACES |= {"grievances_admin", "experts", "ideas_admin", "results", "results_admin"}
 # Routes of the contest's Wagtail pages (RoutablePageMixin) and the page tree, keyed "page:<route>".
 PAGE_ROUTES = {"page:home", "page:contest-index", "page:index_route", "page:ideas", "page:submit", "page:results"}
 # Discussion topics (forum.TopicPage): a public one and a staff-only one (직원 아이디어 토론회).
 TOPIC_PAGES = {"page:topic", "page:topic-staff"}
+# The public results page (results.ResultsPage).
+RESULTS_PAGES = {"page:results-page"}
 
 
 @dataclass
@@ -125,6 +128,7 @@ def build_world() -> World:
         "staff": UserFactory(is_staff=True),
         "superuser": site_admin(),
         "dept_member": UserFactory(is_staff=True),
+        "coordinator": UserFactory(roles=[Role.COORDINATOR]),
     }
     world = World(contest, idea, pending, file, pending_file, assignment, users)
     world.comment = comment_create(target=idea, author=users["citizen"], body="<b>좋은</b> 아이디어입니다")
@@ -144,6 +148,7 @@ def build_world() -> World:
     world.expert_profile = expert_grant(user=UserFactory(), affiliation="서울연구원", actor=users["superuser"])
     _grievance_world(world)
     _standing_world(world)
+    _results_world(world)
     return world
 
 
@@ -171,6 +176,23 @@ def _standing_world(world: World) -> None:
     )
     world.invitation = IdeaInvitation.objects.create(
         idea=world.standing_idea, round=make_contest("submission"), from_contest=board
+    )
+
+
+def _results_world(world: World) -> None:
+    """The results side: `world.idea` (by `author`) adopted into a project `coordinator` coordinates,
+    another project coordinated by nobody, a programme of `dept_member`'s department, the results page."""
+    from grievances.models import Department
+    from results.models import ProjectIdea, ResultsPage
+    from results.tests.factories import ProgrammeFactory, ProjectFactory
+
+    world.project = ProjectFactory(coordinator=world.users["coordinator"])
+    world.other_project = ProjectFactory()
+    world.adoption = ProjectIdea.objects.create(project=world.project, idea=world.idea)
+    department = Department.objects.get(members=world.users["dept_member"])
+    world.programme = ProgrammeFactory(department=department)
+    world.results_page = (
+        world.contest.get_parent().get_parent().add_child(instance=ResultsPage(title="성과", slug="results-page"))
     )
 
 
@@ -217,6 +239,9 @@ def everyone(status: int) -> dict[str, int]:
 
 
 def roles(default: int, **overrides: int) -> dict[str, int]:
+    # A coordinator is a citizen everywhere but on their projects (rows about what `citizen` wrote say so).
+    if "citizen" in overrides and "coordinator" not in overrides:
+        overrides["coordinator"] = overrides["citizen"]
     return {**everyone(default), **overrides}
 
 
@@ -322,7 +347,7 @@ TABLE.update(
             # A comment: anyone signed in but its author (the citizen); the idea's author too.
             Case(
                 lambda w: f"/reports/comments.comment/{w.comment.pk}/",
-                roles(201, anonymous=302, citizen=403),
+                roles(201, anonymous=302, citizen=403, coordinator=201),
                 method="post",
                 data={"reason": "abuse"},
             ),
@@ -348,7 +373,7 @@ TABLE.update(
         "comments:comment-edit": [
             Case(
                 lambda w: f"/comments/{w.comment.pk}/edit/",
-                roles(404, anonymous=401, citizen=200),
+                roles(404, anonymous=401, citizen=200, coordinator=404),
                 method="post",
                 data={"body": "고쳤습니다"},
             ),
@@ -356,7 +381,7 @@ TABLE.update(
         "comments:comment-delete": [
             Case(
                 lambda w: f"/comments/{w.comment.pk}/delete/",
-                roles(404, anonymous=401, citizen=200),
+                roles(404, anonymous=401, citizen=200, coordinator=404),
                 method="post",
                 data={},
             ),
@@ -471,7 +496,7 @@ TABLE.update(
         "api-v1:comment_edit": [
             Case(
                 lambda w: f"/api/v1/comments/{w.comment.pk}",
-                roles(404, anonymous=401, citizen=200),
+                roles(404, anonymous=401, citizen=200, coordinator=404),
                 method="put",
                 data={"body": "고쳤습니다"},
                 json=True,
@@ -480,7 +505,7 @@ TABLE.update(
         "api-v1:comment_delete": [
             Case(
                 lambda w: f"/api/v1/comments/{w.comment.pk}",
-                roles(404, anonymous=401, citizen=200),
+                roles(404, anonymous=401, citizen=200, coordinator=404),
                 method="delete",
                 json=True,
             )
@@ -804,6 +829,74 @@ TABLE.update(
 )
 
 
+# ---- the results side: projects, adoptions, coordinators, programmes, the results page --------------
+# Staff screens in the Wagtail admin need `results.change_project` (none of the matrix's staff has it)
+# or a superuser; everyone else is sent away by Wagtail (302).
+RESULTS_ADMIN = roles(302, superuser=200)
+TABLE.update(
+    {
+        "page:results-page": [Case(lambda w: w.results_page.url, everyone(200))],
+        "results:project-detail": [
+            Case(lambda w: w.project.get_absolute_url(), everyone(200)),
+            Case(lambda w: "/results/projects/999999/", everyone(404)),
+        ],
+        "results:project-follow": [
+            Case(lambda w: f"/results/projects/{w.project.pk}/follow/", everyone(302), method="post", data={})
+        ],
+        # Only the idea's author answers its adoption.
+        "results:adoption-consent": [
+            Case(lambda w: f"/results/adoptions/{w.adoption.pk}/", roles(403, anonymous=302, author=200)),
+            Case(
+                lambda w: f"/results/adoptions/{w.adoption.pk}/",
+                roles(403, anonymous=302, author=302),
+                method="post",
+                data={"answer": "accept", "credit": "on"},
+            ),
+        ],
+        "results:coordinator-projects": [
+            Case(lambda w: "/results/me/projects/", roles(403, anonymous=302, coordinator=200))
+        ],
+        # The project's coordinator and superusers; another project is not the coordinator's.
+        "results:project-update": [
+            Case(
+                lambda w: f"/results/me/projects/{w.project.pk}/",
+                roles(403, anonymous=302, coordinator=200, superuser=200),
+            ),
+            Case(lambda w: f"/results/me/projects/{w.other_project.pk}/", roles(403, anonymous=302, superuser=200)),
+            Case(
+                lambda w: f"/results/me/projects/{w.project.pk}/",
+                roles(403, anonymous=302, coordinator=302, superuser=302),
+                method="post",
+                data={"status": "in_progress", "progress": "55"},
+            ),
+        ],
+        # Members of a department report its programmes; superusers any.
+        "results:programme-report": [
+            Case(lambda w: "/results/me/programmes/", roles(403, anonymous=302, dept_member=200, superuser=200)),
+            Case(
+                lambda w: "/results/me/programmes/",
+                roles(403, anonymous=302, dept_member=302, superuser=302),
+                method="post",
+                data=lambda w: {
+                    "programme": w.programme.pk,
+                    "period_start": "2026-01-01",
+                    "period_end": "2026-03-31",
+                    "jobs": "12",
+                    "source": "부서 집계",
+                },
+            ),
+        ],
+        "results_admin:adopt": [Case(lambda w: "/admin/results/adopt/", RESULTS_ADMIN)],
+        "results_admin:import-projects": [Case(lambda w: "/admin/results/import/projects/", RESULTS_ADMIN)],
+        "results_admin:import-programmes": [Case(lambda w: "/admin/results/import/programmes/", RESULTS_ADMIN)],
+        "results_admin:export-projects": [Case(lambda w: "/admin/results/export/projects.csv", RESULTS_ADMIN)],
+        "results_admin:coordinator-match": [
+            Case(lambda w: f"/admin/results/projects/{w.project.pk}/coordinator/", RESULTS_ADMIN)
+        ],
+    }
+)
+
+
 def _named_views(resolver=None, namespace: str = ""):
     for p in (resolver or get_resolver()).url_patterns:
         if isinstance(p, URLResolver):
@@ -819,8 +912,8 @@ def test_every_named_view_has_a_row():
     assert {n.split(":", 1)[0] for n in own} <= OWN_NAMESPACES
     missing = (own | routes) - set(TABLE)
     assert not missing, f"views without a row in the permission matrix: {sorted(missing)}"
-    assert PAGE_ROUTES | TOPIC_PAGES <= set(TABLE)
-    stale = set(TABLE) - own - PAGE_ROUTES - TOPIC_PAGES
+    assert PAGE_ROUTES | TOPIC_PAGES | RESULTS_PAGES <= set(TABLE)
+    stale = set(TABLE) - own - PAGE_ROUTES - TOPIC_PAGES - RESULTS_PAGES
     assert not stale, f"rows for views that no longer exist: {sorted(stale)}"
 
 

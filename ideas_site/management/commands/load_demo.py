@@ -22,6 +22,7 @@ from ideas_site.demo.comments import load_comment_demo
 from ideas_site.demo.data import IDEAS, TRACKS
 from ideas_site.demo.forum import load_forum_demo
 from ideas_site.demo.grievances import load_grievance_demo
+from ideas_site.demo.results import load_results_demo
 from ideas_site.demo.standing import load_standing_demo
 from moderation.services import screening_approve
 
@@ -35,6 +36,8 @@ DEMO_USERS = [
     ("reviewer2@demo.ilsa.kr", "한멘토", Role.REVIEWER, True, False, "사회적기업 현장 멘토"),
     ("reviewer3@demo.ilsa.kr", "윤창업", Role.REVIEWER, True, False, "창업 현장 멘토"),
     ("expert@demo.ilsa.kr", "강전문", Role.EXPERT, False, False, "서울연구원"),
+    ("coordinator@demo.ilsa.kr", "서코디", Role.COORDINATOR, False, False, "서울일자리센터"),
+    ("coordinator2@demo.ilsa.kr", "문현장", Role.COORDINATOR, False, False, "돌봄·노동 현장 코디네이터"),
     ("dept@demo.ilsa.kr", "오답변", None, True, False, "서울시 일자리정책과"),
     ("dept2@demo.ilsa.kr", "남노동", None, True, False, "서울시 노동정책과"),
     ("admin@demo.ilsa.kr", "관리자", None, True, True, "서울시"),
@@ -87,6 +90,7 @@ class Command(BaseCommand):
             index=index, open_round=open_contest, users=users, tracks=tracks, stdout=self.stdout
         )
         load_forum_demo(parent=index, users=users, tracks=tracks, stdout=self.stdout)
+        load_results_demo(home=home, users=users, tracks=tracks, stdout=self.stdout)
         if created:
             from nlp.adapter import corpus_refit
 
