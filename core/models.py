@@ -275,3 +275,21 @@ class ExpertProfile(models.Model):
 
     def __str__(self) -> str:
         return self.affiliation
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker's lease (`core.worker`): a `db_worker` process writes `seen_at` every few
+    seconds while it lives; a task it holds (RUNNING) is claimed again once its worker has not been
+    seen for the lease (`IDEAS_TASK_LEASE_SECONDS`)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    seen_at = models.DateTimeField(db_index=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("작업 처리기 생존 신호")
+        verbose_name_plural = _("작업 처리기 생존 신호")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"

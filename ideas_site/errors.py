@@ -139,6 +139,13 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: 503 with Retry-After when the database or Redis is down, else a Korean 500."""
     exc = sys.exc_info()[1]
+    from moderation.quotas import LimiterUnavailable, unavailable_message
+
+    if isinstance(exc, LimiterUnavailable):  # Redis down: the limits cannot be counted, nothing is taken
+        logger.error("Limits unavailable for %s: %r", request.path, exc)
+        response = _plain_error(request, 503, unavailable_message(), template="503.html")
+        response["Retry-After"] = "60"
+        return response
     if _unavailable(exc):
         logger.error("Service unavailable for %s: %r", request.path, exc)
         message = _("지금 서비스에 접속할 수 없습니다. 잠시 후 다시 시도해 주세요. 이미 저장된 내용은 그대로 있습니다.")

@@ -17,6 +17,10 @@ Settings (optional):
 - `IDEAS_SIMILAR_LIMITS = {"ip": (60, 60)}`: similar-idea look-ups while writing.
 - `IDEAS_TRUSTED_PROXY_COUNT`: how many reverse proxies in front of the site append to
   `X-Forwarded-For` (0, the default: the client is `REMOTE_ADDR`). See `core.http.client_ip`.
+
+When the cache cannot be reached (Redis down), nothing can be counted: `limit_reserve` raises
+`LimiterUnavailable` rather than let anything through unlimited, and a submit view answers 503 with
+`unavailable_message()` (the project's handler500 does the same for reports and opinions).
 """
 
 from __future__ import annotations
@@ -33,6 +37,14 @@ from django.utils.translation import gettext as _
 
 from core.http import client_ip
 
+try:
+    from redis.exceptions import ConnectionError as _RedisConnectionError
+    from redis.exceptions import TimeoutError as _RedisTimeoutError
+
+    CACHE_DOWN: tuple[type[BaseException], ...] = (_RedisConnectionError, _RedisTimeoutError)
+except ImportError:  # pragma: no cover - redis is a runtime dependency
+    CACHE_DOWN = ()
+
 DEFAULT_QUOTAS = {"user": (5, 3600), "ip": (20, 3600), "field_worker": (60, 3600)}
 DEFAULT_REPORT_LIMITS = {"user": (10, 3600), "ip": (30, 3600)}
 
@@ -42,6 +54,17 @@ def _quotas() -> dict[str, tuple[int, int]]:
 
 
 # ---- the limiter ----------------------------------------------------------------------------
+
+
+class LimiterUnavailable(Exception):
+    """The cache holding the counters cannot be reached: refuse the work (503), never let it through."""
+
+
+def unavailable_message() -> str:
+    return _(
+        "지금은 일시적인 장애로 글을 받을 수 없습니다. 보내신 내용은 저장되지 않았으니 따로 보관해 두었다가 "
+        "잠시 후 다시 보내 주세요. 이미 저장된 글은 그대로 있습니다."
+    )
 
 
 @dataclass
@@ -56,6 +79,8 @@ class Reservation:
             try:
                 cache.decr(key)
             except ValueError:  # the window expired meanwhile: nothing to give back
+                pass
+            except CACHE_DOWN:  # the cache went away: the slot is lost with it
                 pass
 
 
@@ -78,16 +103,19 @@ def limit_reserve(*, name: str, limits: dict[str, tuple[int, int]], idents: dict
     any number of parallel callers exactly `count` get a slot."""
     reservation = Reservation()
     now = int(time.time())
-    for scope, ident in idents.items():
-        if ident in (None, "") or scope not in limits:
-            continue
-        limit, window = limits[scope]
-        key = f"limits:{name}:{scope}:{ident}:{now // window}"
-        used = _take(key, window)
-        reservation.keys.append(key)
-        if used > limit:
-            reservation.release()
-            return None
+    try:
+        for scope, ident in idents.items():
+            if ident in (None, "") or scope not in limits:
+                continue
+            limit, window = limits[scope]
+            key = f"limits:{name}:{scope}:{ident}:{now // window}"
+            used = _take(key, window)
+            reservation.keys.append(key)
+            if used > limit:
+                reservation.release()
+                return None
+    except CACHE_DOWN as exc:
+        raise LimiterUnavailable(str(exc)) from exc
     return reservation
 
 
@@ -133,6 +161,17 @@ def too_many_response(
     return response
 
 
+def unavailable_response(request) -> HttpResponse:
+    """503 while the counters cannot be reached: JSON for the API and fetch requests, a page otherwise."""
+    message = unavailable_message()
+    if request.path.startswith("/api/") or "application/json" in request.headers.get("accept", ""):
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        response = render(request, "moderation/quota_exceeded.html", {"message": message}, status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
 def submission_quota(view=None, *, limit_for=None):
     """Decorator for submit views (site and API): a POST takes a quota slot before any work and
     gets 429 when there is none; the slot is given back unless the view saved a submission.
@@ -146,7 +185,10 @@ def submission_quota(view=None, *, limit_for=None):
             return view(request, *args, **kwargs)
         user_id = request.user.pk if getattr(request, "user", None) and request.user.is_authenticated else None
         limit = limit_for(request) if limit_for is not None and user_id is not None else "user"
-        reservation = submission_reserve(user_id=user_id, ip=client_ip(request), limit=limit)
+        try:
+            reservation = submission_reserve(user_id=user_id, ip=client_ip(request), limit=limit)
+        except LimiterUnavailable:
+            return unavailable_response(request)
         if reservation is None:
             return too_many_response(request)
         setattr(request, _SUBMITTED, False)

@@ -35,6 +35,8 @@ DATABASES = {
         "HOST": _u.hostname or "",
         "PORT": str(_u.port or 5432),
         "CONN_MAX_AGE": 60,
+        # A connection broken by a database restart is replaced at the next request, not answered 503.
+        "CONN_HEALTH_CHECKS": True,
     }
 }
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -50,8 +52,11 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": _require("REDIS_URL"),
+        # Redis unreachable or hung: fail in a second; pages are then served without the cache, and
+        # submissions, reports and logins refused with a Korean 503 (their counters cannot be kept; core/cache.py).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
 SESSION_COOKIE_SECURE = True
