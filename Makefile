@@ -77,6 +77,8 @@ refit: install
 bench: install-dev
 	$(BIN)/python -m benchmarks.triage_eval
 	$(BIN)/python -m benchmarks.cross_source
+	$(BIN)/python -m benchmarks.calibration
+	$(BIN)/python -m benchmarks.calibration --task full
 	$(BIN)/python -m benchmarks.similar_lookup
 	$(BIN)/python -m benchmarks.routing
 

@@ -17,8 +17,8 @@ For each direction A → B (청와대 → 광화문1번가 and the reverse):
 With ``--same-source`` B is also judged with the settings selected on B's own selection seeds (the
 optimistic, same-source figure beside the cross-source one).
 
-The review threshold itself is not tuned: it is the classifier's expected-accuracy threshold for 90 %
-(``TrackClassifier.review_accuracy``), computed per run from the calibrated confidences.
+The review threshold is not chosen here: it is ``nlp.classify.REVIEW_THRESHOLD``, which
+``benchmarks.calibration`` chooses on one source and judges on the other.
 
     .venv/bin/python -m benchmarks.cross_source                       # both directions, same-source too
     .venv/bin/python -m benchmarks.cross_source --targets gwanghwamun --judge-seeds 0

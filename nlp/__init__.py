@@ -15,9 +15,12 @@ Public API (what the Django adapter and the CLI call)
 ``nlp.classify.TrackClassifier(tokenizer=None, *, seeds=None, C=1.0, self_training_rounds=3, ...)``
     ``fit(texts, tracks)`` (``None`` = unlabelled, used for self-training), ``predict``,
     ``predict_proba``, ``predict_with_score`` → (track, calibrated confidence in [0, 1]).
-    ``review_threshold_`` (after ``fit``): the lowest confidence whose suggestions are expected to be
-    right ≥ ``review_accuracy`` (90 %) of the time; ``needs_review(score)`` is ``score <
+    ``calibration`` (one of ``nlp.classify.CALIBRATIONS``, default ``"exact"``) turns scores into
+    confidences; ``review_threshold_`` is ``nlp.classify.REVIEW_THRESHOLD`` unless given (chosen by
+    ``benchmarks.calibration`` on a fitting source); ``needs_review(score)`` is ``score <
     review_threshold_``, and the site then shows ``nlp.classify.NEEDS_REVIEW`` (``"확인 필요"``).
+``nlp.calibration``: ``expected_calibration_error``, ``reliability_bins``, ``precision_threshold`` (the
+    lowest confidence with held-out precision ≥ a target above it), ``review_label(track, score, t)``.
 ``nlp.cluster.TopicClusterer(n_clusters=None, *, tokenizer=None, random_state=None, ...)``
     ``fit(texts, hint_labels=None)`` → ``labels_`` and ``cluster_labels_`` (``{0: "청년 · 창업 · 지원"}``).
 ``nlp.similar.SimilarityIndex(analyzer=None, ...)``
@@ -26,7 +29,8 @@ Public API (what the Django adapter and the CLI call)
 ``nlp.triage.triage(inputs, labelled, n_clusters=None, *, analyzer=None, random_state=0) -> list[dict]``
     The whole triage (what ``python -m nlp triage`` runs): inputs are dicts with ``id``, ``title``,
     ``content``; labelled also ``track``. Each result carries ``model_version`` and ``track_score``.
-    Each row also carries ``needs_review`` (``track_score`` under the run's review threshold).
+    Each row also carries ``needs_review`` (``track_score`` under the run's review threshold) and
+    ``suggestion`` (the track, or ``"확인 필요"`` when it needs review; the CLI's last column).
 ``nlp.triage.triage_report(inputs, labelled, n_clusters=None, *, ..., previous_clusters=None) -> TriageReport``
     The same run with ``.rows`` (what ``triage`` returns), ``.clusters`` (one ``ClusterSummary`` per
     cluster) and ``.review_threshold``.

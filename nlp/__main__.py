@@ -1,7 +1,7 @@
 """Command line: ``python -m nlp triage INPUT.csv --labelled LABELLED.csv --output OUT.csv [--clusters K]``.
 
 Reads UTF-8 CSV (a BOM is fine), writes ``id,track,track_score,cluster,cluster_label,tags,similar,
-duplicate_of``. Errors in the input give a Korean message on stderr and exit status 2; a missing analyser
+duplicate_of`` (the contract) and ``suggestion`` (the track, or "확인 필요" under the review threshold). Errors in the input give a Korean message on stderr and exit status 2; a missing analyser
 exits with 3; nothing ends in a traceback unless ``--debug`` is given.
 """
 
@@ -20,7 +20,10 @@ from nlp.triage import TriageInputError, triage_report
 
 logger = logging.getLogger("nlp")
 
-OUTPUT_COLUMNS = ["id", "track", "track_score", "cluster", "cluster_label", "tags", "similar", "duplicate_of"]
+#: The contract's columns (nlp.md), then the columns added since, at the end so readers by position keep
+#: working: ``suggestion`` is the track, or "확인 필요" when ``track_score`` is under the review threshold.
+CONTRACT_COLUMNS = ["id", "track", "track_score", "cluster", "cluster_label", "tags", "similar", "duplicate_of"]
+OUTPUT_COLUMNS = [*CONTRACT_COLUMNS, "suggestion"]
 INPUT_COLUMNS = ("id", "title", "content")
 LABELLED_COLUMNS = ("id", "title", "content", "track")
 MAX_FIELD = 64 * 1024 * 1024  # one field may be large (a pasted 1 MB body); the file is still streamed
@@ -79,6 +82,7 @@ def write_rows(path: Path, results: list[dict]) -> None:
                     "|".join(r["tags"]),
                     "|".join(f"{i}:{s:.4f}" for i, s in r["similar"]),
                     r["duplicate_of"] or "",
+                    r["suggestion"],
                 ]
             )
 

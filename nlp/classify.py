@@ -21,8 +21,9 @@ from sklearn.svm import LinearSVC
 
 from nlp import MODEL_VERSION
 from nlp.analyzer import as_analyzer
+from nlp.calibration import NEEDS_REVIEW
 
-__all__ = ["NEEDS_REVIEW", "TrackClassifier", "expected_accuracy_threshold"]
+__all__ = ["CALIBRATIONS", "NEEDS_REVIEW", "REVIEW_THRESHOLD", "TrackClassifier", "expected_accuracy_threshold"]
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +31,21 @@ logger = logging.getLogger(__name__)
 CALIBRATION_ONE_FOLD_LABELS = 3000
 _TEMPERATURES = np.array([0.05, 0.07, 0.1, 0.14, 0.2, 0.28, 0.4, 0.56, 0.8, 1.1, 1.6])
 
+#: How decision scores become confidences (``TrackClassifier(calibration=...)``), both a softmax temperature:
+#: ``"folds"`` the temperature minimising the log-loss on held-out folds of the labelled texts;
+#: ``"large"`` that temperature re-fitted so that the final (self-trained) model's mean confidence on the
+#: batch equals the folds' accuracy, looked up on a grid of 60 temperatures (the first sessions' method);
+#: ``"exact"`` the same matching solved exactly (bisection on the log-temperature; the grid's steps are
+#: 10 % apart, which moved the mean confidence by up to ±0.03). ``benchmarks.calibration`` chooses
+#: between them cross-source.
+CALIBRATIONS = ("large", "exact", "folds")
 
-#: What the site shows instead of a suggested track whose confidence is under the review threshold.
-NEEDS_REVIEW = "확인 필요"
+#: Suggestions with a calibrated confidence under this read :data:`NEEDS_REVIEW` ("확인 필요"). Chosen by
+#: ``benchmarks.calibration`` on the fitting source only (the lowest confidence at which held-out
+#: suggestions were right ≥ 90 % of the time; see docs/nlp-results.md), then judged on the other source:
+#: 0.965 on 청와대 with 70 % of every category labelled (with 20 labels per category neither source has a
+#: confidence that is 90 % right, so nearly every few-shot suggestion reads "확인 필요").
+REVIEW_THRESHOLD = 0.965
 
 
 def expected_accuracy_threshold(confidences: Sequence[float], accuracy: float = 0.9) -> float:
@@ -66,6 +79,19 @@ def _softmax(S: np.ndarray, temperature: float) -> np.ndarray:
     S = S - S.max(axis=1, keepdims=True)
     E = np.exp(S)
     return E / E.sum(axis=1, keepdims=True)
+
+
+def _temperature_for_mean_confidence(S: np.ndarray, target: float, lo: float = 0.005, hi: float = 20.0) -> float:
+    """The temperature at which the mean top softmax probability of scores ``S`` is ``target`` (it falls
+    as the temperature rises; clipped to [lo, hi])."""
+    a, b = np.log(lo), np.log(hi)
+    for _ in range(40):
+        mid = (a + b) / 2
+        if _softmax(S, float(np.exp(mid))).max(axis=1).mean() > target:
+            a = mid
+        else:
+            b = mid
+    return float(np.exp((a + b) / 2))
 
 
 def _placeholder_tokens(text: str) -> list[str]:
@@ -175,12 +201,17 @@ class TrackClassifier:
         with the given weight.
     min_df:
         Minimum document frequency of a feature (lowered automatically for tiny corpora).
+    calibration:
+        One of :data:`CALIBRATIONS`: how decision scores become confidences.
+    review_threshold:
+        Suggestions with a confidence under it need review (:meth:`needs_review`; the site shows
+        :data:`NEEDS_REVIEW`, "확인 필요"). Default :data:`REVIEW_THRESHOLD`, chosen on a fitting source by
+        held-out precision. ``None``: the older per-batch rule with ``review_accuracy``.
     review_accuracy:
-        Accuracy a suggestion must be expected to have to be shown without review: after ``fit``,
-        :attr:`review_threshold_` is the lowest calibrated confidence at which the texts scored at or
-        above it have a mean confidence (expected accuracy) of at least this, computed on the unlabelled
-        texts given to ``fit`` (the batch to triage) or, without any, on the held-out calibration folds.
-        :meth:`needs_review` tells the site to show :data:`NEEDS_REVIEW` ("확인 필요") instead.
+        Only with ``review_threshold=None``: :attr:`review_threshold_` is then the lowest calibrated
+        confidence at which the texts scored at or above it have a mean confidence (expected accuracy) of
+        at least this, computed on the unlabelled texts given to ``fit`` (the batch to triage) or, without
+        any, on the held-out calibration folds.
     tol:
         Stopping tolerance of the ``LinearSVC`` solver.
     class_weight:
@@ -191,7 +222,7 @@ class TrackClassifier:
         Seed for the calibration folds and the solver.
 
     Attributes (after ``fit``): ``classes_``, ``class_weights_``, ``vectorizer_``, ``model_`` (``None`` with one class),
-    ``temperature_``, ``cv_accuracy_``, ``review_threshold_``, ``oof_confidence_``, ``centroids_``, ``n_pseudo_labels_``, ``model_version_``.
+    ``temperature_``, ``temperatures_`` (per calibration), ``cv_accuracy_``, ``review_threshold_``, ``oof_confidence_``, ``centroids_``, ``n_pseudo_labels_``, ``model_version_``.
     """
 
     def __init__(
@@ -206,6 +237,8 @@ class TrackClassifier:
         min_df: int = 2,
         tol: float = 1e-4,
         class_weight: str | None = "labelled",
+        calibration: str = "exact",
+        review_threshold: float | None = REVIEW_THRESHOLD,
         review_accuracy: float = 0.9,
         random_state: int | None = None,
     ) -> None:
@@ -218,6 +251,8 @@ class TrackClassifier:
         self.min_df = min_df
         self.tol = tol
         self.class_weight = class_weight
+        self.calibration = calibration
+        self.review_threshold = review_threshold
         self.review_accuracy = review_accuracy
         self.random_state = random_state
 
@@ -226,6 +261,8 @@ class TrackClassifier:
 
         Returns ``self``. Raises ``ValueError`` when there is neither a labelled text nor a seed.
         """
+        if self.calibration not in CALIBRATIONS:
+            raise ValueError(f"calibration 은 {', '.join(CALIBRATIONS)} 중 하나여야 합니다: {self.calibration!r}")
         X = list(X)
         y = [None] * len(X) if y is None else list(y)
         if len(X) != len(y):
@@ -265,7 +302,10 @@ class TrackClassifier:
         if len(self.classes_) == 1:
             self.model_ = None
             self.temperature_ = 1.0
-            self.review_threshold_ = float(self.review_accuracy)
+            self.temperatures_ = dict.fromkeys(CALIBRATIONS, 1.0)
+            self.review_threshold_ = (
+                float(self.review_accuracy) if self.review_threshold is None else float(self.review_threshold)
+            )
             return self
         counts = Counter(lab_y)
         self.class_weights_ = {
@@ -273,7 +313,8 @@ class TrackClassifier:
         }
         class_w = np.array([self.class_weights_[c] for c in self.classes_])
         lab_w = class_w[np.searchsorted(self.classes_, lab_y)]
-        self.temperature_, self.cv_accuracy_ = self._calibrate(XL, lab_y, lab_w)
+        folds_temperature, self.cv_accuracy_ = self._calibrate(XL, lab_y, lab_w)
+        self.temperatures_ = dict.fromkeys(CALIBRATIONS, folds_temperature)
         self.model_ = self._svc().fit(XL, lab_y, sample_weight=lab_w)
         # Self-training needs a few labels per track, or it drifts into the largest one; and it is for the
         # usual case of few labels: once the labelled texts outnumber the unlabelled ones, pseudo-labels
@@ -304,15 +345,20 @@ class TrackClassifier:
             S = _decision(self.model_, XU)
             grid = np.geomspace(0.02, 5.0, 60)
             mean_conf = np.array([_softmax(S, T).max(axis=1).mean() for T in grid])
-            self.temperature_ = float(grid[int(np.argmin(np.abs(mean_conf - self.cv_accuracy_)))])
-        # The review threshold from the calibrated confidences of the texts to triage (or, without any,
-        # of the held-out folds): suggestions at or above it are expected to be right review_accuracy
-        # of the time; the site shows NEEDS_REVIEW under it.
-        if XU.shape[0]:
-            conf = _softmax(_decision(self.model_, XU), self.temperature_).max(axis=1)
+            self.temperatures_["large"] = float(grid[int(np.argmin(np.abs(mean_conf - self.cv_accuracy_)))])
+            self.temperatures_["exact"] = _temperature_for_mean_confidence(S, self.cv_accuracy_)
+        self.temperature_ = self.temperatures_[self.calibration]
+        if self.review_threshold is not None:
+            self.review_threshold_ = float(self.review_threshold)
         else:
-            conf = self.oof_confidence_
-        self.review_threshold_ = expected_accuracy_threshold(conf, self.review_accuracy)
+            # The older rule, from the calibrated confidences of the texts to triage (or, without any, of
+            # the held-out folds): suggestions at or above it are expected to be right review_accuracy of
+            # the time.
+            if XU.shape[0]:
+                conf = _softmax(_decision(self.model_, XU), self.temperature_).max(axis=1)
+            else:
+                conf = self.oof_confidence_
+            self.review_threshold_ = expected_accuracy_threshold(conf, self.review_accuracy)
         logger.info(
             "temperature %.3f (cv accuracy %s), review threshold %.3f",
             self.temperature_,
@@ -360,13 +406,15 @@ class TrackClassifier:
         if not hasattr(self, "classes_"):
             raise ValueError("TrackClassifier.fit() 을 먼저 호출하세요")
 
-    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
-        """Calibrated class probabilities, columns in ``classes_`` order."""
+    def predict_proba(self, X: Sequence[str], *, calibration: str | None = None) -> np.ndarray:
+        """Calibrated class probabilities, columns in ``classes_`` order (``calibration`` overrides the
+        fitted one, for comparing :data:`CALIBRATIONS` on one fit)."""
         self._check()
         V = self.vectorizer_.transform(list(X))
         if self.model_ is None:
             return np.ones((V.shape[0], 1))
-        return _softmax(_decision(self.model_, V), self.temperature_)
+        temperature = self.temperature_ if calibration is None else self.temperatures_[calibration]
+        return _softmax(_decision(self.model_, V), temperature)
 
     def needs_review(self, score: float | None) -> bool:
         """True when a suggestion with confidence ``score`` is under :attr:`review_threshold_` (the site

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from nlp import MODEL_VERSION
 from nlp.analyzer import Analysis, analyze_corpus, as_analyzer
+from nlp.calibration import review_label
 from nlp.classify import NEEDS_REVIEW, TrackClassifier
 from nlp.cluster import TopicClusterer
 from nlp.explain import ClusterSummary, cluster_summaries
@@ -96,7 +97,8 @@ def triage(
     ``track``) and optional track ``seeds`` (``{track: description}``).
 
     Returns one dict per input, in order: ``id``, ``track``, ``track_score`` (calibrated, [0, 1]),
-    ``needs_review`` (``track_score`` under the run's review threshold: show "확인 필요"), ``cluster``,
+    ``needs_review`` (``track_score`` under the run's review threshold), ``suggestion`` (``track``, or
+    "확인 필요" when it needs review), ``cluster``,
     ``cluster_label``, ``tags`` (list of str), ``similar`` (list of ``(id, cosine)``, other input rows,
     best first), ``duplicate_of`` (id of an earlier input row this one re-posts, or ``None``),
     ``duplicate_score`` and ``model_version``. Raises :class:`TriageInputError` for unusable input.
@@ -217,6 +219,7 @@ def triage_report(
                 "track": track,
                 "track_score": round(score, 4),
                 "needs_review": score < review_threshold,
+                "suggestion": review_label(track, score, review_threshold),
                 "cluster": cluster,
                 "cluster_label": clusterer.cluster_labels_[cluster],
                 "tags": [t.name for t in tags_from_phrases(cache[text].phrases, idf)],

@@ -13,6 +13,7 @@ from ideas.models import Idea, IdeaTag
 from ideas.tests.factories import HOSTILE, IdeaFactory, PolicyTrackFactory, UserFactory, field_worker, make_contest
 from ideas.triage import services
 from moderation.tests.factories import site_admin, staff_moderator, staff_reviewer
+from nlp.classify import REVIEW_THRESHOLD
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +220,18 @@ def test_page_shows_clusters_with_label_size_confidence_tags_and_the_authors_tra
     assert a.reference not in low and b.reference in low
     only_unconfirmed = client.get(reverse("nlp_triage:index"), {"cluster": 5, "unconfirmed": "on"}).content.decode()
     assert b.reference in only_unconfirmed and a.reference not in only_unconfirmed
+
+
+def test_suggestions_under_the_review_threshold_read_needs_review(client, contest, tracks):
+    client, _user = client_for(client, "moderator")
+    url = reverse("nlp_triage:index")
+    sure = triage_idea(contest, suggested=tracks[0], score=min(1.0, REVIEW_THRESHOLD + 0.01), cluster=1)
+    html = client.get(url).content.decode()
+    assert sure.reference in html and "확인 필요" not in html and "기계 추측" not in html
+    unsure = triage_idea(contest, suggested=tracks[1], score=REVIEW_THRESHOLD - 0.01, cluster=2)
+    html = client.get(url).content.decode()
+    assert unsure.reference in html and html.count("확인 필요") == 1
+    assert f"기계 추측: {tracks[1].name}" in html and "추천 수락" in html
 
 
 def test_triage_page_query_count_does_not_grow_with_ideas(client, contest, tracks):

@@ -23,6 +23,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.forms import IdChoiceField
 from core.http import audit_context, parse_id
+from nlp.classify import REVIEW_THRESHOLD
 
 from ..models import ContestPage, Idea, PolicyTrack
 from . import selectors, services
@@ -135,6 +136,8 @@ class TriageView(TriageAdminView):
             truncated=shown >= TRIAGE_LIMIT,
             tracks=list(PolicyTrack.objects.all()),
             model_state=selectors.triage_model_state(),
+            # Suggestions under the classifier's review threshold read "확인 필요" (nlp.calibration).
+            review_threshold=REVIEW_THRESHOLD,
             bulk_actions=BulkForm.ACTIONS,
             next_url=self.request.get_full_path(),
         )

@@ -110,5 +110,7 @@ def test_suggestions_under_the_review_threshold_need_review():
     scores = [s for _, s in clf.predict_with_score(TEXTS)]
     assert all(clf.needs_review(s) == (s < clf.review_threshold_) for s in scores)
     assert clf.needs_review(None) and NEEDS_REVIEW == "확인 필요"
-    strict = TrackClassifier(split_tokenizer, review_accuracy=1.0, random_state=0).fit(TEXTS, labelled_half())
+    strict = TrackClassifier(split_tokenizer, review_threshold=None, review_accuracy=1.0, random_state=0).fit(
+        TEXTS, labelled_half()
+    )
     assert all(strict.needs_review(s) for s in scores if s < 1.0)

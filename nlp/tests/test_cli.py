@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from nlp.__main__ import OUTPUT_COLUMNS, main
+from nlp.__main__ import CONTRACT_COLUMNS, OUTPUT_COLUMNS, main
+from nlp.classify import REVIEW_THRESHOLD
 
 from .conftest import write_csv
 
@@ -41,6 +42,18 @@ def test_output_has_exactly_the_contract_columns(tmp_path, input_csv, labelled_c
     assert by_id["r1"]["duplicate_of"] == "a4" or by_id["a4"]["duplicate_of"] == "r1"
     flagged = [r for r in rows if r["duplicate_of"]]
     assert len(flagged) == 1
+
+
+def test_output_keeps_the_contract_columns_first_and_adds_the_suggestion(tmp_path, input_csv, labelled_csv):
+    assert CONTRACT_COLUMNS == [
+        "id", "track", "track_score", "cluster", "cluster_label", "tags", "similar", "duplicate_of"
+    ]  # fmt: skip
+    assert OUTPUT_COLUMNS[: len(CONTRACT_COLUMNS)] == CONTRACT_COLUMNS and OUTPUT_COLUMNS[-1] == "suggestion"
+    code, rows = run(tmp_path, input_csv, labelled_csv, "--clusters", "3")
+    assert code == 0
+    for r in rows:
+        sure = float(r["track_score"]) >= REVIEW_THRESHOLD
+        assert r["suggestion"] == (r["track"] if sure else "확인 필요")
 
 
 def test_one_track_labelled_file_gives_that_track(tmp_path, input_csv):

@@ -43,6 +43,7 @@ def test_report_explains_every_cluster_with_verbatim_sentences_and_flags_unsure_
     report = triage_report(inputs, LABELLED[::2], 3, analyzer=split_tokenizer)
     assert [r["id"] for r in report.rows] == [i for i, *_ in IDEAS]
     assert all(r["needs_review"] == (r["track_score"] < report.review_threshold) for r in report.rows)
+    assert all(r["suggestion"] == ("확인 필요" if r["needs_review"] else r["track"]) for r in report.rows)
     assert sorted(s.cluster for s in report.clusters) == [0, 1, 2]
     assert sum(s.size for s in report.clusters) == len(IDEAS)
     members = {r["id"]: r["cluster"] for r in report.rows}
