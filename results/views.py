@@ -46,6 +46,7 @@ def project_detail(request, pk: int):
             "following": is_following(user=request.user, target=project),
             "can_follow": rules.has_perm("results.follow_project", request.user),
             "can_update": rules.has_perm("results.update_project", request.user, project),
+            "can_manage": rules.has_perm("results.manage_projects", request.user),
         },
     )
 
