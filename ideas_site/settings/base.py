@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "grievances",
     "forum",
     "ideas_site",
+    "dashboard",
     "nlp.apps.NlpConfig",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
