@@ -18,6 +18,10 @@ class Role:
     #: (`core.models.ExpertProfile`); staff grant the role with `core.experts.expert_grant`. Not a staff
     #: role: an expert is still a citizen everywhere else (supports ideas, submits).
     EXPERT = "전문가"
+    #: 일자리 창출코디네이터: field mentors matched to adopted ideas' projects (`results.models.CoordinatorProfile`,
+    #: granted by staff through `results.coordinators`). Not a staff role: a coordinator updates their own
+    #: projects on the site and is a citizen everywhere else.
+    COORDINATOR = "일자리창출코디네이터"
     ALL = (FIELD_WORKER, MODERATOR, REVIEWER)
 
 
@@ -66,6 +70,11 @@ def is_field_worker(user) -> bool:
 @rules.predicate
 def is_expert(user) -> bool:
     return user.is_authenticated and user.has_role(Role.EXPERT)
+
+
+@rules.predicate
+def is_coordinator(user) -> bool:
+    return user.is_authenticated and user.is_active and user.has_role(Role.COORDINATOR)
 
 
 @rules.predicate

@@ -3,7 +3,7 @@ back up the layers.
 
     ideas_site                      settings, urls — the composition root
     dashboard                       the staff TF 성과관리 dashboard: reads everything below, nothing imports it
-    results                         adopted projects, programmes, jobs created against the tracks' targets
+    results                         adopted ideas' projects, programmes' jobs, coordinators: above the siblings
     review (moderation/review)      scores contest entries: above ideas
     grievances                      현장 기동대 field posts: above ideas, beside review (neither imports the other)
     forum                           대토론회 topics and opinions: above ideas, beside review and grievances

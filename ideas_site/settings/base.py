@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "moderation.review",
     "grievances",
     "forum",
+    "results",
     "ideas_site",
     "dashboard",
     "nlp.apps.NlpConfig",
