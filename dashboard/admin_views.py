@@ -17,7 +17,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.audit import audit_record
-from core.exports import to_csv
+from core.exports import cell, to_csv
 from core.http import audit_context
 
 from .forms import FilterForm, Filters
@@ -81,7 +81,9 @@ class ExportView(PermissionRequiredMixin, View):
             after={"table": key, "rows": len(table.rows), "filters": _query(filters)},
             context=audit_context(request),
         )
-        response = HttpResponse(to_csv(table.header, table.rows), content_type="text/csv; charset=utf-8")
+        # Column names can be track names (data staff typed): formula-safe like the cells.
+        header = [cell(str(h)) for h in table.header]
+        response = HttpResponse(to_csv(header, table.rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="tf-{key}-{date.today():%Y%m%d}.csv"'
         response["Cache-Control"] = "private, no-store"
         return response

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.forms import IdChoiceField
 from ideas.choices import District
 from ideas.models import ContestPage, PolicyTrack
 
@@ -48,14 +49,14 @@ class Filters:
 
 
 class FilterForm(forms.Form):
-    contest = forms.ModelChoiceField(
+    contest = IdChoiceField(
         label=gettext_lazy("공모전"),
         queryset=ContestPage.objects.order_by("-submission_opens_at", "-pk"),
         required=False,
         empty_label=gettext_lazy("전체 공모전"),
         error_messages={"invalid_choice": gettext_lazy("목록에 있는 공모전을 고르세요.")},
     )
-    track = forms.ModelChoiceField(
+    track = IdChoiceField(
         label=gettext_lazy("정책 트랙"),
         queryset=PolicyTrack.objects.order_by("sort_order", "name"),
         required=False,

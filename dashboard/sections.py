@@ -64,6 +64,8 @@ class Section:
     figures: list[tuple[str, str]] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     empty: str = ""  # shown instead of the charts when there is nothing to show
+    listing: Table | None = None  # a list of rows under the charts (its CSV: `<key>-list`)
+    listing_title: str = ""
 
     @property
     def figures_key(self) -> str:
@@ -232,9 +234,9 @@ def review_section(filters: Filters) -> Section:
     )
 
 
-def selection_section(filters: Filters, adopted: Callable[[], dict[int | None, int]] | None = None) -> Section:
+def selection_section(filters: Filters) -> Section:
     def compute():
-        return selectors.selection_by_track(filters=filters, adopted=adopted() if adopted else None)
+        return selectors.selection_by_track(filters=filters, adopted=selectors.adopted_by_track(filters=filters))
 
     data: list[selectors.TrackSelection] = cached("selection", filters, compute)
     has_adoption = any(r.adopted is not None for r in data)
@@ -268,6 +270,109 @@ def selection_section(filters: Filters, adopted: Callable[[], dict[int | None, i
     if has_adoption:
         figures.append((_("과제로 채택된 아이디어"), f"{sum(r.adopted or 0 for r in data):,}"))
     return Section(key="selection", title=_("선정·채택 아이디어"), figures=figures, charts=[chart])
+
+
+def jobs_section(filters: Filters) -> Section:
+    data: list[selectors.TrackJobsRow] = cached(
+        "jobs", filters, lambda: selectors.jobs_against_targets(filters=filters)
+    )
+    chart = Chart(
+        key="jobs",
+        title=_("정책 트랙별 일자리 창출 실적과 목표"),
+        desc=_("트랙마다 시 일자리 사업의 실적과 채택 과제의 일자리를 이어 붙인 막대, 세로선이 목표입니다."),
+        svg=mark_safe(  # noqa: S308
+            charts.progress_chart(
+                ident=_ident("jobs"),
+                title=_("정책 트랙별 일자리 창출 실적과 목표"),
+                desc=_("사업 실적과 채택 과제 일자리, 목표 대비"),
+                rows=[Progress(r.name, [r.programme_jobs, r.project_jobs], r.target) for r in data],
+                part_names=[_("시 일자리 사업"), _("채택 과제")],
+                no_target=_("목표 없음"),
+            )
+        ),
+        table=Table(
+            header=[_("정책 트랙"), _("목표"), _("시 일자리 사업"), _("채택 과제"), _("합계"), _("목표 대비")],
+            rows=[[r.name, r.target, r.programme_jobs, r.project_jobs, r.total, _pct(r.percent)] for r in data],
+        ),
+    )
+    total = sum(r.total for r in data)
+    target = sum(r.target or 0 for r in data)
+    return Section(
+        key="jobs",
+        title=_("일자리 창출 실적 (목표 대비)"),
+        note=_(
+            "시 일자리 사업은 기간 안에 끝난 보고 기간의 실적, 채택 과제는 기간 동안 늘어난 누적 일자리입니다. "
+            "공모전·지역 필터는 적용되지 않습니다."
+        ),
+        figures=[
+            (_("창출한 일자리"), f"{total:,}"),
+            (_("목표"), f"{target:,}" if target else "—"),
+            (_("목표 대비"), _pct(round(100 * total / target, 1) if target else None)),
+        ],
+        charts=[chart],
+        empty="" if data else _("정책 트랙이 없습니다."),
+    )
+
+
+def late_section(filters: Filters, today: date) -> Section:
+    data: selectors.LateProjects = cached(
+        "late", filters, lambda: selectors.late_projects(filters=filters, today=today), extra=today.isoformat()
+    )
+    by_track = Chart(
+        key="late",
+        title=_("일정이 늦은 채택 과제 (정책 트랙별)"),
+        desc=_("예정일이 지난 단계가 남았거나 종료 예정일이 지난 과제 수입니다."),
+        svg=mark_safe(  # noqa: S308
+            charts.bar_chart(
+                ident=_ident("late"),
+                title=_("일정이 늦은 채택 과제"),
+                desc=_("정책 트랙별 과제 수"),
+                labels=[name for name, _n in data.by_track],
+                values=[n for _name, n in data.by_track],
+                unit=_("건"),
+            )
+        ),
+        table=Table(header=[_("정책 트랙"), _("늦은 과제")], rows=[[name, n] for name, n in data.by_track]),
+    )
+    listing = Table(
+        header=[
+            _("사업명"),
+            _("정책 트랙"),
+            _("담당 부서"),
+            _("코디네이터"),
+            _("지역"),
+            _("상태"),
+            _("진척률(%)"),
+            _("종료 예정일"),
+            _("지난 단계"),
+            _("늦어진 날"),
+        ],
+        rows=[
+            [
+                p.title,
+                p.track,
+                p.department,
+                p.coordinator,
+                p.district,
+                p.status,
+                p.progress,
+                p.end_date.isoformat() if p.end_date else "",
+                p.overdue_milestones,
+                p.days_late(today),
+            ]
+            for p in data.rows
+        ],
+    )
+    return Section(
+        key="late",
+        title=_("일정이 늦은 과제"),
+        note=_("오늘(%(today)s) 기준. 기간 필터는 적용되지 않습니다.") % {"today": today.isoformat()},
+        figures=[(_("늦은 과제"), f"{data.total:,}")],
+        charts=[by_track],
+        listing=listing,
+        listing_title=_("늦은 과제 목록 (오래 늦어진 순서, %(n)s건까지)") % {"n": 50},
+        empty="" if data.total else _("일정이 늦은 과제가 없습니다."),
+    )
 
 
 def field_section(filters: Filters, now: datetime) -> Section:
@@ -329,6 +434,8 @@ BUILDERS: list[tuple[str, Callable[[Filters, datetime], Section]]] = [
     ("screening", screening_section),
     ("review", lambda f, now: review_section(f)),
     ("selection", lambda f, now: selection_section(f)),
+    ("jobs", lambda f, now: jobs_section(f)),
+    ("late", lambda f, now: late_section(f, timezone.localdate(now))),
     ("field", field_section),
 ]
 
@@ -350,6 +457,10 @@ EXPORTS: dict[str, str] = {
     "review": "review",
     "selection-figures": "selection",
     "selection": "selection",
+    "jobs-figures": "jobs",
+    "jobs": "jobs",
+    "late": "late",
+    "late-list": "late",
     "field-figures": "field",
     "field": "field",
 }
@@ -363,6 +474,8 @@ def export_table(*, key: str, filters: Filters, now: datetime | None = None) -> 
     section = dict(BUILDERS)[section_key](filters, now or timezone.now())
     if key == f"{section_key}-figures":
         return section.title, figures_table(section)
+    if key == f"{section_key}-list" and section.listing is not None:
+        return section.title, section.listing
     for chart in section.charts:
         if chart.key == key:
             return chart.title, chart.table

@@ -38,6 +38,9 @@ from moderation.choices import ScreeningStatus
 from moderation.models import ScreeningCase
 from moderation.review.choices import AssignmentStatus, SheetStatus
 from moderation.review.models import Assignment, Decision
+from results import selectors as results_selectors
+from results.choices import ProjectStatus
+from results.models import ProjectIdea
 
 from .forms import MAX_STEPS, Filters, Step
 
@@ -317,6 +320,128 @@ def selection_by_track(*, filters: Filters, adopted: dict[int | None, int] | Non
         for t in rows
         if t.id is not None or selected.get(None) or (adopted or {}).get(None)
     ]
+
+
+def adopted_by_track(*, filters: Filters) -> dict[int | None, int]:
+    """{track id: ideas adopted as projects} among the ideas the filters cover (adoptions the author
+    declined left out). One GROUP BY over the adoption records."""
+    return dict(
+        ProjectIdea.objects.filter(declined_at__isnull=True, idea__in=idea_scope(filters).values("pk"))
+        .order_by()
+        .values("idea__track_id")
+        .annotate(n=Count("idea", distinct=True))
+        .values_list("idea__track_id", "n")
+    )
+
+
+# ---- jobs against the tracks' targets (results) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackJobsRow:
+    track_id: int
+    name: str
+    target: int | None
+    programme_jobs: int
+    project_jobs: int
+
+    @property
+    def total(self) -> int:
+        return self.programme_jobs + self.project_jobs
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.total / self.target, 1) if self.target else None
+
+
+def jobs_against_targets(*, filters: Filters) -> list[TrackJobsRow]:
+    """Per track: the city's programmes' reported jobs plus adopted projects' jobs in the period, against
+    the track's target (`results.selectors.jobs_by_track`, a fixed number of queries)."""
+    rows = results_selectors.jobs_by_track(start=filters.start, end=filters.end)
+    return [
+        TrackJobsRow(r.track.pk, r.track.name, r.target, r.programme_jobs, r.project_jobs)
+        for r in rows
+        if not filters.track_id or r.track.pk == filters.track_id
+    ]
+
+
+# ---- projects late against their milestones (results) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class LateProject:
+    id: int
+    title: str
+    track: str
+    department: str
+    coordinator: str
+    district: str
+    status: str
+    progress: int
+    end_date: date | None
+    overdue_milestones: int
+    late_since: date | None  # the earliest missed date: an overdue milestone's, or the end date
+
+    def days_late(self, today: date) -> int | None:
+        return (today - self.late_since).days if self.late_since else None
+
+
+@dataclass(frozen=True)
+class LateProjects:
+    total: int
+    by_track: list[tuple[str, int]]
+    rows: list[LateProject]
+
+
+def late_projects(*, filters: Filters, today: date, limit: int = 50) -> LateProjects:
+    """Projects behind schedule on `today` (`results.selectors.late_projects`) under the track, district
+    and contest (of an adopted idea) filters: the count per track and the first `limit`, longest late
+    first. Two queries."""
+    qs = results_selectors.late_projects(today=today)
+    if filters.track_id:
+        qs = qs.filter(track_id=filters.track_id)
+    if filters.district:
+        qs = qs.filter(district=filters.district)
+    if filters.contest_id:
+        qs = qs.filter(pk__in=ProjectIdea.objects.filter(idea__contest_id=filters.contest_id).values("project_id"))
+    missed = Q(milestones__due_date__lt=today, milestones__done_at__isnull=True)
+    per_track = {
+        r["track__name"]: r["n"]
+        for r in qs.order_by().values("track__name", "track__sort_order").annotate(n=Count("pk", distinct=True))
+    }
+    rows = list(
+        qs.annotate(overdue=Count("milestones", filter=missed), first_missed=Min("milestones__due_date", filter=missed))
+        .select_related("track", "department", "coordinator")
+        .order_by("pk")
+    )
+    statuses, districts = dict(ProjectStatus.choices), dict(District.choices)
+
+    def late_since(p) -> date | None:
+        past_end = p.end_date if p.end_date and p.end_date < today and p.status != ProjectStatus.DONE else None
+        return min((d for d in (p.first_missed, past_end) if d), default=None)
+
+    found = [
+        LateProject(
+            id=p.pk,
+            title=p.title,
+            track=p.track.name if p.track else _("미분류"),
+            department=p.department.name if p.department else "",
+            coordinator=(p.coordinator.display_name or p.coordinator.email) if p.coordinator else "",
+            district=str(districts.get(p.district, "")),
+            status=str(statuses.get(p.status, p.status)),
+            progress=p.progress,
+            end_date=p.end_date,
+            overdue_milestones=p.overdue,
+            late_since=late_since(p),
+        )
+        for p in rows
+    ]
+    found.sort(key=lambda r: (r.late_since or today, r.id))
+    return LateProjects(
+        total=sum(per_track.values()),
+        by_track=sorted(((name or _("미분류"), n) for name, n in per_track.items()), key=lambda r: (-r[1], r[0])),
+        rows=found[:limit],
+    )
 
 
 # ---- field posts (현장 기동대) ------------------------------------------------------------------------

@@ -78,12 +78,48 @@ def test_review_progress_counts_assigned_and_submitted_sheets_per_contest(w):
     assert selectors.review_progress(filters=Filters(contest_id=w.contest.pk)) == []
 
 
-def test_selected_ideas_are_counted_per_track(w):
-    rows = {r.track.id: r for r in selectors.selection_by_track(filters=Filters())}
-    assert rows[w.t1.pk].selected == 1 and rows[w.t2.pk].selected == 1
-    assert rows[w.t1.pk].adopted is None
-    with_adoption = selectors.selection_by_track(filters=Filters(), adopted={w.t1.pk: 1})
-    assert {r.track.id: r.adopted for r in with_adoption}[w.t1.pk] == 1
+def test_selected_and_adopted_ideas_are_counted_per_track(w):
+    adopted = selectors.adopted_by_track(filters=Filters())
+    assert adopted == {w.t1.pk: 1, w.t2.pk: 1}  # a's adoption was declined
+    rows = {r.track.id: r for r in selectors.selection_by_track(filters=Filters(), adopted=adopted)}
+    assert (rows[w.t1.pk].selected, rows[w.t1.pk].adopted) == (1, 1)
+    assert (rows[w.t2.pk].selected, rows[w.t2.pk].adopted) == (1, 1)
+    assert selectors.adopted_by_track(filters=Filters(district=District.MAPO)) == {}
+    section = sections.selection_section(Filters())
+    assert dict(section.figures) == {"선정된 아이디어": "2", "과제로 채택된 아이디어": "2"}
+
+
+def test_jobs_are_programme_results_plus_projects_against_each_target(w):
+    rows = {r.track_id: r for r in selectors.jobs_against_targets(filters=Filters())}
+    t1, t2 = rows[w.t1.pk], rows[w.t2.pk]
+    assert (t1.programme_jobs, t1.project_jobs, t1.total, t1.target, t1.percent) == (300, 50, 350, 1000, 35.0)
+    assert (t2.programme_jobs, t2.project_jobs, t2.total, t2.target, t2.percent) == (40, 5, 45, 500, 9.0)
+    q2 = {
+        r.track_id: r.total
+        for r in selectors.jobs_against_targets(filters=Filters(start=date(2026, 4, 1), end=date(2026, 6, 30)))
+    }
+    assert q2[w.t1.pk] == 230 and q2[w.t2.pk] == 0
+    only_t2 = selectors.jobs_against_targets(filters=Filters(track_id=w.t2.pk))
+    assert [r.track_id for r in only_t2] == [w.t2.pk]
+    section = sections.jobs_section(Filters(track_id=w.t2.pk))
+    assert "45 / 500 (9.0%)" in section.charts[0].svg
+
+
+def test_late_projects_are_those_past_a_milestone_or_their_end(w):
+    today = date(2026, 12, 1)
+    data = selectors.late_projects(filters=Filters(), today=today)
+    assert data.total == 2
+    assert [r.id for r in data.rows] == [w.projects["p1"].pk, w.projects["p2"].pk]  # longest late first
+    p1, p2 = data.rows
+    assert (p1.overdue_milestones, p1.late_since, p1.days_late(today)) == (1, date(2026, 6, 30), 154)
+    assert (p2.overdue_milestones, p2.late_since, p2.days_late(today)) == (0, date(2026, 10, 31), 31)
+    assert sorted(n for _name, n in data.by_track) == [1, 1]
+    assert selectors.late_projects(filters=Filters(district=District.GURO), today=today).total == 1
+    assert selectors.late_projects(filters=Filters(track_id=w.t1.pk), today=today).rows[0].id == w.projects["p1"].pk
+    assert selectors.late_projects(filters=Filters(contest_id=w.other.pk), today=today).total == 0
+    assert selectors.late_projects(filters=Filters(contest_id=w.contest.pk), today=today).total == 2
+    before = selectors.late_projects(filters=Filters(), today=date(2026, 6, 1))
+    assert before.total == 0
 
 
 def test_field_figures_answer_times_overdue_on_time_and_satisfaction(w):
@@ -108,7 +144,7 @@ def test_field_figures_with_no_posts_show_dashes_not_errors(w):
 
 def test_every_section_has_charts_with_a_table_and_escapes_the_track_names(w):
     found = sections.dashboard_sections(filters=Filters(), now=w.now)
-    assert [s.key for s in found] == ["ideas", "screening", "review", "selection", "field"]
+    assert [s.key for s in found] == ["ideas", "screening", "review", "selection", "jobs", "late", "field"]
     for section in found:
         for chart in section.charts:
             assert chart.key in sections.EXPORTS

@@ -11,12 +11,15 @@ Ideas (created_at in Seoul time, 2026):
 Field posts (received 2026): g1 T1 구로 01-05 answered in 2 days, on time, 만족; g2 T1 마포 01-10 in 4 days,
 on time, 보통; g3 T2 구로 02-01 in 10 days, late, 불만족; g4 T2 구로 02-02 still open, due 02-11 (overdue);
 a draft (not counted).
+Results (today 2026-12-01): p1 T1 마포 adopts d, a milestone due 06-30 not done (late since then), jobs
+reports 30 (06-30) and 50 (09-30); p2 T2 구로 adopts c, ended 10-31 still 추진중 (late), jobs 5 (03-31); p3 T1
+done, ended 05-31 (not late), a's adoption declined. Programmes: T1 100 (Q1) and 200 (Q2), T2 40 (Q1).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -30,6 +33,15 @@ from moderation.review.models import Assignment
 from moderation.review.services import review_assign, review_score_submit
 from moderation.review.tests.factories import make_panel
 from moderation.services import screening_approve, screening_on_submit
+from results.choices import ProjectStatus
+from results.models import ProjectIdea
+from results.tests.factories import (
+    JobsReportFactory,
+    MilestoneFactory,
+    ProgrammeFactory,
+    ProgrammeResultFactory,
+    ProjectFactory,
+)
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -47,6 +59,7 @@ class World:
     review_contest: object
     ideas: dict = field(default_factory=dict)
     posts: dict = field(default_factory=dict)
+    projects: dict = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: at(12, 1))
 
 
@@ -124,4 +137,25 @@ def build_world() -> World:
         "g4": GrievanceFactory(track=t2, district=District.GURO, received_at=at(2, 2), due_at=at(2, 11)),
         "draft": GrievanceFactory(status=GrievanceStatus.DRAFT, received_at=None, published_at=None, due_at=None),
     }
+    _results(w)
     return w
+
+
+def _results(w: World) -> None:
+    p1 = ProjectFactory(title="청년 창업 공간 <b>사업</b>", track=w.t1, district=District.MAPO)
+    p2 = ProjectFactory(title="=돌봄 일자리 사업", track=w.t2, district=District.GURO, end_date=date(2026, 10, 31))
+    p3 = ProjectFactory(track=w.t1, status=ProjectStatus.DONE, end_date=date(2026, 5, 31))
+    MilestoneFactory(project=p1, due_date=date(2026, 6, 30))
+    MilestoneFactory(project=p1, due_date=date(2026, 3, 31), done_at=date(2026, 3, 30))
+    MilestoneFactory(project=p3, due_date=date(2026, 4, 30), done_at=date(2026, 4, 30))
+    JobsReportFactory(project=p1, jobs=30, as_of=date(2026, 6, 30))
+    JobsReportFactory(project=p1, jobs=50, as_of=date(2026, 9, 30))
+    JobsReportFactory(project=p2, jobs=5, as_of=date(2026, 3, 31))
+    ProjectIdea.objects.create(project=p1, idea=w.ideas["d"], consent_at=at(7, 1))
+    ProjectIdea.objects.create(project=p2, idea=w.ideas["c"])
+    ProjectIdea.objects.create(project=p3, idea=w.ideas["a"], declined_at=at(6, 1))
+    prog1, prog2 = ProgrammeFactory(track=w.t1), ProgrammeFactory(track=w.t2)
+    ProgrammeResultFactory(programme=prog1, period_start=date(2026, 1, 1), period_end=date(2026, 3, 31), jobs=100)
+    ProgrammeResultFactory(programme=prog1, period_start=date(2026, 4, 1), period_end=date(2026, 6, 30), jobs=200)
+    ProgrammeResultFactory(programme=prog2, period_start=date(2026, 1, 1), period_end=date(2026, 3, 31), jobs=40)
+    w.projects = {"p1": p1, "p2": p2, "p3": p3}
