@@ -2,6 +2,7 @@
 back up the layers.
 
     ideas_site                      settings, urls — the composition root
+    dashboard                       the staff TF 성과관리 dashboard: reads everything below, nothing imports it
     results                         adopted ideas' projects, programmes' jobs, coordinators: above the siblings
     review (moderation/review)      scores contest entries: above ideas
     grievances                      현장 기동대 field posts: above ideas, beside review (neither imports the other)
@@ -25,7 +26,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = ("core", "comments", "ideas", "moderation", "nlp", "grievances", "forum", "results", "ideas_site")
+PROJECT = (
+    "core",
+    "comments",
+    "ideas",
+    "moderation",
+    "nlp",
+    "grievances",
+    "forum",
+    "results",
+    "dashboard",
+    "ideas_site",
+)
 
 #: The Django side of nlp: everything else in nlp/ is the Django-free core.
 NLP_DJANGO = {"adapter", "tasks", "models", "apps", "management", "migrations"}
@@ -42,6 +54,7 @@ RANK = {
     "grievances": 6,
     "forum": 6,
     "results": 7,
+    "dashboard": 8,
     "ideas_site": 9,
 }
 

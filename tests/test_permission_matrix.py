@@ -828,6 +828,24 @@ TABLE.update(
     }
 )
 
+# ---- the TF 성과관리 dashboard (dashboard/): only holders of `dashboard.view_dashboard` (superusers here;
+# groups granted it in the admin: dashboard/tests/test_views.py). Everyone else is sent back by Wagtail:
+# to the login page, or with a message to the admin home (moderators, reviewers, department members).
+OWN_NAMESPACES |= {"dashboard"}
+TF_DASHBOARD = roles(302, superuser=200)
+TABLE.update(
+    {
+        "dashboard:index": [
+            Case(lambda w: "/admin/tf/", TF_DASHBOARD),
+            Case(lambda w: f"/admin/tf/?contest={w.contest.pk}&step=week", TF_DASHBOARD),
+        ],
+        "dashboard:export": [
+            Case(lambda w: "/admin/tf/export/ideas-track.csv", TF_DASHBOARD),
+            Case(lambda w: "/admin/tf/export/field-figures.csv", TF_DASHBOARD),
+        ],
+    }
+)
+
 
 # ---- the results side: projects, adoptions, coordinators, programmes, the results page --------------
 # Staff screens in the Wagtail admin need `results.change_project` (none of the matrix's staff has it)

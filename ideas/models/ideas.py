@@ -160,6 +160,8 @@ class Idea(Analysed, TimeStampedModel):
             models.Index(fields=["contest", "district", "-published_at"], name="idea_contest_district"),
             models.Index(fields=["contest", "target_group", "-published_at"], name="idea_contest_target"),
             models.Index(fields=["contest", "track", "-published_at"], name="idea_contest_track"),
+            # The TF dashboard's counts per week/month, track and district: an index-only scan, not the table.
+            models.Index(fields=["contest", "created_at", "track", "district"], name="idea_contest_received"),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "forum",
     "results",
     "ideas_site",
+    "dashboard",
     "nlp.apps.NlpConfig",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -19,6 +19,7 @@ from ideas.choices import IdeaStatus
 from ideas.models import ContestIndexPage, ContestPage, HomePage, Idea, IdeaStatusChange, PolicyTrack, User
 from ideas.services import IdeaData, idea_submit
 from ideas_site.demo.comments import load_comment_demo
+from ideas_site.demo.dashboard import load_dashboard_demo
 from ideas_site.demo.data import IDEAS, TRACKS
 from ideas_site.demo.forum import load_forum_demo
 from ideas_site.demo.grievances import load_grievance_demo
@@ -84,6 +85,7 @@ class Command(BaseCommand):
         created = self._ideas(open_contest, past_contest, review_contest, users, tracks)
         self._review(open_contest, past_contest, review_contest, users)
         self._supports(users)
+        load_dashboard_demo(users=users, stdout=self.stdout)
         load_comment_demo(users=users)
         load_grievance_demo(users=users, tracks=tracks, stdout=self.stdout)
         created += load_standing_demo(
