@@ -281,11 +281,15 @@ def test_a_held_comment_is_announced_once_when_a_moderator_publishes_it(idea, co
     assert not Notification.objects.exists()
     staff = moderator()
     screening_approve(item=comment, actor=staff)
-    assert list(Notification.objects.values_list("user_id", flat=True)) == [idea.author.pk]
+    # The target's author hears of the comment; the commenter of the moderator's decision (moderation's
+    # notice through core.notify), each once.
+    announced = Notification.objects.exclude(user=commenter)
+    assert list(announced.values_list("user_id", flat=True)) == [idea.author.pk]
+    assert Notification.objects.filter(user=commenter, subject__contains="공개되었습니다").count() == 1
     # Edited with a finding again, held, approved again: no second announcement.
     services.comment_update(comment=comment, actor=commenter, body=PHONE + " 다시")
     screening_approve(item=Comment.objects.get(pk=comment.pk), actor=staff)
-    assert Notification.objects.count() == 1
+    assert announced.count() == 1
 
 
 def test_a_reply_also_tells_the_parent_comments_author(idea, commenter):
