@@ -1,7 +1,9 @@
 """Command line: ``python -m nlp triage INPUT.csv --labelled LABELLED.csv --output OUT.csv [--clusters K]``.
 
 Reads UTF-8 CSV (a BOM is fine), writes ``id,track,track_score,cluster,cluster_label,tags,similar,
-duplicate_of`` (the contract) and ``suggestion`` (the track, or "확인 필요" under the review threshold). Errors in the input give a Korean message on stderr and exit status 2; a missing analyser
+duplicate_of`` (exactly the contract's columns); with ``--with-suggestion`` a last column ``suggestion`` (the
+track, or "확인 필요" under the review threshold). Errors in the input give a Korean message on stderr and
+exit status 2; a missing analyser
 exits with 3; nothing ends in a traceback unless ``--debug`` is given.
 """
 
@@ -20,8 +22,8 @@ from nlp.triage import TriageInputError, triage_report
 
 logger = logging.getLogger("nlp")
 
-#: The contract's columns (nlp.md), then the columns added since, at the end so readers by position keep
-#: working: ``suggestion`` is the track, or "확인 필요" when ``track_score`` is under the review threshold.
+#: The contract's columns (nlp.md), written exactly; ``--with-suggestion`` adds ``suggestion`` at the end
+#: (the track, or "확인 필요" when ``track_score`` is under the review threshold).
 CONTRACT_COLUMNS = ["id", "track", "track_score", "cluster", "cluster_label", "tags", "similar", "duplicate_of"]
 OUTPUT_COLUMNS = [*CONTRACT_COLUMNS, "suggestion"]
 INPUT_COLUMNS = ("id", "title", "content")
@@ -66,25 +68,23 @@ def read_rows(path: Path, required: tuple[str, ...], what: str) -> list[dict]:
     return rows
 
 
-def write_rows(path: Path, results: list[dict]) -> None:
-    """Write triage results with exactly :data:`OUTPUT_COLUMNS`."""
+def write_rows(path: Path, results: list[dict], *, with_suggestion: bool = False) -> None:
+    """Write triage results with exactly :data:`CONTRACT_COLUMNS` (:data:`OUTPUT_COLUMNS` with the suggestion)."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(OUTPUT_COLUMNS)
+        writer.writerow(OUTPUT_COLUMNS if with_suggestion else CONTRACT_COLUMNS)
         for r in results:
-            writer.writerow(
-                [
-                    r["id"],
-                    r["track"],
-                    f"{r['track_score']:.4f}",
-                    r["cluster"],
-                    r["cluster_label"],
-                    "|".join(r["tags"]),
-                    "|".join(f"{i}:{s:.4f}" for i, s in r["similar"]),
-                    r["duplicate_of"] or "",
-                    r["suggestion"],
-                ]
-            )
+            row = [
+                r["id"],
+                r["track"],
+                f"{r['track_score']:.4f}",
+                r["cluster"],
+                r["cluster_label"],
+                "|".join(r["tags"]),
+                "|".join(f"{i}:{s:.4f}" for i, s in r["similar"]),
+                r["duplicate_of"] or "",
+            ]
+            writer.writerow([*row, r["suggestion"]] if with_suggestion else row)
 
 
 def write_summaries(path: Path, report) -> None:
@@ -145,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--analyzer", default=None, help="형태소 분석기: mecab(기본), okt, komoran")
     p.add_argument("--seed", type=int, default=0, help="난수 시드")
+    p.add_argument(
+        "--with-suggestion",
+        action="store_true",
+        help='마지막 열로 suggestion 추가 (분류, 또는 확신이 낮으면 "확인 필요")',
+    )
     p.add_argument("--debug", action="store_true", help="오류 시 traceback 출력")
     return parser
 
@@ -168,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             previous_clusters=previous,
         )
         results = report.rows
-        write_rows(args.output, results)
+        write_rows(args.output, results, with_suggestion=args.with_suggestion)
         if args.clusters_output is not None:
             write_summaries(args.clusters_output, report)
     except (CsvInputError, TriageInputError) as exc:

@@ -27,7 +27,7 @@ def test_output_has_exactly_the_contract_columns(tmp_path, input_csv, labelled_c
     code, rows = run(tmp_path, input_csv, labelled_csv, "--clusters", "3")
     assert code == 0
     with open(tmp_path / "out.csv", encoding="utf-8") as fh:
-        assert next(csv.reader(fh)) == OUTPUT_COLUMNS
+        assert next(csv.reader(fh)) == CONTRACT_COLUMNS
     assert [r["id"] for r in rows] == ["a3", "a4", "b3", "b4", "c3", "c4", "r1"]
     assert {r["track"] for r in rows} <= {"일자리", "환경", "교통"}
     assert len({r["cluster"] for r in rows}) == 3
@@ -44,13 +44,15 @@ def test_output_has_exactly_the_contract_columns(tmp_path, input_csv, labelled_c
     assert len(flagged) == 1
 
 
-def test_output_keeps_the_contract_columns_first_and_adds_the_suggestion(tmp_path, input_csv, labelled_csv):
+def test_with_suggestion_adds_the_suggestion_after_the_contract_columns(tmp_path, input_csv, labelled_csv):
     assert CONTRACT_COLUMNS == [
         "id", "track", "track_score", "cluster", "cluster_label", "tags", "similar", "duplicate_of"
     ]  # fmt: skip
     assert OUTPUT_COLUMNS[: len(CONTRACT_COLUMNS)] == CONTRACT_COLUMNS and OUTPUT_COLUMNS[-1] == "suggestion"
-    code, rows = run(tmp_path, input_csv, labelled_csv, "--clusters", "3")
+    code, rows = run(tmp_path, input_csv, labelled_csv, "--clusters", "3", "--with-suggestion")
     assert code == 0
+    with open(tmp_path / "out.csv", encoding="utf-8") as fh:
+        assert next(csv.reader(fh)) == OUTPUT_COLUMNS
     for r in rows:
         sure = float(r["track_score"]) >= REVIEW_THRESHOLD
         assert r["suggestion"] == (r["track"] if sure else "확인 필요")
