@@ -14,13 +14,10 @@ class ResultsConfig(AppConfig):
 
         ACTION_LABELS.update(RESULTS_LABELS)
 
-        # Coordinators are field experts the review panel's assignment may draw on (the contract's
-        # registry in the review app; registered whenever that module is present).
-        try:
-            from moderation.review import expertise as review_expertise
-        except ImportError:
-            review_expertise = None
-        if review_expertise is not None:
-            from .expertise import provider
+        # Coordinators are field experts the review panel's assignment draws on (the review app's
+        # expertise registry; the review app never imports this one).
+        from moderation.review import expertise as review_expertise
 
-            review_expertise.register(provider)
+        from .expertise import provider
+
+        review_expertise.register(provider)

@@ -2,7 +2,7 @@
 `moderation.review.expertise` registry): the policy tracks and districts of each active coordinator.
 
 `coordinator_expertise` is the data (one query per relation); `provider` wraps it in the review
-registry's `Expertise` and is registered in `ResultsConfig.ready()` when that registry exists."""
+registry's `Expertise` and is registered in `ResultsConfig.ready()`."""
 
 from __future__ import annotations
 

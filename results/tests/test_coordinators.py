@@ -4,6 +4,7 @@ suggested match for a project and the review panel's expertise registry, staff c
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from core.audit import AuditContext
@@ -120,3 +121,27 @@ def test_coordinators_expertise_for_the_review_panel():
     assert set(found) == {a.pk, b.pk}
     assert found[a.pk].tracks == frozenset({track.pk}) and found[a.pk].districts == frozenset({"mapo"})
     assert found[b.pk].tracks == frozenset()
+
+
+def test_a_coordinator_on_a_panel_reviews_the_entries_of_their_track():
+    """The registration in ResultsConfig.ready(): the review assignment reads coordinators' expertise."""
+    from moderation.review import expertise
+    from moderation.review.models import Assignment
+    from moderation.review.services import review_assign
+    from moderation.review.tests.factories import make_entries, make_panel
+    from results.expertise import provider
+
+    assert provider in expertise.providers()
+    panel = make_panel(n_reviewers=6, k=2)
+    track = PolicyTrackFactory()
+    field_expert = panel.members.order_by("pk").last().reviewer
+    CoordinatorProfile.objects.create(user=field_expert, affiliation="서울일자리센터", active=True).tracks.add(track)
+    field_expert.groups.add(Group.objects.get_or_create(name=Role.COORDINATOR)[0])
+    entries = make_entries(panel.contest, 12)
+    for i, idea in enumerate(entries):
+        idea.track = track if i % 4 == 0 else None
+        idea.save(update_fields=["track"])
+    assert expertise.expertise_of([field_expert.pk])[field_expert.pk].tracks == frozenset({track.pk})
+    review_assign(contest=panel.contest, seed=5)
+    theirs = set(Assignment.objects.filter(panel=panel, reviewer=field_expert).values_list("idea_id", flat=True))
+    assert {idea.pk for i, idea in enumerate(entries) if i % 4 == 0} <= theirs
