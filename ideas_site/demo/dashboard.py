@@ -18,7 +18,8 @@ TF_GROUP = "TF 성과관리"
 def load_dashboard_demo(*, users: dict, stdout=None) -> None:
     now = timezone.now()
     for contest in ContestPage.objects.all():
-        opens, closes = contest.submission_opens_at, min(contest.submission_closes_at, now)
+        # A standing board (상시 제안) has no closing date: its ideas spread up to now.
+        opens, closes = contest.submission_opens_at, min(contest.submission_closes_at or now, now)
         if not opens or closes <= opens:
             continue
         span = (closes - opens).total_seconds()
