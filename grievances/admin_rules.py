@@ -15,19 +15,7 @@ import rules
 from core.roles import is_moderator
 
 from . import rules as _grievance_rules  # noqa: F401 - the app's named rules, used beside these
-
-
-def department_ids_of(user) -> frozenset[int]:
-    """Ids of the active departments `user` is a member of (read once per user object)."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cached = getattr(user, "_grievance_department_ids", None)
-    if cached is None:
-        from .models import Department
-
-        cached = frozenset(Department.objects.filter(members=user, is_active=True).values_list("pk", flat=True))
-        user._grievance_department_ids = cached
-    return cached
+from .membership import department_ids_of
 
 
 @rules.predicate

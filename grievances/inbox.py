@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from core.roles import user_is_moderation_staff
 
-from .admin_rules import department_ids_of
 from .calendar import calendar, days_left
 from .choices import OPEN_STATUSES, GrievanceStatus
 from .deadlines import days_left_label
+from .membership import department_ids_of
 from .models import AnswerTemplate, Department, Grievance, GrievanceEvent
 
 #: The status filter's value for "every open post" (the default) and "every status".

@@ -30,9 +30,9 @@ from ideas.models import Idea
 from moderation.screening import screen_public_text
 
 from . import deadlines
-from .admin_rules import department_ids_of
 from .calendar import calendar, due_from
 from .choices import REFERRAL_OPEN_STATUSES, GrievanceKind, ReferralStatus
+from .membership import department_ids_of
 from .models import Department, IdeaReferral
 
 #: Referred ideas are answered in the period of a 건의사항.

@@ -10,6 +10,7 @@ from core.roles import is_citizen, is_moderator, is_signed_in, is_site_admin
 from ideas.predicates import has_privacy_consent
 
 from .choices import CLOSED_STATUSES, OPEN_STATUSES, GrievanceStatus
+from .membership import department_ids_of
 
 
 @rules.predicate
@@ -106,8 +107,6 @@ def is_member_of_referral_department(user, referral) -> bool:
     """A staff member of the department the idea is referred to now."""
     if referral is None or not user.is_authenticated or not user.is_staff:
         return False
-    from .admin_rules import department_ids_of
-
     return referral.department_id in department_ids_of(user)
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import rules
 
 from core.roles import is_coordinator, is_signed_in, is_site_admin
-from grievances.admin_rules import department_ids_of, is_department_member
+from grievances.admin_rules import is_department_member
+from grievances.membership import department_ids_of
 
 
 @rules.predicate

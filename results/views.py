@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.follow import follow, is_following, unfollow
 from core.http import audit_context
-from grievances.admin_rules import department_ids_of
+from grievances.membership import department_ids_of
 
 from . import selectors, services
 from .forms import AdoptionAnswerForm, ProgrammeReportForm, ProjectUpdateForm
