@@ -10,7 +10,8 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "var", "screenshots")
+#: Each journey's last page (the issue asks for them as CI artifacts; git-ignored).
+ARTIFACTS = os.path.join(os.path.dirname(__file__), "artifacts")
 
 
 @pytest.fixture(scope="session")
