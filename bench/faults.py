@@ -5,8 +5,8 @@ servers of its own, never the shared ones:
 - `worker`: kill -9 a `db_worker` while it analyses a submission; a second worker claims the task
   again once the lease (--lease, 10 s here) has passed, and the task finishes. Reports the time from
   the kill to the task's success.
-- `postgres`: clients submit ideas (API) and read the list while the PostgreSQL cluster restarts
-  (`pg_ctl restart`, its own cluster in /tmp/ops-pg on port 55499, initdb'd on first use): every answer
+- `postgres`: clients submit ideas (API) and read the list while the PostgreSQL cluster is stopped for
+  5 s and started again (`pg_ctl stop -m fast`, then `start`; its own cluster in /tmp/ops-pg on port 55499, initdb'd on first use): every answer
   is 201/200 or a Korean 503 (never a 500), and every submission answered 201 is in the database.
 - `redis`: its own redis-server stopped under load: pages still 200, submissions a Korean 503,
   nothing saved for them; after Redis returns, submissions are accepted again.
@@ -64,12 +64,17 @@ def pg_start() -> None:
         )
 
 
-def pg_restart() -> float:
+def pg_restart(*, down_seconds: float = 0) -> float:
+    """Restart the drill's cluster (`-m fast`: open connections are cut); with `down_seconds` it stays
+    stopped that long before it starts again, so requests land in the outage. Returns the outage."""
     t0 = time.monotonic()
-    as_postgres(
-        f"{PG_BIN}/pg_ctl -D {PG_DIR}/data -o '-p {PG_PORT} -k {PG_DIR} -c listen_addresses=127.0.0.1' "
-        f"-l {PG_DIR}/log -m fast -w restart"
-    )
+    opts = f"-D {PG_DIR}/data -o '-p {PG_PORT} -k {PG_DIR} -c listen_addresses=127.0.0.1' -l {PG_DIR}/log"
+    if down_seconds:
+        as_postgres(f"{PG_BIN}/pg_ctl {opts} -m fast -w stop")
+        time.sleep(down_seconds)
+        as_postgres(f"{PG_BIN}/pg_ctl {opts} -w start")
+    else:
+        as_postgres(f"{PG_BIN}/pg_ctl {opts} -m fast -w restart")
     return time.monotonic() - t0
 
 
@@ -166,20 +171,23 @@ def drill_worker(log_dir: Path, *, ideas: int = 20) -> dict:
 # ---- PostgreSQL restarted under load ------------------------------------------------------------
 
 
-def drill_postgres(log_dir: Path, *, clients: int = 5, seconds: float = 20) -> dict:
+def drill_postgres(log_dir: Path, *, clients: int = 5, seconds: float = 20, down_seconds: float = 5) -> dict:
     pg_start()
     env, info = prepared("t_ops_faults_pg", log_dir, redis_url="redis://127.0.0.1:6379/6", users=clients)
     web = stack.gunicorn(env, log_dir=log_dir, workers=2)
     statuses = collections.Counter()
     acked, bad = [], []
+    spans = []  # (started, ended) of every request, to count those that met the outage
     stop = threading.Event()
     lock = threading.Lock()
 
     def writer(i):
         n = 0
         while not stop.is_set():
+            t0 = time.monotonic()
             try:
                 r = submit(web.port, info, info["tokens"][i], i * 10000 + n, f"198.51.100.{i + 1}")
+                spans.append((t0, time.monotonic()))
                 code = r.status_code
                 with lock:
                     statuses[f"POST {code}"] += 1
@@ -194,8 +202,10 @@ def drill_postgres(log_dir: Path, *, clients: int = 5, seconds: float = 20) -> d
 
     def reader():
         while not stop.is_set():
+            t0 = time.monotonic()
             try:
                 r = requests.get(f"http://127.0.0.1:{web.port}{info['contest']}ideas/", timeout=60)
+                spans.append((t0, time.monotonic()))
                 with lock:
                     statuses[f"GET {r.status_code}"] += 1
                     if r.status_code not in (200, 503) or (r.status_code == 503 and KOREAN_503 not in r.text):
@@ -208,7 +218,9 @@ def drill_postgres(log_dir: Path, *, clients: int = 5, seconds: float = 20) -> d
     for t in threads:
         t.start()
     time.sleep(seconds / 3)
-    restart = pg_restart()
+    down_at = time.monotonic()
+    restart = pg_restart(down_seconds=down_seconds)
+    up_at = time.monotonic()
     time.sleep(seconds * 2 / 3)
     stop.set()
     for t in threads:
@@ -220,6 +232,7 @@ def drill_postgres(log_dir: Path, *, clients: int = 5, seconds: float = 20) -> d
     return {
         "restart_seconds": round(restart, 1),
         "statuses": dict(statuses),
+        "requests_meeting_the_outage": sum(1 for a, b in spans if a < up_at and b > down_at),
         "acknowledged_201": len(acked),
         "acknowledged_missing_after_restart": len(lost),
         "bad_answers": bad[:5],
