@@ -9,7 +9,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -101,6 +101,15 @@ class ContestPage(RoutablePageMixin, Page):
     intro = models.CharField(_("한 줄 소개"), max_length=250)
     body = StreamField(BodyStreamBlock(), blank=True, verbose_name=_("공모 안내와 규칙"))
     prizes = StreamField([("prize", PrizeBlock())], blank=True, verbose_name=_("시상 내역"))
+    terms = RichTextField(
+        _("공모 조건과 아이디어의 권리"),
+        blank=True,
+        features=["bold", "italic", "ol", "ul", "link"],
+        help_text=_(
+            "제출 화면에 보입니다. 비워 두면 기본 문구(아이디어의 권리는 제안자에게 있고, 시가 어떤 이용에 "
+            "동의를 구하는지)를 보여 줍니다. 특허청 「공모전 아이디어 보호 가이드라인」을 따르세요."
+        ),
+    )
     tracks = ParentalManyToManyField("ideas.PolicyTrack", blank=True, verbose_name=_("공모 분야(정책 트랙)"))
 
     submission_opens_at = models.DateTimeField(_("접수 시작"))
@@ -126,6 +135,7 @@ class ContestPage(RoutablePageMixin, Page):
         FieldPanel("intro"),
         FieldPanel("body"),
         FieldPanel("prizes"),
+        FieldPanel("terms"),
         FieldPanel("tracks", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel(
             [
