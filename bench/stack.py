@@ -8,15 +8,17 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import time
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = os.environ.get("PY", str(ROOT / ".venv" / "bin" / "python"))
 GUNICORN = str(Path(PY).with_name("gunicorn"))
 TEMPLATE_DB = os.environ.get("BENCH_TEMPLATE_DB", "t_ops_template")
+
+sys.path.insert(0, str(ROOT))
+from tests.servers import free_port, wait_port  # noqa: E402  (one copy, shared with the fault tests)
 
 
 def bench_env(db: str, **extra: str) -> dict[str, str]:
@@ -83,25 +85,6 @@ def setup_accounts(env, n_users: int) -> dict:
     return json.loads(django(env, SETUP.replace("N_USERS", str(n_users))))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port: int, proc: subprocess.Popen, what: str, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{what} did not listen on {port}")
-
-
 class Proc:
     def __init__(self, args, env, *, log: Path, port: int | None = None, what: str = ""):
         self.log = log
@@ -110,7 +93,7 @@ class Proc:
         )
         self.port = port
         if port:
-            wait_port(port, self.proc, what or args[0])
+            wait_port(port, self.proc, what or args[0], timeout=180)
 
     @property
     def pid(self) -> int:

@@ -22,7 +22,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_port(port: int, proc: subprocess.Popen, what: str, timeout: float = 120) -> None:
+def wait_port(port: int, proc: subprocess.Popen, what: str, timeout: float = 120) -> None:
+    """Wait until `proc` listens on `port`; an error when it exits or `timeout` seconds pass."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -48,7 +49,7 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait_port(self.port, self.proc, "redis-server")
+        wait_port(self.port, self.proc, "redis-server")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -82,7 +83,7 @@ class WebServer:
             stderr=subprocess.PIPE,
             text=True,
         )
-        _wait_port(self.port, self.proc, "gunicorn")
+        wait_port(self.port, self.proc, "gunicorn")
 
     @property
     def url(self) -> str:
