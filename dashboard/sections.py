@@ -55,6 +55,24 @@ class Chart:
     svg: SafeString
     table: Table
 
+    @classmethod
+    def draw(
+        cls,
+        draw: Callable[..., str],
+        *,
+        key: str,
+        title: str,
+        desc: str,
+        table: Table,
+        chart_desc: str,
+        chart_title: str | None = None,
+        **params,
+    ) -> Chart:
+        """The chart `draw` (a `charts` function) makes of `params`, its SVG titled `chart_title` (by
+        default the chart's `title`) and described by `chart_desc`, with the id its `key` gives."""
+        svg = draw(ident=_ident(key), title=chart_title or title, desc=chart_desc, **params)
+        return cls(key=key, title=title, desc=desc, svg=mark_safe(svg), table=table)  # noqa: S308 - charts escape every text they write
+
 
 @dataclass(frozen=True)
 class Section:
@@ -101,20 +119,15 @@ def ideas_section(filters: Filters) -> Section:
     track_rows = [(tid, names.get(tid) or _("미분류"), values) for tid, values in data.by_track.items()]
     track_rows = [r for r in track_rows if r[0] is not None or any(r[2])]
     per_step = data.per_step()
-    by_track = Chart(
+    by_track = Chart.draw(
+        charts.stacked_bar_chart,
         key="ideas-track",
         title=_("%(step)s 아이디어 접수 (정책 트랙별)") % {"step": step_name},
         desc=_("%(n)s개 기간, 모두 %(total)s건. 기간마다 트랙별 접수 건수를 쌓은 막대입니다.")
         % {"n": len(labels), "total": f"{data.total:,}"},
-        svg=mark_safe(  # noqa: S308 - charts escape every text they write
-            charts.stacked_bar_chart(
-                ident=_ident("ideas-track"),
-                title=_("%(step)s 아이디어 접수 (정책 트랙별)") % {"step": step_name},
-                desc=_("모두 %(total)s건") % {"total": f"{data.total:,}"},
-                labels=labels,
-                series=[Series(name, values) for _tid, name, values in track_rows],
-            )
-        ),
+        chart_desc=_("모두 %(total)s건") % {"total": f"{data.total:,}"},
+        labels=labels,
+        series=[Series(name, values) for _tid, name, values in track_rows],
         table=Table(
             header=[_("기간 시작일"), *[name for _tid, name, _v in track_rows], _("합계")],
             rows=[
@@ -124,20 +137,15 @@ def ideas_section(filters: Filters) -> Section:
         ),
     )
     districts = data.district_totals()
-    by_district = Chart(
+    by_district = Chart.draw(
+        charts.bar_chart,
         key="ideas-district",
         title=_("지역별 아이디어 접수"),
         desc=_("접수가 있는 %(n)s개 지역, 많은 순서입니다.") % {"n": len(districts)},
-        svg=mark_safe(  # noqa: S308
-            charts.bar_chart(
-                ident=_ident("ideas-district"),
-                title=_("지역별 아이디어 접수"),
-                desc=_("많은 순서"),
-                labels=[name for _c, name, _n in districts],
-                values=[n for _c, _name, n in districts],
-                unit=_("건"),
-            )
-        ),
+        chart_desc=_("많은 순서"),
+        labels=[name for _c, name, _n in districts],
+        values=[n for _c, _name, n in districts],
+        unit=_("건"),
         table=Table(
             header=[_("지역"), *[d.isoformat() for d in data.steps], _("합계")],
             rows=[[name, *data.by_district[code], n] for code, name, n in districts],
@@ -157,36 +165,26 @@ def screening_section(filters: Filters, now: datetime) -> Section:
     data: selectors.ScreeningProgress = cached(
         "screening", filters, lambda: selectors.screening_progress(filters=filters, now=now)
     )
-    cases = Chart(
+    cases = Chart.draw(
+        charts.bar_chart,
         key="screening",
         title=_("사전 검토 상태별 건수"),
         desc=_("검토 대기, 승인, 반려, 수정 요청, 병합된 검토 건수입니다."),
-        svg=mark_safe(  # noqa: S308
-            charts.bar_chart(
-                ident=_ident("screening"),
-                title=_("사전 검토 상태별 건수"),
-                desc=_("검토 대기 %(n)s건") % {"n": data.cases[0][2]},
-                labels=[label for _s, label, _n in data.cases],
-                values=[n for _s, _l, n in data.cases],
-                unit=_("건"),
-            )
-        ),
+        chart_desc=_("검토 대기 %(n)s건") % {"n": data.cases[0][2]},
+        labels=[label for _s, label, _n in data.cases],
+        values=[n for _s, _l, n in data.cases],
+        unit=_("건"),
         table=Table(header=[_("상태"), _("건수")], rows=[[label, n] for _s, label, n in data.cases]),
     )
-    statuses = Chart(
+    statuses = Chart.draw(
+        charts.bar_chart,
         key="idea-status",
         title=_("아이디어 진행 상태"),
         desc=_("접수부터 선정·미선정까지 아이디어의 현재 상태별 건수입니다."),
-        svg=mark_safe(  # noqa: S308
-            charts.bar_chart(
-                ident=_ident("idea-status"),
-                title=_("아이디어 진행 상태"),
-                desc=_("상태별 건수"),
-                labels=[label for _s, label, _n in data.idea_statuses],
-                values=[n for _s, _l, n in data.idea_statuses],
-                unit=_("건"),
-            )
-        ),
+        chart_desc=_("상태별 건수"),
+        labels=[label for _s, label, _n in data.idea_statuses],
+        values=[n for _s, _l, n in data.idea_statuses],
+        unit=_("건"),
         table=Table(header=[_("상태"), _("건수")], rows=[[label, n] for _s, label, n in data.idea_statuses]),
     )
     return Section(
@@ -205,19 +203,15 @@ def screening_section(filters: Filters, now: datetime) -> Section:
 
 def review_section(filters: Filters) -> Section:
     data: list[selectors.ContestReview] = cached("review", filters, lambda: selectors.review_progress(filters=filters))
-    chart = Chart(
+    chart = Chart.draw(
+        charts.progress_chart,
         key="review",
         title=_("공모전별 심사 진행 (제출한 채점표 / 배정한 채점표)"),
         desc=_("%(n)s개 공모전의 심사위원 채점 진행률입니다.") % {"n": len(data)},
-        svg=mark_safe(  # noqa: S308
-            charts.progress_chart(
-                ident=_ident("review"),
-                title=_("공모전별 심사 진행"),
-                desc=_("제출한 채점표와 배정한 채점표"),
-                rows=[Progress(c.title, [c.scored], c.assigned) for c in data],
-                no_target=_("배정 없음"),
-            )
-        ),
+        chart_title=_("공모전별 심사 진행"),
+        chart_desc=_("제출한 채점표와 배정한 채점표"),
+        rows=[Progress(c.title, [c.scored], c.assigned) for c in data],
+        no_target=_("배정 없음"),
         table=Table(
             header=[_("공모전"), _("심사 대상"), _("심사위원"), _("배정"), _("제출"), _("진행률"), _("결정")],
             rows=[
@@ -251,19 +245,14 @@ def selection_section(filters: Filters) -> Section:
         series = [Series(_("선정"), [r.selected for r in data])]
         header = [_("정책 트랙"), _("선정")]
         rows = [[r.track.name, r.selected] for r in data]
-    chart = Chart(
+    chart = Chart.draw(
+        charts.stacked_bar_chart,
         key="selection",
         title=_("정책 트랙별 선정·채택 아이디어"),
         desc=_("트랙마다 선정된 아이디어와 그중 과제로 채택된 아이디어 수입니다."),
-        svg=mark_safe(  # noqa: S308
-            charts.stacked_bar_chart(
-                ident=_ident("selection"),
-                title=_("정책 트랙별 선정·채택 아이디어"),
-                desc=_("트랙별 막대"),
-                labels=[r.track.name for r in data],
-                series=series,
-            )
-        ),
+        chart_desc=_("트랙별 막대"),
+        labels=[r.track.name for r in data],
+        series=series,
         table=Table(header=header, rows=rows),
     )
     figures = [(_("선정된 아이디어"), f"{sum(r.selected for r in data):,}")]
@@ -276,20 +265,15 @@ def jobs_section(filters: Filters) -> Section:
     data: list[selectors.TrackJobsRow] = cached(
         "jobs", filters, lambda: selectors.jobs_against_targets(filters=filters)
     )
-    chart = Chart(
+    chart = Chart.draw(
+        charts.progress_chart,
         key="jobs",
         title=_("정책 트랙별 일자리 창출 실적과 목표"),
         desc=_("트랙마다 시 일자리 사업의 실적과 채택 과제의 일자리를 이어 붙인 막대, 세로선이 목표입니다."),
-        svg=mark_safe(  # noqa: S308
-            charts.progress_chart(
-                ident=_ident("jobs"),
-                title=_("정책 트랙별 일자리 창출 실적과 목표"),
-                desc=_("사업 실적과 채택 과제 일자리, 목표 대비"),
-                rows=[Progress(r.name, [r.programme_jobs, r.project_jobs], r.target) for r in data],
-                part_names=[_("시 일자리 사업"), _("채택 과제")],
-                no_target=_("목표 없음"),
-            )
-        ),
+        chart_desc=_("사업 실적과 채택 과제 일자리, 목표 대비"),
+        rows=[Progress(r.name, [r.programme_jobs, r.project_jobs], r.target) for r in data],
+        part_names=[_("시 일자리 사업"), _("채택 과제")],
+        no_target=_("목표 없음"),
         table=Table(
             header=[_("정책 트랙"), _("목표"), _("시 일자리 사업"), _("채택 과제"), _("합계"), _("목표 대비")],
             rows=[[r.name, r.target, r.programme_jobs, r.project_jobs, r.total, _pct(r.percent)] for r in data],
@@ -318,20 +302,16 @@ def late_section(filters: Filters, today: date) -> Section:
     data: selectors.LateProjects = cached(
         "late", filters, lambda: selectors.late_projects(filters=filters, today=today), extra=today.isoformat()
     )
-    by_track = Chart(
+    by_track = Chart.draw(
+        charts.bar_chart,
         key="late",
         title=_("일정이 늦은 채택 과제 (정책 트랙별)"),
         desc=_("예정일이 지난 단계가 남았거나 종료 예정일이 지난 과제 수입니다."),
-        svg=mark_safe(  # noqa: S308
-            charts.bar_chart(
-                ident=_ident("late"),
-                title=_("일정이 늦은 채택 과제"),
-                desc=_("정책 트랙별 과제 수"),
-                labels=[name for name, _n in data.by_track],
-                values=[n for _name, n in data.by_track],
-                unit=_("건"),
-            )
-        ),
+        chart_title=_("일정이 늦은 채택 과제"),
+        chart_desc=_("정책 트랙별 과제 수"),
+        labels=[name for name, _n in data.by_track],
+        values=[n for _name, n in data.by_track],
+        unit=_("건"),
         table=Table(header=[_("정책 트랙"), _("늦은 과제")], rows=[[name, n] for name, n in data.by_track]),
     )
     listing = Table(
@@ -379,19 +359,14 @@ def field_section(filters: Filters, now: datetime) -> Section:
     data: selectors.FieldFigures = cached("field", filters, lambda: selectors.field_figures(filters=filters, now=now))
     step_name = Step(filters.step).label
     labels = [_step_label(d, filters.step) for d in data.steps]
-    chart = Chart(
+    chart = Chart.draw(
+        charts.line_chart,
         key="field",
         title=_("%(step)s 현장 글 접수와 답변") % {"step": step_name},
         desc=_("기간마다 접수한 현장 글과 그중 답변한 글의 수를 잇는 선입니다."),
-        svg=mark_safe(  # noqa: S308
-            charts.line_chart(
-                ident=_ident("field"),
-                title=_("%(step)s 현장 글 접수와 답변") % {"step": step_name},
-                desc=_("접수와 답변 건수"),
-                labels=labels,
-                series=[Series(_("접수"), data.received_per_step), Series(_("답변"), data.answered_per_step)],
-            )
-        ),
+        chart_desc=_("접수와 답변 건수"),
+        labels=labels,
+        series=[Series(_("접수"), data.received_per_step), Series(_("답변"), data.answered_per_step)],
         table=Table(
             header=[_("기간 시작일"), _("접수"), _("답변")],
             rows=[
