@@ -8,13 +8,13 @@ import rules
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.contrib.settings.registry import SettingMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, SnippetViewSet, SnippetViewSetGroup
 
 from core.http import audit_context
+from core.menu import RuleMenuItem
 
 from . import (
     admin_rules,  # noqa: F401 - registers the inbox rules and department members' admin access
@@ -133,24 +133,27 @@ def register_grievance_admin_urls():
     return [path("field/", include((admin_urls.urlpatterns, "grievances_admin"), namespace="grievances_admin"))]
 
 
-class InboxMenuItem(MenuItem):
-    """Shown to whoever the rule `grievances.view_inbox` allows (department members, moderators)."""
-
-    def is_shown(self, request):
-        return rules.has_perm("grievances.view_inbox", request.user)
-
-
 @hooks.register(MENU_HOOK)
 def register_inbox_menu_item():
-    return InboxMenuItem(
-        _("부서 처리함"), reverse("grievances_admin:inbox"), name="grievance-inbox", icon_name="tasks", order=0
+    return RuleMenuItem(
+        _("부서 처리함"),
+        reverse("grievances_admin:inbox"),
+        name="grievance-inbox",
+        icon_name="tasks",
+        order=0,
+        rule="grievances.view_inbox",
     )
 
 
 @hooks.register(MENU_HOOK)
 def register_dashboard_menu_item():
-    return InboxMenuItem(
-        _("현황"), reverse("grievances_admin:dashboard"), name="grievance-dashboard", icon_name="table", order=1
+    return RuleMenuItem(
+        _("현황"),
+        reverse("grievances_admin:dashboard"),
+        name="grievance-dashboard",
+        icon_name="table",
+        order=1,
+        rule="grievances.view_inbox",
     )
 
 

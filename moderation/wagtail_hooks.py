@@ -1,15 +1,15 @@
 """Moderation in the Wagtail admin: the screening queue, reports and the audit trail, under one
 "검토" menu shown to moderators and site admins."""
 
-import rules
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.menu import RuleMenuItem, RuleSubmenuMenuItem
 from core.models import AuditEntry
 
 from . import admin_urls
@@ -18,26 +18,6 @@ from .models import AllowedContactNumber
 
 register_permission_policy(AuditEntry, AuditPermissionPolicy(AuditEntry))
 audit_viewset = AuditEntryViewSet()
-
-
-class RuleMenuItem(MenuItem):
-    """A menu item shown only to users the named rule allows."""
-
-    def __init__(self, *args, rule: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.rule = rule
-
-    def is_shown(self, request):
-        return rules.has_perm(self.rule, request.user)
-
-
-class RuleSubmenuMenuItem(SubmenuMenuItem):
-    def __init__(self, *args, rule: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.rule = rule
-
-    def is_shown(self, request):
-        return rules.has_perm(self.rule, request.user) and super().is_shown(request)
 
 
 @hooks.register("register_admin_urls")

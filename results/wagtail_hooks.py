@@ -4,19 +4,18 @@ adoption screen, the imports. And the hooks that show projects on an idea's page
 
 from __future__ import annotations
 
-import rules
 from django import forms
 from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, SnippetViewSet, SnippetViewSetGroup
 
 from core.http import audit_context
+from core.menu import RuleMenuItem
 from ideas.choices import District
 
 from . import admin_urls, selectors, services
@@ -163,37 +162,39 @@ def register_results_admin_urls():
     return [path("results/", include((admin_urls.urlpatterns, "results_admin"), namespace="results_admin"))]
 
 
-class ManageMenuItem(MenuItem):
-    def is_shown(self, request):
-        return rules.has_perm("results.manage_projects", request.user)
-
-
 @hooks.register(MENU_HOOK)
 def register_adopt_menu_item():
-    return ManageMenuItem(
-        _("아이디어 채택"), reverse("results_admin:adopt"), name="results-adopt", icon_name="pick", order=0
+    return RuleMenuItem(
+        _("아이디어 채택"),
+        reverse("results_admin:adopt"),
+        name="results-adopt",
+        icon_name="pick",
+        order=0,
+        rule="results.manage_projects",
     )
 
 
 @hooks.register(MENU_HOOK)
 def register_projects_import_menu_item():
-    return ManageMenuItem(
+    return RuleMenuItem(
         _("사업 현황 가져오기"),
         reverse("results_admin:import-projects"),
         name="results-import",
         icon_name="upload",
         order=1,
+        rule="results.manage_projects",
     )
 
 
 @hooks.register(MENU_HOOK)
 def register_programmes_import_menu_item():
-    return ManageMenuItem(
+    return RuleMenuItem(
         _("사업 실적 가져오기"),
         reverse("results_admin:import-programmes"),
         name="results-import-programmes",
         icon_name="upload",
         order=2,
+        rule="results.manage_projects",
     )
 
 

@@ -1,11 +1,11 @@
 """The triage screen in the Wagtail admin: URLs under /admin/triage/ and the menu item
 "아이디어 분류(트리아지)" shown to moderators, reviewers and site admins."""
 
-import rules
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from core.menu import RuleMenuItem
 
 from . import views
 
@@ -28,15 +28,13 @@ def register_triage_urls():
     return [path("triage/", include(admin_urls))]
 
 
-class TriageMenuItem(MenuItem):
-    """Shown only to users the rule `nlp.view_triage` allows."""
-
-    def is_shown(self, request):
-        return rules.has_perm(views.VIEW_PERM, request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_triage_menu_item():
-    return TriageMenuItem(
-        _("아이디어 분류(트리아지)"), reverse("nlp_triage:index"), name="nlp-triage", icon_name="tag", order=240
+    return RuleMenuItem(
+        _("아이디어 분류(트리아지)"),
+        reverse("nlp_triage:index"),
+        name="nlp-triage",
+        icon_name="tag",
+        order=240,
+        rule=views.VIEW_PERM,
     )

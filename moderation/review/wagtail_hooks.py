@@ -1,11 +1,9 @@
 """Staff side of the review panel in the Wagtail admin: panels (rubric + members inline) and
 conflict declarations as snippets, and the progress/ranking pages with a menu item."""
 
-import rules
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
@@ -13,6 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from core.audit import audit_record
 from core.http import audit_context
+from core.menu import RuleMenuItem
 
 from . import admin_views, views
 from .models import ConflictDeclaration, ReviewPanel
@@ -114,19 +113,18 @@ def register_review_admin_urls():
     return [path("review-panels/", include(admin_urls))]
 
 
-class ReviewProgressMenuItem(MenuItem):
-    def is_shown(self, request):
-        return rules.has_perm("review.manage_panel", request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_review_menu_item():
-    return ReviewProgressMenuItem(_("심사 진행·결과"), reverse("review_admin:index"), icon_name="table", order=310)
+    return RuleMenuItem(
+        _("심사 진행·결과"), reverse("review_admin:index"), icon_name="table", order=310, rule="review.manage_panel"
+    )
 
 
 @hooks.register("register_admin_menu_item")
 def register_objection_menu_item():
-    return ReviewProgressMenuItem(_("이의신청"), reverse("review_admin:objections"), icon_name="help", order=320)
+    return RuleMenuItem(
+        _("이의신청"), reverse("review_admin:objections"), icon_name="help", order=320, rule="review.manage_panel"
+    )
 
 
 @hooks.register("contest_subpages")
