@@ -48,7 +48,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 
-from benchmarks.common import read_rows
+from benchmarks.common import data_dir, read_rows
 from nlp.adapter import LINK_K, LINK_MIN_SCORE
 from nlp.text import join_title_content
 
@@ -287,9 +287,13 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(length_probe(source, analyzer)), flush=True)
         return 0
     data = load_set(args.set)
-    rows = read_rows(data.get("source", "gwanghwamun"))
+    source = data.get("source", "gwanghwamun")
+    if not (data_dir() / f"{source}.csv").exists():
+        print(f"no {source}.csv in {data_dir()} (set IDEAS_DEV_DATA to the dev data folder)", file=sys.stderr)
+        return 2
+    rows = read_rows(source)
     known = {r["id"] for r in rows}
-    missing = sorted({i for p in data["posts"] for i in p["labels"]} - known)
+    missing = sorted({i for p in data["posts"] for i in [*p["labels"], *p.get("round2", {})]} - known)
     if missing:
         print(f"labelled ids missing from the data: {', '.join(missing[:10])}", file=sys.stderr)
         return 2

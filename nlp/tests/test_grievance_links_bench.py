@@ -126,6 +126,12 @@ def test_benchmark_refuses_a_set_whose_ids_are_not_in_the_data(tmp_path, monkeyp
     monkeypatch.setenv("IDEAS_DEV_DATA", str(tmp_path))
     path = tmp_path / "set.json"
     post = {"id": "q", "title": "t", "body": "b", "keywords": ["k"], "categories": [], "pool": ["7"]}
-    path.write_text(json.dumps({"posts": [{**post, "labels": {"7": 1}, "round2": {}}]}), encoding="utf-8")
+    path.write_text(json.dumps({"posts": [{**post, "labels": {"7": 1}, "round2": {"8": 0}}]}), encoding="utf-8")
     assert bench.main(["--set", str(path), "--analyzer", "split"]) == 2
-    assert "7" in capsys.readouterr().err
+    assert "7, 8" in capsys.readouterr().err
+
+
+def test_benchmark_says_where_the_dev_data_is_missing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("IDEAS_DEV_DATA", str(tmp_path))
+    assert bench.main(["--analyzer", "split"]) == 2
+    assert "IDEAS_DEV_DATA" in capsys.readouterr().err
