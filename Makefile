@@ -81,6 +81,7 @@ bench: install-dev
 	$(BIN)/python -m benchmarks.calibration --task full
 	$(BIN)/python -m benchmarks.similar_lookup
 	$(BIN)/python -m benchmarks.routing
+	$(BIN)/python -m benchmarks.grievance_links
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var
