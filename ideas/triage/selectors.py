@@ -162,9 +162,7 @@ def triage_cluster_explanations() -> dict[int, ClusterExplanation]:
         return {}
     clusters = snapshot_clusters(snapshot)
     owners = {owner for c in clusters for _text, owner in c.sentences}
-    references = (
-        dict(idea_quotable_queryset().filter(pk__in=owners).values_list("pk", "reference")) if owners else {}
-    )
+    references = dict(idea_quotable_queryset().filter(pk__in=owners).values_list("pk", "reference")) if owners else {}
     names = dict(PolicyTrack.objects.values_list("slug", "name"))
     out = {}
     for c in clusters:
