@@ -283,7 +283,7 @@ def cluster_summaries(
 
     Raises ``ValueError`` when the lengths differ.
     """
-    texts = list(texts)
+    texts = texts if isinstance(texts, Sequence) else list(texts)  # never a copy of a corpus's texts
     labels = np.asarray(labels, dtype=int)
     n = len(texts)
     if (

@@ -48,6 +48,29 @@ def quotable_queryset(corpus: Corpus):
     return quotable()
 
 
+def _sentence_source(text: str, title: str) -> str:
+    """``text`` with its leading ``title`` on a line of its own, so a title without a full stop is not
+    run into the first sentence of the body (the analysed text joins them with a space). Every sentence
+    cut from it is still a verbatim part of ``text``."""
+    if title and text.startswith(f"{title} "):
+        return f"{title}\n{text[len(title) + 1 :]}"
+    return text
+
+
+class _SentenceSources(Sequence):
+    """The texts as :func:`_sentence_source` gives them, computed when read: TextRank reads only a few
+    members per cluster, so the corpus's texts are never held twice."""
+
+    def __init__(self, texts: Sequence[str], rows: Sequence, title):
+        self.texts, self.rows, self.title = texts, rows, title
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, i):
+        return _sentence_source(self.texts[i], self.title(self.rows[i]))
+
+
 def _previous_summaries(snapshot) -> list[ClusterSummary]:
     if snapshot is None:
         return []
@@ -73,7 +96,7 @@ def cluster_snapshot_record(*, corpus: Corpus, rows: Sequence, texts: Sequence[s
     quotable = set(quotable_queryset(corpus).values_list("pk", flat=True))
     embedding = clusterer.embedding_
     summaries = cluster_summaries(
-        texts,
+        _SentenceSources(texts, rows, corpus.title),
         clusterer.labels_,
         embedding if embedding.size else None,
         ids=[r.pk for r in rows],

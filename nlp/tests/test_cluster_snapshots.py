@@ -61,8 +61,8 @@ def add(contest, track, rows, **kw):
             track=track,
             title=title,
             title_public=title,
-            summary=title,
-            summary_public=title,
+            summary=body[:20],
+            summary_public="",
             body=body,
             body_public=body,
             **kw,
@@ -83,11 +83,14 @@ def test_a_refit_records_a_snapshot_of_its_clusters_with_verbatim_sentences(cont
     clusters = snapshot_clusters(snapshot)
     assert len(clusters) == 2 and sum(c.size for c in clusters) == 10
     texts = {i.pk: i.public_text for i in ideas}
+    ideas_by_pk = {i.pk: i for i in ideas}
     for c in clusters:
         assert c.terms and c.label == " · ".join(c.terms)
         assert 2 <= len(c.sentences) <= 3
         for sentence, owner in c.sentences:
             assert sentence in texts[owner]
+            title = ideas_by_pk[owner].public_title
+            assert sentence == title or title not in sentence  # a title never runs into the body
         assert c.change == ""  # the first refit has nothing to compare with
     startup = next(c for c in clusters if "창업" in c.terms)
     assert startup.tracks[0] == ("startup", 5)
@@ -134,3 +137,18 @@ def test_only_the_last_snapshots_are_kept(contest, tracks):
     latest = cluster_snapshots_latest()["ideas"]
     assert latest.pk == ClusterSnapshot.objects.order_by("-pk").first().pk
     assert all(c.change == "same" for c in snapshot_clusters(latest))
+
+
+def test_a_title_is_a_line_of_its_own_and_the_texts_are_read_lazily():
+    from nlp.snapshots import _sentence_source, _SentenceSources
+
+    text = "빈 상가 청년 창업 공간 구청이 빈 상가를 빌려 주면 좋겠습니다."
+    assert (
+        _sentence_source(text, "빈 상가 청년 창업 공간")
+        == "빈 상가 청년 창업 공간\n구청이 빈 상가를 빌려 주면 좋겠습니다."
+    )
+    assert _sentence_source(text, "다른 제목") == text
+    read = []
+    sources = _SentenceSources([text, text], ["a", "b"], lambda r: read.append(r) or "빈 상가 청년 창업 공간")
+    assert len(sources) == 2 and read == []
+    assert sources[1].startswith("빈 상가 청년 창업 공간\n") and read == ["b"]
