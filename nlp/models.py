@@ -2,7 +2,8 @@
 
 Ideas keep their analysis on their own row (search tokens, suggested track, similar ideas); a new kind
 (field posts, opinions, comments) registers a corpus with `nlp.adapter.generic_corpus` and gets one
-`ItemAnalysis` row per item instead, so it needs no analysis fields or code of its own.
+`ItemAnalysis` row per item instead, so it needs no analysis fields or code of its own. Every corpus's
+refit leaves a `ClusterSnapshot` (its clusters explained), and links between corpora are `ItemLink` rows.
 """
 
 from django.contrib.contenttypes.fields import GenericForeignKey
