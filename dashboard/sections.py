@@ -397,6 +397,57 @@ def field_section(filters: Filters, now: datetime) -> Section:
     )
 
 
+def _change(cluster: selectors.TopicCluster) -> str:
+    if cluster.change == "new":
+        return _("신규")
+    if cluster.change == "grown":
+        return _("증가 (+%(n)s)") % {"n": cluster.delta}
+    if cluster.change == "shrunk":
+        return _("감소 (−%(n)s)") % {"n": -cluster.delta}
+    if cluster.change == "same":
+        return _("변화 없음")
+    return _("첫 분석")
+
+
+def topics_section(filters: Filters) -> Section:
+    data: list[selectors.CorpusTopics] = cached("topics", filters, selectors.topic_clusters)
+    figures = [
+        (
+            _("%(kind)s 주제 묶음") % {"kind": t.kind},
+            _("%(n)s개 (글 %(items)s건, %(when)s 분석)")
+            % {
+                "n": len(t.clusters),
+                "items": f"{t.n_items:,}",
+                "when": timezone.localtime(t.at).strftime("%Y-%m-%d %H:%M"),
+            },
+        )
+        for t in data
+    ]
+    rows = [
+        [
+            t.kind,
+            c.label,
+            c.size,
+            _change(c),
+            ", ".join(f"{name} {n}" for name, n in c.tracks) or None,
+        ]
+        for t in data
+        for c in t.clusters
+    ]
+    return Section(
+        key="topics",
+        title=_("주제 묶음 (최근 분석)"),
+        note=_(
+            "마지막으로 다시 학습했을 때 묶은 주제와 그 전 학습에 비한 변화입니다. 공모전·트랙·지역·기간 필터는 "
+            "적용되지 않습니다."
+        ),
+        figures=figures,
+        listing=Table(header=[_("종류"), _("주제 (핵심어)"), _("건수"), _("변화"), _("주요 트랙")], rows=rows),
+        listing_title=_("주제 묶음 (큰 순서)"),
+        empty="" if rows else _("아직 주제 묶음 분석이 없습니다. 트리아지 화면에서 다시 학습하면 만들어집니다."),
+    )
+
+
 def figures_table(section: Section) -> Table:
     return Table(header=[_("항목"), _("값")], rows=[[label, value] for label, value in section.figures])
 
@@ -412,6 +463,7 @@ BUILDERS: list[tuple[str, Callable[[Filters, datetime], Section]]] = [
     ("jobs", lambda f, now: jobs_section(f)),
     ("late", lambda f, now: late_section(f, timezone.localdate(now))),
     ("field", field_section),
+    ("topics", lambda f, now: topics_section(f)),
 ]
 
 
@@ -438,6 +490,8 @@ EXPORTS: dict[str, str] = {
     "late-list": "late",
     "field-figures": "field",
     "field": "field",
+    "topics-figures": "topics",
+    "topics-list": "topics",
 }
 
 

@@ -38,6 +38,8 @@ from moderation.choices import ScreeningStatus
 from moderation.models import ScreeningCase
 from moderation.review.choices import AssignmentStatus, SheetStatus
 from moderation.review.models import Assignment, Decision
+from nlp.corpora import corpora
+from nlp.snapshots import cluster_snapshots_latest, snapshot_clusters
 from results import selectors as results_selectors
 from results.choices import ProjectStatus
 from results.models import ProjectIdea
@@ -558,3 +560,69 @@ def field_figures(*, filters: Filters, now: datetime | None = None) -> FieldFigu
         received_per_step=received_per_step,
         answered_per_step=answered_per_step,
     )
+
+
+# ---- topic clusters of the last refit (nlp.snapshots) ---------------------------------------------
+
+#: Tracks listed per topic cluster.
+TOPIC_TRACKS = 3
+
+
+@dataclass(frozen=True)
+class TopicCluster:
+    """One topic cluster of a corpus's latest refit: its key-term ``label``, ``size``, ``change`` since
+    the refit before (``"new"``, ``"grown"``, ``"shrunk"``, ``"same"``; ``""`` on a corpus's first refit)
+    with ``delta`` (the change in size), and its top ``tracks`` as ``(name, count)``."""
+
+    label: str
+    size: int
+    change: str
+    delta: int
+    tracks: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class CorpusTopics:
+    """The clusters of one corpus (``kind``: what its items are called, e.g. 아이디어) at its latest
+    refit (``at``, over ``n_items`` items), largest first."""
+
+    name: str
+    kind: str
+    at: datetime
+    n_items: int
+    clusters: list[TopicCluster] = field(default_factory=list)
+
+
+def topic_clusters() -> list[CorpusTopics]:
+    """The topic clusters of every registered NLP corpus that has been clustered (ideas, forum opinions,
+    field posts when clustered), in registration order, from each one's latest snapshot. Two queries,
+    whatever the number of corpora and clusters; the dashboard's filters do not apply (a refit clusters
+    the whole corpus)."""
+    snapshots = cluster_snapshots_latest()
+    if not snapshots:
+        return []
+    names = dict(PolicyTrack.objects.values_list("slug", "name"))
+    out = []
+    for corpus in corpora():
+        snapshot = snapshots.get(corpus.name)
+        if snapshot is None:
+            continue
+        out.append(
+            CorpusTopics(
+                name=corpus.name,
+                kind=str(corpus.model._meta.verbose_name),
+                at=snapshot.created_at,
+                n_items=snapshot.n_items,
+                clusters=[
+                    TopicCluster(
+                        label=c.label,
+                        size=c.size,
+                        change=c.change,
+                        delta=c.delta,
+                        tracks=[(names.get(slug, slug), n) for slug, n in c.tracks[:TOPIC_TRACKS]],
+                    )
+                    for c in snapshot_clusters(snapshot)
+                ],
+            )
+        )
+    return out

@@ -1,6 +1,7 @@
 """A closed topic's summary, computed: opinions per position and per role (aggregate queries), and the
-NLP clusters of its opinions with their key terms, the most representative opinion of each and a few
-sentences copied verbatim from the members (extractive: `nlp.explain`, never generated text)."""
+NLP clusters of its opinions with their key terms, size, the most representative opinion of each, a few
+sentences copied verbatim from the members (extractive: `nlp.explain`, never generated text) and, when
+the summary is built again (an opinion hidden meanwhile), how each cluster changed since the last build."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from nlp.cluster import TopicClusterer
 from nlp.explain import cluster_summaries
 
 from .choices import POSITION_ORDER, ParticipantRole, Position
-from .models import Opinion, TopicPage
+from .models import Opinion, TopicPage, TopicSummary
 
 #: At most this many clusters per topic: a summary, not a taxonomy.
 MAX_CLUSTERS = 6
@@ -29,9 +30,23 @@ def _tokenizer():
     return get_analyzer(getattr(settings, "IDEAS_NLP_ANALYZER", None)).tokens
 
 
-def opinion_clusters(opinions: list[Opinion], *, tokenizer=None, n_sentences: int = 2) -> list[dict]:
+def _previous(clusters: list[dict] | None) -> list[dict]:
+    """A previous build's clusters as `nlp.explain.ClusterSummary` dicts (those built before member ids
+    were kept cannot be compared: none)."""
+    return [
+        {"cluster": n, "size": c["size"], "member_ids": c["member_ids"]}
+        for n, c in enumerate(clusters or [])
+        if c.get("member_ids")
+    ]
+
+
+def opinion_clusters(
+    opinions: list[Opinion], *, tokenizer=None, n_sentences: int = 2, previous: list[dict] | None = None
+) -> list[dict]:
     """Clusters of `opinions` (their public texts), largest first: key terms, size, the member closest
-    to the cluster's centre (`opinion_id`) and up to `n_sentences` sentences copied from members."""
+    to the cluster's centre (`opinion_id`), up to `n_sentences` sentences copied from members, the
+    members' ids (`member_ids`) and, against `previous` (an earlier build's clusters), `change` (new,
+    grown, shrunk, same) and `previous_size`."""
     texts = [o.body_public for o in opinions]
     if not texts:
         return []
@@ -54,6 +69,7 @@ def opinion_clusters(opinions: list[Opinion], *, tokenizer=None, n_sentences: in
         label_terms=clusterer.cluster_terms_ or None,
         tokenizer=tokenizer,
         n_sentences=n_sentences,
+        previous=_previous(previous),
     )
     out = []
     for s in summaries:
@@ -74,21 +90,28 @@ def opinion_clusters(opinions: list[Opinion], *, tokenizer=None, n_sentences: in
                 "size": int(s.size),
                 "opinion_id": ids[best],
                 "sentences": sentences,
+                "member_ids": [int(i) for i in s.member_ids],
+                "change": s.change,
+                "previous_size": s.previous_size,
             }
         )
     return sorted(out, key=lambda c: (-c["size"], c["opinion_id"]))
 
 
 def topic_summary_data(*, topic: TopicPage, tokenizer=None) -> dict:
-    """Everything the summary shows except staff's conclusion (which is on the page)."""
+    """Everything the summary shows except staff's conclusion (which is on the page); `compared` when an
+    earlier build's clusters were there to compare with."""
     qs = Opinion.objects.public().top_level().filter(topic=topic)
     opinions = list(qs.only("pk", "body_public").order_by("pk"))
+    earlier = TopicSummary.objects.filter(topic=topic).values_list("data", flat=True).first() or {}
+    previous = _previous(earlier.get("clusters"))
     return {
         "total": len(opinions),
         "replies": Opinion.objects.public().filter(topic=topic, parent__isnull=False).count(),
         "positions": _counts(qs, "position", [(p.value, p.label) for p in POSITION_ORDER]),
         "roles": _counts(qs, "author_role", ParticipantRole.choices),
-        "clusters": opinion_clusters(opinions, tokenizer=tokenizer),
+        "clusters": opinion_clusters(opinions, tokenizer=tokenizer, previous=earlier.get("clusters")),
+        "compared": bool(previous),
         "model_version": MODEL_VERSION,
     }
 

@@ -27,6 +27,12 @@ def idea_corpus_queryset():
     return Idea.objects.exclude(status=IdeaStatus.WITHDRAWN).filter(merged_into__isnull=True)
 
 
+def idea_quotable_queryset():
+    """Live ideas whose masked text staff screens may quote (a cluster's representative sentences):
+    neither hidden after reports nor rejected."""
+    return idea_corpus_queryset().filter(hidden_at__isnull=True).exclude(status=IdeaStatus.REJECTED)
+
+
 def _labels() -> dict[str, str]:
     return {t.slug: t.seed_text for t in PolicyTrack.objects.all()}
 
@@ -128,6 +134,7 @@ def register_ideas_corpus() -> Corpus:
             extra={
                 "pending": lambda: idea_corpus_queryset().filter(pending_filter()).values_list("pk", flat=True),
                 "group_of": _cluster_of,
+                "quotable": idea_quotable_queryset,
             },
         )
     )

@@ -24,6 +24,7 @@ from .cluster import TopicClusterer
 from .corpora import Corpus, ItemResult, corpora, corpus_for, corpus_named
 from .route import RouteSuggester
 from .similar import DUP_THRESHOLD, SimilarityIndex, repost_score
+from .snapshots import cluster_snapshot_record
 from .tags import extract_tags, phrase_idf
 from .text import char_shingles, normalize, squash
 
@@ -574,6 +575,13 @@ def _refit(corpus: Corpus, *, n_clusters: int | None) -> dict:
             (r, label, round(float(score), 4) if score is not None else None, int(c), clusterer.cluster_labels_[int(c)])
             for r, (label, score), c in zip(rows, predictions, clusterer.labels_, strict=True)
         ]
+    )
+    cluster_snapshot_record(
+        corpus=corpus,
+        rows=rows,
+        texts=texts,
+        clusterer=clusterer,
+        tracks=[g or p for g, (p, _s) in zip(given, predictions, strict=True)],
     )
     summary["clusters"] = int(clusterer.n_clusters_)
     return summary

@@ -46,7 +46,8 @@ class ClusterSummary:
 
     ``member_ids`` are kept so the next fit can be matched to this one (:func:`match_clusters`);
     ``previous`` is the matched cluster of the previous fit (``None`` when ``change == "new"``) and
-    ``previous_size`` its size.
+    ``previous_size`` its size. ``sentence_ids[i]`` is the id of the member ``representative_sentences[i]``
+    was copied from.
     """
 
     cluster: int
@@ -58,6 +59,7 @@ class ClusterSummary:
     previous: int | None = None
     previous_size: int | None = None
     member_ids: list[str] = field(default_factory=list, repr=False)
+    sentence_ids: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -77,6 +79,7 @@ class ClusterSummary:
             "previous": self.previous,
             "previous_size": self.previous_size,
             "member_ids": list(self.member_ids),
+            "sentence_ids": list(self.sentence_ids),
         }
 
     @classmethod
@@ -92,6 +95,7 @@ class ClusterSummary:
             previous=d.get("previous"),
             previous_size=d.get("previous_size"),
             member_ids=[str(i) for i in d.get("member_ids", [])],
+            sentence_ids=[str(i) for i in d.get("sentence_ids", [])],
         )
 
 
@@ -133,19 +137,35 @@ def _char_vectorizer() -> TfidfVectorizer:
     return TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32)
 
 
+#: Rows of the vectors read at a time when looking for the members nearest a cluster's centre, so a
+#: cluster of 50,000 members never copies its 50,000 vectors at once.
+_CHUNK = 4096
+
+
+def _nearest_members(members: np.ndarray, vectors, candidates: int) -> np.ndarray:
+    """The ``candidates`` members whose vectors are most similar to the members' mean vector (ties by
+    position), read in chunks of :data:`_CHUNK` rows."""
+    if vectors is None or len(members) <= candidates:
+        return members[:candidates]
+    centre = None
+    for start in range(0, len(members), _CHUNK):
+        part = np.asarray(vectors[members[start : start + _CHUNK]].sum(axis=0), dtype=np.float64).ravel()
+        centre = part if centre is None else centre + part
+    centre /= len(members)
+    sims = np.empty(len(members), dtype=np.float64)
+    for start in range(0, len(members), _CHUNK):
+        sims[start : start + _CHUNK] = np.asarray(vectors[members[start : start + _CHUNK]] @ centre).ravel()
+    return members[np.argsort(-sims, kind="stable")[:candidates]]
+
+
 def _representatives(
     texts: Sequence[str], members: np.ndarray, vectors, n_sentences: int, candidates: int
-) -> list[str]:
-    """Up to ``n_sentences`` verbatim sentences of the members: TextRank over the sentences of the
-    ``candidates`` members closest to the cluster centre, then the best-ranked ones that are neither
-    near-repeats of each other nor from the same member."""
-    if vectors is not None and len(members) > candidates:
-        V = vectors[members]
-        centre = np.asarray(V.mean(axis=0)).ravel()
-        sims = np.asarray(V @ centre).ravel()
-        members = members[np.argsort(-sims, kind="stable")[:candidates]]
-    else:
-        members = members[:candidates]
+) -> list[tuple[str, int]]:
+    """Up to ``n_sentences`` verbatim sentences of the members, each with the position of the member it
+    comes from: TextRank over the sentences of the ``candidates`` members closest to the cluster centre
+    (never more, whatever the cluster's size), then the best-ranked ones that are neither near-repeats of
+    each other nor from the same member."""
+    members = _nearest_members(members, vectors, candidates)
     sents: list[str] = []
     owner: list[int] = []
     for m in members:
@@ -156,13 +176,17 @@ def _representatives(
                 sents.append(sentence)
                 owner.append(int(m))
     if not sents:  # short texts: their first lines, cut at the length limit on a sentence span
+        seen: set[str] = set()
+        out: list[tuple[str, int]] = []
         for m in members[:n_sentences]:
             spans = sentence_spans(texts[m])
             if spans:
                 s, e = spans[0]
-                sents.append(texts[m][s : min(e, s + MAX_SENTENCE_CHARS)].strip())
-                owner.append(int(m))
-        return list(dict.fromkeys(s for s in sents if s))[:n_sentences]
+                sentence = texts[m][s : min(e, s + MAX_SENTENCE_CHARS)].strip()
+                if sentence and sentence not in seen:
+                    seen.add(sentence)
+                    out.append((sentence, int(m)))
+        return out[:n_sentences]
     X = l2_normalize(_char_vectorizer().fit_transform(sents))
     S = (X @ X.T).toarray()
     rank = textrank(S)
@@ -173,7 +197,7 @@ def _representatives(
         if any(owner[i] == owner[j] or S[i, j] > 0.5 for j in chosen):
             continue
         chosen.append(int(i))
-    return [sents[i] for i in chosen]
+    return [(sents[i], owner[i]) for i in chosen]
 
 
 def _key_terms(docs: list[list[str]], labels: np.ndarray, clusters: list[int], n_terms: int) -> dict[int, list[str]]:
@@ -239,6 +263,7 @@ def cluster_summaries(
     label_terms: dict[int, Sequence[str]] | None = None,
     tokenizer: Callable[[str], Sequence[str]] | None = None,
     previous: Sequence[ClusterSummary | dict] | None = None,
+    quotable: Sequence[bool] | None = None,
     n_terms: int = 3,
     n_sentences: int = 3,
     candidates: int = 12,
@@ -251,15 +276,24 @@ def cluster_summaries(
     (default: the texts themselves); ``tracks`` (suggested or assigned) are counted per cluster.
     ``label_terms`` (``{cluster: terms}``, e.g. ``TopicClusterer.cluster_terms_``) are used as given;
     otherwise the terms come from ``tokenizer`` (default: whitespace words). ``previous`` is the previous
-    fit's summaries (objects or their ``to_dict()``), for ``change``.
+    fit's summaries (objects or their ``to_dict()``), for ``change``. ``quotable`` (one flag per text)
+    says which texts sentences may be copied from (e.g. not a hidden or rejected item): the others count
+    in the size, tracks and change but are never quoted. TextRank reads at most ``candidates`` members
+    per cluster.
 
     Raises ``ValueError`` when the lengths differ.
     """
-    texts = list(texts)
+    texts = texts if isinstance(texts, Sequence) else list(texts)  # never a copy of a corpus's texts
     labels = np.asarray(labels, dtype=int)
     n = len(texts)
-    if len(labels) != n or (ids is not None and len(ids) != n) or (tracks is not None and len(tracks) != n):
-        raise ValueError("texts, labels, ids, tracks 의 길이가 같아야 합니다")
+    if (
+        len(labels) != n
+        or (ids is not None and len(ids) != n)
+        or (tracks is not None and len(tracks) != n)
+        or (quotable is not None and len(quotable) != n)
+    ):
+        raise ValueError("texts, labels, ids, tracks, quotable 의 길이가 같아야 합니다")
+    may_quote = np.ones(n, dtype=bool) if quotable is None else np.asarray(quotable, dtype=bool)
     if vectors is not None:
         if vectors.shape[0] != n:
             raise ValueError("vectors 의 행 수가 texts 와 다릅니다")
@@ -276,6 +310,7 @@ def cluster_summaries(
     for c in clusters:
         m = members[c]
         size = len(m)
+        sentences = _representatives(texts, m[may_quote[m]], vectors, n_sentences, candidates)
         match = matched.get(c)
         if match is None:
             change, prev_c, prev_size = "new", None, None
@@ -286,7 +321,7 @@ def cluster_summaries(
             ClusterSummary(
                 cluster=c,
                 label_terms=list(label_terms.get(c, []))[:n_terms],
-                representative_sentences=_representatives(texts, m, vectors, n_sentences, candidates),
+                representative_sentences=[sentence for sentence, _i in sentences],
                 size=size,
                 tracks=Counter(str(tracks[i]) for i in m if tracks[i] not in (None, ""))
                 if tracks is not None
@@ -295,6 +330,7 @@ def cluster_summaries(
                 previous=prev_c,
                 previous_size=prev_size,
                 member_ids=[keys[i] for i in m],
+                sentence_ids=[keys[i] for _s, i in sentences],
             )
         )
     return out

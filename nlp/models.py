@@ -2,12 +2,14 @@
 
 Ideas keep their analysis on their own row (search tokens, suggested track, similar ideas); a new kind
 (field posts, opinions, comments) registers a corpus with `nlp.adapter.generic_corpus` and gets one
-`ItemAnalysis` row per item instead, so it needs no analysis fields or code of its own.
+`ItemAnalysis` row per item instead, so it needs no analysis fields or code of its own. Every corpus's
+refit leaves a `ClusterSnapshot` (its clusters explained), and links between corpora are `ItemLink` rows.
 """
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -74,3 +76,32 @@ class ItemLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_corpus}:{self.source_id} → {self.target_corpus}:{self.target_id} ({self.score:.2f})"
+
+
+class ClusterSnapshot(models.Model):
+    """The topic clusters of one corpus as one refit left them, explained (`nlp.explain`): per cluster
+    its key terms, 2–3 sentences copied verbatim from members with the member each came from, its size,
+    its tracks and how it changed since the previous snapshot.
+
+    Written by `nlp.snapshots.cluster_snapshot_record` at the end of each refit; the last
+    `nlp.snapshots.KEEP_SNAPSHOTS` of a corpus are kept. ``clusters`` is what screens show (small);
+    ``members`` (``{cluster: [item id, …]}``) is read only by the next refit, to match its clusters.
+    """
+
+    corpus = models.CharField(_("말뭉치"), max_length=40)
+    created_at = models.DateTimeField(_("분석 일시"), default=timezone.now)
+    model_version = models.CharField(max_length=40, blank=True)
+    n_items = models.PositiveIntegerField(_("묶은 글 수"), default=0)
+    compared = models.BooleanField(
+        _("이전 분석과 비교함"), default=False, help_text=_("이전 분석이 있어 변화(신규·증가·감소)를 계산했습니다.")
+    )
+    clusters = models.JSONField(default=list, blank=True)
+    members = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("주제 묶음 분석")
+        verbose_name_plural = _("주제 묶음 분석")
+        indexes = [models.Index(fields=["corpus", "-created_at"], name="clustersnapshot_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.corpus} {self.created_at:%Y-%m-%d %H:%M}"

@@ -10,7 +10,7 @@ back up the layers.
     ideas                           contests, ideas, pages, their views and API
     comments                        comments and following on any registered kind (learns of ideas by registration)
     moderation                      screening, reports, quotas, decisions
-    nlp (Django side)               the corpus registry's adapter, tasks, generic store
+    nlp (Django side)               the corpus registry's adapter, tasks, generic store, cluster snapshots
     core                            roles, audit trail, submission bases
     nlp core                        Korean analysis, no Django at all
 
@@ -40,7 +40,7 @@ PROJECT = (
 )
 
 #: The Django side of nlp: everything else in nlp/ is the Django-free core.
-NLP_DJANGO = {"adapter", "tasks", "models", "apps", "management", "migrations"}
+NLP_DJANGO = {"adapter", "snapshots", "tasks", "models", "apps", "management", "migrations"}
 
 #: Layer of each part, bottom (0) to top.
 RANK = {
@@ -137,6 +137,7 @@ def test_dependencies_point_one_way():
     [
         ("nlp.similar", "nlp-core"),
         ("nlp.adapter", "nlp"),
+        ("nlp.snapshots", "nlp"),
         ("nlp.management.commands.nlp_refit", "nlp"),
         ("moderation.review.services", "review"),
         ("moderation.services", "moderation"),

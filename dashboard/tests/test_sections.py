@@ -144,7 +144,7 @@ def test_field_figures_with_no_posts_show_dashes_not_errors(w):
 
 def test_every_section_has_charts_with_a_table_and_escapes_the_track_names(w):
     found = sections.dashboard_sections(filters=Filters(), now=w.now)
-    assert [s.key for s in found] == ["ideas", "screening", "review", "selection", "jobs", "late", "field"]
+    assert [s.key for s in found] == ["ideas", "screening", "review", "selection", "jobs", "late", "field", "topics"]
     for section in found:
         for chart in section.charts:
             assert chart.key in sections.EXPORTS

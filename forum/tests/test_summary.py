@@ -83,3 +83,28 @@ def test_the_two_themes_fall_into_different_clusters(closed_topic):
 def test_a_topic_without_opinions_has_an_empty_summary():
     data = topic_summary_data(topic=make_topic(state="closed"), tokenizer=str.split)
     assert data["total"] == 0 and data["clusters"] == []
+
+
+@pytest.mark.mecab
+def test_a_summary_built_again_says_how_each_cluster_changed_since_the_last_build(client, closed_topic):
+    from forum import services
+    from moderation.tests.factories import site_admin
+
+    staff = site_admin()
+    first = services.topic_summary_build(topic=closed_topic, actor=staff)
+    assert first.data["compared"] is False
+    assert sorted(i for c in first.data["clusters"] for i in c["member_ids"]) == sorted(
+        o.pk for o in closed_topic.opinions.public().top_level()
+    )
+    # An opinion is hidden after reports; staff build the summary again.
+    gone = closed_topic.opinions.public().top_level().order_by("pk").last()
+    gone.hidden_at = gone.published_at
+    gone.save()
+    again = services.topic_summary_build(topic=closed_topic, actor=staff)
+    assert again.data["compared"] is True and sum(c["size"] for c in again.data["clusters"]) == 5
+    changes = [c["change"] for c in again.data["clusters"]]
+    assert "shrunk" in changes and set(changes) <= {"new", "grown", "shrunk", "same"}
+    assert all((c["previous_size"] is None) == (c["change"] == "new") for c in again.data["clusters"])
+    client.force_login(staff)
+    html = client.get(closed_topic.url).content.decode()
+    assert "지난 요약" in html and 'data-change="shrunk"' in html

@@ -8,27 +8,64 @@ Each selector runs a fixed number of queries, whatever the number of ideas.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.urls import reverse
 
+from nlp.snapshots import cluster_snapshot_latest, snapshot_clusters
+
+from ..analysis import CORPUS, idea_quotable_queryset
 from ..choices import IdeaStatus
-from ..models import Idea, IdeaTag
+from ..models import Idea, IdeaTag, PolicyTrack
 
 #: Never loaded on the triage screen: the author and the unmasked texts.
 PRIVATE_FIELDS = ("author", "title", "summary", "body", "search_tokens", "submission_token", "official_answer")
 
 
 @dataclass(frozen=True)
+class ClusterSentence:
+    """A representative sentence, copied verbatim from the idea ``reference`` (linked by ``url``)."""
+
+    text: str
+    reference: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ClusterExplanation:
+    """What the latest refit's snapshot says about a cluster (`nlp.snapshots`): key ``terms``, 2–3
+    ``sentences``, ``size`` at the refit, its top ``tracks`` as ``(name, count)``, and ``change`` since the
+    refit before (``"new"``, ``"grown"``, ``"shrunk"``, ``"same"``, ``""`` on the first refit) with ``delta``
+    (the change in size) and the snapshot's time ``at``."""
+
+    terms: list[str]
+    sentences: list[ClusterSentence]
+    size: int
+    tracks: list[tuple[str, int]]
+    change: str
+    delta: int
+    at: datetime
+
+    @property
+    def magnitude(self) -> int:
+        """The change in size without its sign (the badge says 증가 or 감소)."""
+        return abs(self.delta)
+
+
+@dataclass(frozen=True)
 class TriageCluster:
     """One topic cluster: ``id`` (None for ideas not clustered yet), its label, ``size`` (every live
-    idea in it, filters aside) and the ``ideas`` that pass the filters."""
+    idea in it, filters aside), the ``ideas`` that pass the filters and, once a refit has described it,
+    its ``explained`` summary."""
 
     id: int | None
     label: str
     size: int
     ideas: list[Idea] = field(default_factory=list)
+    explained: ClusterExplanation | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +146,52 @@ def triage_clusters(
     ]
     clusters.sort(key=lambda c: (c.id is None, -c.size, c.id if c.id is not None else 0))
     return clusters
+
+
+#: Tracks shown per cluster header.
+TOP_TRACKS = 3
+
+
+def triage_cluster_explanations() -> dict[int, ClusterExplanation]:
+    """``{cluster id: ClusterExplanation}`` from the ideas corpus's latest snapshot (empty before the
+    first refit). A sentence is shown only while the idea it came from may still be quoted (live, not
+    hidden, not rejected): one that was hidden since the refit drops out. Three queries, whatever the
+    number of clusters."""
+    snapshot = cluster_snapshot_latest(corpus=CORPUS)
+    if snapshot is None:
+        return {}
+    clusters = snapshot_clusters(snapshot)
+    owners = {owner for c in clusters for _text, owner in c.sentences}
+    references = dict(idea_quotable_queryset().filter(pk__in=owners).values_list("pk", "reference")) if owners else {}
+    names = dict(PolicyTrack.objects.values_list("slug", "name"))
+    out = {}
+    for c in clusters:
+        sentences = [
+            ClusterSentence(
+                text=text,
+                reference=references[owner],
+                url=reverse("ideas:idea-detail", kwargs={"reference": references[owner]}),
+            )
+            for text, owner in c.sentences
+            if owner in references
+        ]
+        out[c.id] = ClusterExplanation(
+            terms=c.terms,
+            sentences=sentences,
+            size=c.size,
+            tracks=[(names.get(slug, slug), n) for slug, n in c.tracks[:TOP_TRACKS]],
+            change=c.change,
+            delta=c.delta,
+            at=snapshot.created_at,
+        )
+    return out
+
+
+def triage_clusters_explained(*, clusters: list[TriageCluster]) -> list[TriageCluster]:
+    """``clusters`` with their ``explained`` summary from the latest refit (:func:`triage_cluster_explanations`).
+    Three queries."""
+    explanations = triage_cluster_explanations()
+    return [replace(c, explained=explanations.get(c.id)) if c.id is not None else c for c in clusters]
 
 
 def triage_cluster_choices(*, contest: int | None = None) -> list[tuple[int, str, int]]:

@@ -127,7 +127,9 @@ class TriageView(TriageAdminView):
         form = TriageFilterForm(
             self.request.GET or None, cluster_choices=selectors.triage_cluster_choices(contest=contest_id)
         )
-        clusters = selectors.triage_clusters(**form.values(), limit=TRIAGE_LIMIT)
+        clusters = selectors.triage_clusters_explained(
+            clusters=selectors.triage_clusters(**form.values(), limit=TRIAGE_LIMIT)
+        )
         shown = sum(len(c.ideas) for c in clusters)
         context.update(
             filter_form=form,

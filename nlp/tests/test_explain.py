@@ -114,3 +114,35 @@ def test_textrank_prefers_the_sentence_most_similar_to_the_others():
 def test_lengths_that_differ_are_an_error():
     with pytest.raises(ValueError, match="길이"):
         cluster_summaries(TEXTS, LABELS[:-1])
+
+
+def test_each_sentence_names_the_member_it_was_copied_from():
+    ids = [f"i{n}" for n in range(len(TEXTS))]
+    for s in cluster_summaries(TEXTS, LABELS, ids=ids, tokenizer=split_tokenizer):
+        assert len(s.sentence_ids) == len(s.representative_sentences)
+        for sentence, owner in zip(s.representative_sentences, s.sentence_ids, strict=True):
+            assert sentence in TEXTS[ids.index(owner)] and owner in s.member_ids
+
+
+def test_texts_that_may_not_be_quoted_count_but_are_never_quoted():
+    quotable = [True] * len(TEXTS)
+    quotable[0] = quotable[4] = False  # e.g. a hidden and a rejected idea
+    summaries = cluster_summaries(TEXTS, LABELS, tokenizer=split_tokenizer, quotable=quotable)
+    quoted = [s for c in summaries for s in c.representative_sentences]
+    assert quoted and not any(s in TEXTS[0] or s in TEXTS[4] for s in quoted)
+    assert [c.size for c in summaries] == [4, 3, 3]
+    only = cluster_summaries(JOBS, [0] * 4, tokenizer=split_tokenizer, quotable=[False] * 4)
+    assert only[0].representative_sentences == [] and only[0].size == 4
+
+
+def test_the_members_nearest_the_centre_are_found_in_bounded_chunks(monkeypatch):
+    import nlp.explain as explain
+
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(50, 4)).astype(np.float32)
+    members = np.arange(50)
+    whole = explain._nearest_members(members, vectors, 7)
+    monkeypatch.setattr(explain, "_CHUNK", 6)
+    assert list(explain._nearest_members(members, vectors, 7)) == list(whole)
+    centre = vectors.mean(axis=0)
+    assert set(whole) == set(np.argsort(-(vectors @ centre))[:7])

@@ -88,6 +88,12 @@ class Command(BaseCommand):
         load_dashboard_demo(users=users, stdout=self.stdout)
         load_comment_demo(users=users)
         load_grievance_demo(users=users, tracks=tracks, stdout=self.stdout)
+        if created:
+            # A first look at the idea topics, so that after the refit below the triage screen and the TF
+            # dashboard show how they changed (증가 / 변화 없음) once the standing round's ideas join.
+            from nlp.adapter import corpus_refit
+
+            corpus_refit(name="ideas")
         created += load_standing_demo(
             index=index, open_round=open_contest, users=users, tracks=tracks, stdout=self.stdout
         )
