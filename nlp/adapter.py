@@ -91,8 +91,7 @@ def _unseen_share(index: SimilarityIndex, tokens: list[list[str]]) -> float:
     words = {t for toks in tokens for t in toks}
     if not words:
         return 0.0
-    vocabulary = index.vectorizer_.vocabulary_
-    return sum(w not in vocabulary for w in words) / len(words)
+    return float(1 - index.known_terms(words).mean())
 
 
 def index_for(corpus: Corpus) -> SimilarityIndex | None:
