@@ -292,6 +292,7 @@ class SimilarityIndex:
             X = self.vectorizer_.transform(docs)
         self.model_version_ = MODEL_VERSION
         self.idf_ = self.vectorizer_.idf_.astype(np.float32)
+        self.n_docs_ = len(docs)
         self._sublinear = bool(self.vectorizer_.sublinear_tf)
         vocabulary = self.vectorizer_.vocabulary_
         self._columns = lambda terms: np.fromiter((vocabulary.get(t, -1) for t in terms), dtype=np.int64)
@@ -314,13 +315,38 @@ class SimilarityIndex:
         self._title_counts: Counter[str] = Counter()  # titles counted in this process (+) or removed (-)
         self._dead: set[int] = set()
         self._dead_arr = np.empty(0, dtype=np.int64)
+        self._grown: dict[str, int] = {}  # features first seen by add(): column
+        self._grown_idf: list[float] = []
+
+    def _n_features(self) -> int:
+        return len(self.idf_) + len(self._grown_idf)
+
+    def _lookup(self, terms: Sequence[str]) -> np.ndarray:
+        cols = self._columns(terms)
+        if self._grown:
+            for n in np.flatnonzero(cols < 0):
+                cols[n] = self._grown.get(terms[n], -1)
+        return cols
+
+    def _grow(self, docs: Sequence[Sequence[str]]) -> None:
+        """Give the features of ``docs`` unknown to the vocabulary a column of their own, weighted as a
+        feature of one document (the IDF it would get at the next fit), so an added idea is found by its
+        own new words."""
+        terms = list({t: None for doc in docs for t in doc})
+        cols = self._lookup(terms)
+        new = [t for t, c in zip(terms, cols, strict=True) if c < 0]
+        if new:
+            idf = float(np.log((1 + self.n_docs_) / 2) + 1)
+            start = self._n_features()
+            self._grown.update((t, start + n) for n, t in enumerate(new))
+            self._grown_idf.extend([idf] * len(new))
 
     def _transform(self, docs: Sequence[Sequence[str]]) -> sp.csr_matrix:
         """TF-IDF rows of feature lists with the learned vocabulary (unknown features are ignored)."""
         indptr, indices, counts = [0], [], []
         for doc in docs:
             tf = Counter(doc)
-            cols = self._columns(tf)
+            cols = self._lookup(list(tf))
             known = cols >= 0
             indices.extend(cols[known].tolist())
             counts.extend(np.fromiter(tf.values(), dtype=np.float32, count=len(tf))[known].tolist())
@@ -329,12 +355,17 @@ class SimilarityIndex:
         if self._sublinear:
             data = np.log(data) + np.float32(1)
         cols = np.asarray(indices, dtype=np.int64)
-        data = (data * self.idf_[cols]).astype(np.float32)
-        return sp.csr_matrix((data, cols, indptr), shape=(len(docs), len(self.idf_)), dtype=np.float32)
+        base = len(self.idf_)
+        idf = self.idf_[np.minimum(cols, base - 1)] if base else np.zeros(len(cols), dtype=np.float32)
+        if self._grown_idf:
+            grown = np.asarray(self._grown_idf, dtype=np.float32)
+            idf = np.where(cols < base, idf, grown[np.maximum(cols - base, 0)])
+        data = (data * idf).astype(np.float32)
+        return sp.csr_matrix((data, cols, indptr), shape=(len(docs), self._n_features()), dtype=np.float32)
 
     def known_terms(self, terms: Iterable[str]) -> np.ndarray:
         """Whether each of ``terms`` is in the learned vocabulary (a boolean array)."""
-        return self._columns(list(terms)) >= 0
+        return self._lookup(list(terms)) >= 0
 
     def _append(
         self, ids: Sequence[object], texts: Sequence[str], X: sp.spmatrix, titles: Sequence[object] | None
@@ -353,10 +384,16 @@ class SimilarityIndex:
         self._title_counts.update(k for k in keys if k)
         self._id_pos.update((i, start + n) for n, i in enumerate(ids))
         if len(self._blocks) > self._fixed + 8:  # compact small incremental blocks (never the loaded base)
-            rows = sp.vstack(self._rows[self._fixed :]).tocsr()
+            rows = sp.vstack([self._widen(r) for r in self._rows[self._fixed :]]).tocsr()
             self._rows[self._fixed :] = [rows]
             self._blocks[self._fixed :] = [rows.T.tocsr()]
             self._offsets[self._fixed :] = [self._offsets[self._fixed]]
+
+    def _widen(self, rows: sp.csr_matrix) -> sp.csr_matrix:
+        """``rows`` with as many columns as there are features now (the vocabulary grows by :meth:`add`)."""
+        if rows.shape[1] == self._n_features():
+            return rows
+        return sp.csr_matrix((rows.data, rows.indices, rows.indptr), shape=(rows.shape[0], self._n_features()))
 
     def _fitted(self) -> bool:
         return hasattr(self, "idf_")
@@ -368,7 +405,9 @@ class SimilarityIndex:
         tokens: Sequence[Sequence[str]] | None = None,
         titles: Sequence[object] | None = None,
     ):
-        """Index more ideas with the already learned vocabulary (words unseen at fit are ignored).
+        """Index more ideas with the learned vocabulary and IDF; a word unseen at fit gets a feature of its
+        own (weighted as a word of one idea), so the new ideas are found by their own words until the next
+        fit weighs everything again.
 
         An id already indexed is replaced (its former entry is :meth:`remove`d), so an edit is an ``add``.
         """
@@ -379,14 +418,16 @@ class SimilarityIndex:
         if tokens is None:
             tokens = self._tokens(texts)
         self.remove([i for i in ids if i in self])
-        self._append(ids, texts, self._transform([with_bigrams(t) for t in tokens]), titles)
+        docs = [with_bigrams(t) for t in tokens]
+        self._grow(docs)
+        self._append(ids, texts, self._transform(docs), titles)
         return self
 
     def remove(self, ids: Iterable[object]) -> None:
         """Leave the ideas ``ids`` out of every later result (a withdrawal, a merge, the old text of an
         edit). Ids not indexed are ignored."""
         for i in ids:
-            pos = self._position(i)
+            pos = self.position(i)
             if pos is None:
                 continue
             self._dead.add(pos)
@@ -396,14 +437,16 @@ class SimilarityIndex:
                 self._title_counts[key] -= 1
         self._dead_arr = np.fromiter(sorted(self._dead), dtype=np.int64, count=len(self._dead))
 
-    def _position(self, id_: object) -> int | None:
+    def position(self, id_: object) -> int | None:
+        """The position of the live idea ``id_`` in the index (what :meth:`neighbours` and the arrays of a
+        saved build are ordered by), or None when it is not indexed or was removed."""
         pos = self._id_pos.get(id_)
         if pos is None and self._base_pos is not None:
             pos = self._base_pos(id_)
         return None if pos is None or pos < 0 else pos
 
     def __contains__(self, id_: object) -> bool:
-        return self._position(id_) is not None
+        return self.position(id_) is not None
 
     def __len__(self) -> int:
         return len(getattr(self, "ids_", ())) - len(getattr(self, "_dead", ()))
@@ -420,7 +463,8 @@ class SimilarityIndex:
         """Positions and cosine scores of indexed ideas sharing a feature with ``q``."""
         pos, val = [], []
         for offset, block in zip(self._offsets, self._blocks, strict=True):
-            r = (q @ block).tocsr()
+            qb = q if q.shape[1] == block.shape[0] else q[:, : block.shape[0]]  # a block older than a growth
+            r = (qb @ block).tocsr()
             pos.append(r.indices.astype(np.int64) + offset)
             val.append(r.data)
         if not pos:
@@ -443,7 +487,7 @@ class SimilarityIndex:
         if tokens is None:
             tokens = self.analyzer_.tokens(normalize(text))
         pos, val = self._scores(self._vector(tokens))
-        excluded = self._position(exclude_id) if exclude_id is not None else None
+        excluded = self.position(exclude_id) if exclude_id is not None else None
         if excluded is not None:
             mask = pos != excluded
             pos, val = pos[mask], val[mask]
@@ -460,7 +504,7 @@ class SimilarityIndex:
         return [(int(pos[i]), float(val[i])) for i in order]
 
     def _all_rows(self) -> sp.csr_matrix:
-        rows = [r if r is not None else b.T.tocsr() for r, b in zip(self._rows, self._blocks, strict=True)]
+        rows = [self._widen(r if r is not None else b.T.tocsr()) for r, b in zip(self._rows, self._blocks, strict=True)]
         return sp.vstack(rows).tocsr() if len(rows) > 1 else rows[0]
 
     def neighbours(self, k: int = 5) -> list[list[tuple[int, float]]]:
@@ -512,7 +556,7 @@ class SimilarityIndex:
         key = title_key(title)
         found = []
         for cid, _ in candidates:
-            pos = self._position(cid)
+            pos = self.position(cid)
             if pos is None:
                 continue
             score = repost_score(
@@ -551,17 +595,24 @@ class SimilarityIndex:
             terms = self.vectorizer_.vocabulary_
             hashes = _hashes(terms)
             cols = np.fromiter(terms.values(), dtype=np.int32, count=len(terms))
-            order = np.argsort(hashes, kind="stable")
-            hashes, cols = hashes[order], cols[order]
-            if len(hashes) > 1 and (hashes[1:] == hashes[:-1]).any():
-                raise ValueError("어휘 해시가 충돌했습니다")  # 2**-64 per pair: never seen, but never silent
-            return hashes, cols
-        return np.asarray(self._term_hash), np.asarray(self._term_col)
+        else:
+            hashes, cols = np.asarray(self._term_hash), np.asarray(self._term_col)
+        if self._grown:
+            hashes = np.concatenate([hashes, _hashes(self._grown)])
+            cols = np.concatenate([cols, np.fromiter(self._grown.values(), dtype=np.int32, count=len(self._grown))])
+        order = np.argsort(hashes, kind="stable")
+        hashes, cols = hashes[order], cols[order]
+        if len(hashes) > 1 and (hashes[1:] == hashes[:-1]).any():
+            raise ValueError("어휘 해시가 충돌했습니다")  # 2**-64 per pair: never seen, but never silent
+        return hashes, cols
 
-    def save(self, directory: str | os.PathLike, *, meta: dict | None = None) -> Path:
+    def save(
+        self, directory: str | os.PathLike, *, meta: dict | None = None, extras: dict[str, np.ndarray] | None = None
+    ) -> Path:
         """Write the index to ``directory`` (which must not exist yet), atomically: the files go to a
         temporary sibling directory renamed into place once complete, so a reader never sees half a
-        build. ``meta`` (JSON) is stored with it (:meth:`load` returns it as ``meta_``). Removed ideas
+        build. ``meta`` (JSON) is stored with it (:meth:`load` returns it as ``meta_``), and ``extras``
+        (more arrays, e.g. the corpus's phrase IDF) as memory-mapped ``extras_``. Removed ideas
         are left out. Returns the directory."""
         if not self._fitted():
             raise ValueError("SimilarityIndex.fit() 을 먼저 호출하세요")
@@ -573,7 +624,8 @@ class SimilarityIndex:
         ids = [self.ids_[p] for p in live]
         titles = [self.titles_[p] for p in live]
         int_ids = all(isinstance(i, int | np.integer) and not isinstance(i, bool) for i in ids)
-        arrays: dict[str, np.ndarray] = {"idf": np.asarray(self.idf_, dtype=np.float32)}
+        idf = np.concatenate([np.asarray(self.idf_), np.asarray(self._grown_idf, dtype=np.float32)])
+        arrays: dict[str, np.ndarray] = {"idf": idf.astype(np.float32)}
         arrays["term_hash"], arrays["term_col"] = self._vocabulary_hashes()
         block = rows.T.tocsr()
         arrays["block_data"] = block.data.astype(np.float32)
@@ -587,6 +639,8 @@ class SimilarityIndex:
         order = np.argsort(title_hash)
         arrays["title_hash"] = title_hash[order]
         arrays["title_count"] = np.fromiter(counted.values(), dtype=np.int64, count=len(counted))[order]
+        for name, array in (extras or {}).items():
+            arrays[f"extra_{name}"] = np.asarray(array)
         if int_ids:
             arrays["ids"] = np.asarray(ids, dtype=np.int64)
             arrays["id_order"] = np.argsort(arrays["ids"], kind="stable")
@@ -596,7 +650,8 @@ class SimilarityIndex:
             "params": self._params(),
             "sublinear_tf": self._sublinear,
             "n_items": len(ids),
-            "n_features": len(self.idf_),
+            "n_features": self._n_features(),
+            "n_docs": self.n_docs_,
             "int_ids": int_ids,
             "sizes": {},
             "meta": meta or {},
@@ -654,7 +709,9 @@ class SimilarityIndex:
         index.analyzer_ = as_analyzer(analyzer)
         index.model_version_ = header["model_version"]
         index.meta_ = header["meta"]
+        index.extras_ = {n.removeprefix("extra_"): a for n, a in arrays.items() if n.startswith("extra_")}
         index.idf_ = arrays["idf"]
+        index.n_docs_ = int(header["n_docs"])
         index._sublinear = bool(header["sublinear_tf"])
         index._term_hash, index._term_col = arrays["term_hash"], arrays["term_col"]
         index._columns = index._hashed_columns
@@ -696,6 +753,7 @@ class SimilarityIndex:
     @staticmethod
     def _read_arrays(directory: Path, header: dict, mmap: bool = True) -> dict[str, np.ndarray]:
         names = list(_ARRAYS) + (["ids", "id_order"] if header["int_ids"] else [])
+        names += [n for n in header["sizes"] if n.startswith("extra_")]
         arrays = {}
         for name in names:
             path = directory / f"{name}.npy"

@@ -180,3 +180,16 @@ def test_a_corrupt_or_mismatched_build_is_refused_with_index_format_error(tmp_pa
 def test_saving_before_fit_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="fit"):
         SimilarityIndex(split_tokenizer).save(tmp_path / "x")
+
+
+def test_an_added_idea_is_found_by_words_unseen_at_fit_and_survives_a_save(tmp_path):
+    index = fitted()
+    assert index.query("킥보드 정비소", k=3) == []
+    index.add([201], ["킥보드 정비소 일자리 지하철역 청년 정비사"])
+    assert index.query("킥보드 정비소", k=3)[0][0] == 201
+    assert index.known_terms(["킥보드", "없는말"]).tolist() == [True, False]
+    loaded = saved(tmp_path, index)
+    assert loaded.query("킥보드 정비소", k=3) == index.query("킥보드 정비소", k=3)
+    assert answers(loaded) == answers(index)
+    loaded.add([202], ["킥보드 대여 수리 일자리"])  # grows the loaded vocabulary again
+    assert [i for i, _ in loaded.query("킥보드 수리", k=2)] == [202, 201]
