@@ -80,6 +80,7 @@ bench: install-dev
 	$(BIN)/python -m benchmarks.calibration
 	$(BIN)/python -m benchmarks.calibration --task full
 	$(BIN)/python -m benchmarks.similar_lookup
+	$(BIN)/python -m benchmarks.index_scale --sizes 100000
 	$(BIN)/python -m benchmarks.routing
 	$(BIN)/python -m benchmarks.grievance_links
 

@@ -9,15 +9,23 @@ signature query), so web workers and task workers stay consistent without shared
 from __future__ import annotations
 
 import logging
+import math
 import threading
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import islice
+from pathlib import Path
 
+import numpy as np
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
-from . import MODEL_VERSION
+from . import MODEL_VERSION, index_store
 from .analyzer import get_analyzer
 from .classify import TrackClassifier
 from .cluster import TopicClusterer
@@ -55,7 +63,9 @@ class _Cache:
     lock: threading.Lock = field(default_factory=threading.Lock)
     index_sig: tuple | None = None
     index: SimilarityIndex | None = None
-    idf: dict | None = None
+    idf: Mapping | None = None
+    build: str | None = None  # the persisted build the index was loaded from
+    bad_builds: set = field(default_factory=set)  # builds that failed to load (never tried again)
     clf_sig: tuple | None = None
     classifier: TrackClassifier | None = None
     route_sig: tuple | None = None
@@ -92,25 +102,49 @@ def _unseen_share(index: SimilarityIndex, tokens: list[list[str]]) -> float:
     words = {t for toks in tokens for t in toks}
     if not words:
         return 0.0
-    vocabulary = index.vectorizer_.vocabulary_
-    return sum(w not in vocabulary for w in words) / len(words)
+    return float(1 - index.known_terms(words).mean())
 
 
 def index_for(corpus: Corpus) -> SimilarityIndex | None:
     """The similarity index over every live item of ``corpus`` (published or waiting in screening).
 
-    New items are added incrementally unless too many of their words are new to it
-    (:data:`MAX_UNSEEN_SHARE`); an edit, withdrawal or merge rebuilds it.
+    With a persisted build (:func:`index_publish`, run by the refit; ``IDEAS_NLP_INDEX_DIR``), the
+    newest build is loaded memory-mapped and the items changed since are applied on top (the delta:
+    new and edited items added, withdrawn or merged ones masked), every time the cheap signature
+    query sees a change, so every process sees a new item at its next look-up.
+    Without one, the index is built in this process: new items are added incrementally unless too many
+    of their words are new to it (:data:`MAX_UNSEEN_SHARE`); an edit, withdrawal or merge rebuilds it.
     """
     qs = corpus.queryset()
     sig = _signature(qs, corpus.changed_field)
     cache = _cache(corpus)
     with cache.lock:
-        if cache.index_sig == sig:
+        root = _index_root(corpus)
+        build = index_store.current_name(root) if root is not None else None
+        usable = build is not None and build not in cache.bad_builds
+        if cache.index_sig == sig and (build == cache.build or not usable):
             return cache.index
         analyzer = _analyzer()
+        if usable:
+            index, since = cache.index, cache.index_sig[1] if cache.index_sig is not None else None
+            if build != cache.build:
+                loaded = index_store.load_current(root, analyzer=analyzer)
+                if loaded is None or loaded[0] != build:
+                    cache.bad_builds.add(build)
+                    index = None
+                else:
+                    index, since = loaded[1], datetime.fromisoformat(loaded[1].meta_["since"])
+            if index is not None:
+                cache.build, cache.index_sig = None, None  # until the delta is applied
+                stamps = index.extras_.get("changed") if index is not cache.index else None
+                _apply_delta(corpus, index, qs, since=since, count=sig[0], analyzer=analyzer, stamps=stamps)
+                if index is not cache.index:
+                    cache.index, cache.idf = index, index_store.HashedIdf.from_extras(index.extras_)
+                cache.build, cache.index_sig = build, sig
+                return cache.index
+        cache.build = None
         if cache.index is not None and cache.index_sig is not None and cache.index_sig[1] is not None:
-            known = set(cache.index.ids_)
+            known = set(cache.index.live_ids())
             touched = list(_rows(corpus, qs.filter(**{f"{corpus.changed_field}__gt": cache.index_sig[1]})))
             fresh = [r for r in touched if r.pk not in known]
             if len(fresh) == len(touched) and len(known) + len(fresh) == sig[0]:
@@ -135,6 +169,98 @@ def index_for(corpus: Corpus) -> SimilarityIndex | None:
             cache.index, cache.idf = None, None
         cache.index_sig = sig
         return cache.index
+
+
+def _index_root(corpus: Corpus) -> Path | None:
+    root = getattr(settings, "IDEAS_NLP_INDEX_DIR", None)
+    return Path(root) / corpus.name if root else None
+
+
+def _stamp(value) -> int:
+    return int(value.timestamp() * 1_000_000) if value is not None else 0
+
+
+def _apply_delta(corpus: Corpus, index: SimilarityIndex, qs, *, since, count: int, analyzer, stamps=None) -> None:
+    """Bring a loaded build up to date: add the items changed after ``since`` (new ones, and edited ones
+    whose former text is replaced; with a build's ``stamps``, the changed-field value of each item it
+    indexed, an item still as it was indexed is left alone), then, when the index still does not hold
+    exactly the ``count`` live items, mask the ones no longer live (withdrawn, merged) and add any live
+    one it misses."""
+    touched = list(_rows(corpus, qs.filter(**{f"{corpus.changed_field}__gt": since}))) if since is not None else []
+    if stamps is not None:
+        positions = [index.position(r.pk) for r in touched]
+        touched = [
+            r
+            for r, p in zip(touched, positions, strict=True)
+            if p is None or p >= len(stamps) or stamps[p] != _stamp(getattr(r, corpus.changed_field))
+        ]
+    _index_add(corpus, index, touched, analyzer)
+    if len(index) != count:
+        live = set(qs.values_list("pk", flat=True))
+        indexed = set(index.live_ids())
+        index.remove(indexed - live)
+        _index_add(corpus, index, list(_rows(corpus, qs.filter(pk__in=live - indexed))), analyzer)
+
+
+def _index_add(corpus: Corpus, index: SimilarityIndex, rows, analyzer) -> None:
+    if rows:
+        texts = [corpus.text(r) for r in rows]
+        index.add(
+            [r.pk for r in rows],
+            texts,
+            tokens=[analyzer.tokens(t) for t in texts],
+            titles=[corpus.title(r) for r in rows],
+        )
+
+
+#: Items read from the database per chunk while building a persisted index.
+INDEX_CHUNK = 2000
+#: A build covers the items changed up to its start; the delta re-applies the items changed in this
+#: margin before it (a transaction that committed late), which is harmless (an add replaces).
+INDEX_DELTA_MARGIN = timedelta(minutes=1)
+
+
+def index_publish(corpus: Corpus, *, chunk_size: int = INDEX_CHUNK, progress=None) -> Path | None:
+    """Build the similarity index of every live item of ``corpus`` and persist it as the current build
+    under ``IDEAS_NLP_INDEX_DIR`` (None: persistence is off, nothing is done), with the corpus's phrase
+    IDF for tags. Rows are read in chunks of ``chunk_size``; ``progress(done, total)`` is called after
+    each (and the progress is logged). Returns the build's directory (None when off or the corpus is
+    empty). Run by the refit in the background worker; web workers load the result (:func:`index_for`)."""
+    root = _index_root(corpus)
+    if root is None:
+        return None
+    started = timezone.now()
+    qs = corpus.queryset().order_by("pk")
+    total = qs.count()
+    analyzer = _analyzer()
+    ids, texts, tokens, titles, stamps = [], [], [], [], []
+    phrase_df: Counter[str] = Counter()
+    rows = _rows(corpus, qs).iterator(chunk_size=chunk_size)
+    while chunk := list(islice(rows, chunk_size)):
+        for r in chunk:
+            text = corpus.text(r)
+            analysis = analyzer.analyze(text)
+            ids.append(r.pk)
+            texts.append(text)
+            tokens.append(analysis.tokens)
+            titles.append(corpus.title(r))
+            stamps.append(_stamp(getattr(r, corpus.changed_field)))
+            phrase_df.update(set(analysis.phrases))
+        logger.info("NLP index %s: %d/%d items analysed", corpus.name, len(ids), total)
+        if progress is not None:
+            progress(len(ids), total)
+    if not ids:
+        return None
+    index = SimilarityIndex(analyzer, min_df=1).fit(ids, texts, tokens=tokens, titles=titles)
+    del texts, tokens
+    n = len(ids)
+    idf = {p: math.log((1 + n) / (1 + c)) + 1.0 for p, c in phrase_df.items()}  # nlp.tags.phrase_idf
+    idf["__n_docs__"] = float(n)
+    meta = {"corpus": corpus.name, "items": n, "since": (started - INDEX_DELTA_MARGIN).isoformat()}
+    extras = {**index_store.phrase_idf_arrays(idf), "changed": np.asarray(stamps, dtype=np.int64)}
+    path = index_store.publish(index, root, meta=meta, extras=extras)
+    logger.info("NLP index %s: %d items persisted in %s", corpus.name, n, path)
+    return path
 
 
 WARM_UP_THREAD_NAME = "nlp-warm-up"
@@ -215,11 +341,51 @@ def item_analyse(*, model_label: str, pk: int, reverse_links: bool = True) -> No
     if item is None:
         return
     try:
-        corpus.store(item, analyse(item, corpus=corpus))
+        result = analyse(item, corpus=corpus)
+        corpus.store(item, result)
+        _cluster_new_item(item, corpus=corpus, result=result)
         refresh_links(item, corpus=corpus, reverse=reverse_links)
     except Exception as exc:
         corpus.store_error(item, f"{type(exc).__name__}: {exc}"[:300])
         raise
+
+
+def _clusters_of(corpus: Corpus, pks: list[int]) -> dict[int, tuple[int, str]]:
+    """``{pk: (cluster, cluster label)}`` of the clustered items among ``pks`` (the corpus's ``group_of``,
+    or the generic store's rows)."""
+    group_of = corpus.extra.get("group_of")
+    if group_of is not None:
+        found = {r.pk: group_of(r) for r in corpus.queryset().filter(pk__in=pks)}
+        return {pk: g for pk, g in found.items() if g is not None}
+    from .models import ItemAnalysis
+
+    rows = ItemAnalysis.objects.filter(
+        content_type=_ct(corpus.model), object_id__in=pks, cluster__isnull=False
+    ).values_list("object_id", "cluster", "cluster_label")
+    return {pk: (c, label) for pk, c, label in rows}
+
+
+def nearest_cluster(similar: list[tuple[int, float]], clusters: dict[int, tuple[int, str]]):
+    """The topic cluster a new item joins until the next refit: the clustered items among its nearest
+    (``similar``, best first, as (pk, cosine)) vote with their cosine, and a tie goes to the cluster of
+    the nearest one; None when none of them is clustered."""
+    votes: dict[tuple[int, str], float] = {}
+    for pk, score in similar:
+        if pk in clusters:
+            votes[clusters[pk]] = votes.get(clusters[pk], 0.0) + score
+    return max(votes, key=votes.get) if votes else None  # max keeps the first (nearest) of equal votes
+
+
+def _cluster_new_item(item, *, corpus: Corpus, result: ItemResult) -> None:
+    """Give an item that has no topic cluster yet (new since the last refit) the cluster of its nearest
+    items (:func:`nearest_cluster`), so it is grouped without a full refit; the refit re-clusters all."""
+    if corpus.store_clusters is None or not result.similar:
+        return
+    if _clusters_of(corpus, [item.pk]):
+        return
+    cluster = nearest_cluster(result.similar, _clusters_of(corpus, [pk for pk, _ in result.similar]))
+    if cluster is not None:
+        corpus.store_clusters([(item, result.label, result.label_score, int(cluster[0]), cluster[1])])
 
 
 def analyse(item, *, corpus: Corpus | None = None) -> ItemResult:
@@ -530,7 +696,7 @@ def corpus_refit(*, name: str | None = None, n_clusters: int | None = None) -> d
     """Re-fit the label classifier, re-suggest labels, re-cluster every item, and analyse again the
     items whose analysis failed or never ran — for the corpus ``name``, or every corpus. Returns a
     summary (summed over corpora)."""
-    summary = {"items": 0, "retried": 0, "failed": 0, "clusters": 0}
+    summary = {"items": 0, "retried": 0, "failed": 0, "clusters": 0, "indexed": 0}
     for corpus in [corpus_named(name)] if name else corpora():
         for key, value in _refit(corpus, n_clusters=n_clusters).items():
             summary[key] += value
@@ -543,6 +709,8 @@ def _refit(corpus: Corpus, *, n_clusters: int | None) -> dict:
     pending = set(corpus.extra.get("pending", lambda: [])())
     retried = failed = 0
     _cache(corpus).clf_sig = None
+    # The persisted similarity index first: every process loads it instead of building its own.
+    indexed = index_publish(corpus) is not None
     # Every item again: tags, similar items and duplicates see the whole corpus as it is now.
     for pk in corpus.queryset().order_by("pk").values_list("pk", flat=True):
         try:
@@ -556,7 +724,7 @@ def _refit(corpus: Corpus, *, n_clusters: int | None) -> dict:
         if corpus.name in source.linked and source is not corpus:
             _store_links(list(source.queryset().order_by("pk")), source=source, targets=[corpus.name])
     rows = list(corpus.queryset().order_by("pk"))
-    summary = {"items": len(rows), "retried": retried, "failed": failed, "clusters": 0}
+    summary = {"items": len(rows), "retried": retried, "failed": failed, "clusters": 0, "indexed": int(indexed)}
     if not rows or corpus.store_clusters is None:
         return summary
     classifier = classifier_for(corpus)

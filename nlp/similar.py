@@ -11,9 +11,15 @@ who re-posts keeps the title but may drop a sentence and add a greeting, which l
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import shutil
+import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -25,6 +31,8 @@ from nlp.text import char_shingles, normalize, squash
 
 __all__ = [
     "DUP_THRESHOLD",
+    "INDEX_FORMAT",
+    "IndexFormatError",
     "SimilarityIndex",
     "is_repost",
     "repost_score",
@@ -118,6 +126,99 @@ def _prune_rows(X: sp.csr_matrix, max_terms: int) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ X, dtype=np.float32)
 
 
+def term_hash(term: str) -> int:
+    """A stable 64-bit hash of ``term`` (the persisted vocabulary and titles are looked up by it)."""
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _hashes(terms: Iterable[str]) -> np.ndarray:
+    return np.fromiter((term_hash(t) for t in terms), dtype=np.uint64)
+
+
+class _Column(Sequence):
+    """A sequence made of a fixed base (a list, or a view over memory-mapped arrays) and appended values;
+    what ``ids_``, ``texts_`` and ``titles_`` are, so appending never copies the base."""
+
+    def __init__(self, base: Sequence = ()) -> None:
+        self._base = base
+        self._n = len(base)
+        self._extra: list = []
+
+    def __len__(self) -> int:
+        return self._n + len(self._extra)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        return self._base[i] if i < self._n else self._extra[i - self._n]
+
+    def __iter__(self):
+        yield from (self._base[i] for i in range(self._n))
+        yield from self._extra
+
+    def extend(self, values: Iterable) -> None:
+        self._extra.extend(values)
+
+
+class _IntArray(Sequence):
+    """Read-only view of an int64 array whose items read as Python ints."""
+
+    def __init__(self, array: np.ndarray) -> None:
+        self._a = array
+
+    def __len__(self) -> int:
+        return len(self._a)
+
+    def __getitem__(self, i):
+        return int(self._a[i])
+
+
+class _Strings(Sequence):
+    """Read-only view of strings stored as one UTF-8 byte array with offsets (both memory-mapped)."""
+
+    def __init__(self, blob: np.ndarray, offsets: np.ndarray) -> None:
+        self._blob, self._offsets = blob, offsets
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, i):
+        return self._blob[self._offsets[i] : self._offsets[i + 1]].tobytes().decode("utf-8")
+
+
+def _pack_strings(values: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+    encoded = [v.encode("utf-8") for v in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
+
+
+class IndexFormatError(ValueError):
+    """A persisted index cannot be used: missing or corrupt files, another format or model version.
+    The caller builds the index again."""
+
+
+#: The on-disk layout written by :meth:`SimilarityIndex.save`; bumped when it changes (older builds are
+#: then rejected by :meth:`SimilarityIndex.load` and rebuilt).
+INDEX_FORMAT = 1
+_ARRAYS = (
+    "idf",
+    "term_hash",
+    "term_col",
+    "block_data",
+    "block_indices",
+    "block_indptr",
+    "texts",
+    "text_offsets",
+    "titles",
+    "title_offsets",
+    "title_hash",
+    "title_count",
+)
+
+
 class SimilarityIndex:
     """Index of ideas for "similar ideas" lookups and re-post detection.
 
@@ -136,6 +237,10 @@ class SimilarityIndex:
         Whitespace-free character-trigram Jaccard at or above which a candidate is a duplicate.
     dup_candidates:
         How many nearest neighbours are checked for duplication.
+
+    A fitted index can be saved (:meth:`save`) and loaded memory-mapped (:meth:`load`) by another
+    process, which answers every query exactly as the fitted one; :meth:`add` and :meth:`remove` then
+    apply a small delta on top without copying the loaded arrays.
     """
 
     def __init__(
@@ -186,15 +291,81 @@ class SimilarityIndex:
             self.vectorizer_ = TfidfVectorizer(analyzer=_identity, dtype=np.float32).fit([["<empty>"]])
             X = self.vectorizer_.transform(docs)
         self.model_version_ = MODEL_VERSION
-        self.ids_: list[object] = []
-        self.texts_: list[str] = []
-        self.titles_: list[str] = []
-        self._title_counts: Counter[str] = Counter()
-        self._blocks: list[sp.csr_matrix] = []  # transposed blocks (features × ideas)
-        self._rows: list[sp.csr_matrix] = []
-        self._offsets: list[int] = []
+        self.idf_ = self.vectorizer_.idf_.astype(np.float32)
+        self.n_docs_ = len(docs)
+        self._sublinear = bool(self.vectorizer_.sublinear_tf)
+        vocabulary = self.vectorizer_.vocabulary_
+        self._columns = lambda terms: np.fromiter((vocabulary.get(t, -1) for t in terms), dtype=np.int64)
+        self._init_store()
         self._append(ids, texts, X, titles)
         return self
+
+    def _init_store(self, base=None) -> None:
+        """Empty in-memory storage, or storage on top of ``base`` (what :meth:`load` read)."""
+        self.ids_ = _Column(base["ids"] if base else ())
+        self.texts_ = _Column(base["texts"] if base else ())
+        self.titles_ = _Column(base["titles"] if base else ())
+        self._blocks: list[sp.csr_matrix] = [base["block"]] if base else []  # transposed (features × ideas)
+        self._rows: list[sp.csr_matrix | None] = [None] if base else []
+        self._offsets: list[int] = [0] if base else []
+        self._fixed = 1 if base else 0  # leading blocks never compacted (the memory-mapped base)
+        self._base_pos = base["id_pos"] if base else None
+        self._base_title_count = base["title_count"] if base else None
+        self._id_pos: dict[object, int] = {}  # ids indexed in this process (fit, add)
+        self._title_counts: Counter[str] = Counter()  # titles counted in this process (+) or removed (-)
+        self._dead: set[int] = set()
+        self._dead_arr = np.empty(0, dtype=np.int64)
+        self._grown: dict[str, int] = {}  # features first seen by add(): column
+        self._grown_idf: list[float] = []
+
+    def _n_features(self) -> int:
+        return len(self.idf_) + len(self._grown_idf)
+
+    def _lookup(self, terms: Sequence[str]) -> np.ndarray:
+        cols = self._columns(terms)
+        if self._grown:
+            for n in np.flatnonzero(cols < 0):
+                cols[n] = self._grown.get(terms[n], -1)
+        return cols
+
+    def _grow(self, docs: Sequence[Sequence[str]]) -> None:
+        """Give the features of ``docs`` unknown to the vocabulary a column of their own, weighted as a
+        feature of one document (the IDF it would get at the next fit), so an added idea is found by its
+        own new words."""
+        terms = list({t: None for doc in docs for t in doc})
+        cols = self._lookup(terms)
+        new = [t for t, c in zip(terms, cols, strict=True) if c < 0]
+        if new:
+            idf = float(np.log((1 + self.n_docs_) / 2) + 1)
+            start = self._n_features()
+            self._grown.update((t, start + n) for n, t in enumerate(new))
+            self._grown_idf.extend([idf] * len(new))
+
+    def _transform(self, docs: Sequence[Sequence[str]]) -> sp.csr_matrix:
+        """TF-IDF rows of feature lists with the learned vocabulary (unknown features are ignored)."""
+        indptr, indices, counts = [0], [], []
+        for doc in docs:
+            tf = Counter(doc)
+            cols = self._lookup(list(tf))
+            known = cols >= 0
+            indices.extend(cols[known].tolist())
+            counts.extend(np.fromiter(tf.values(), dtype=np.float32, count=len(tf))[known].tolist())
+            indptr.append(len(indices))
+        data = np.asarray(counts, dtype=np.float32)
+        if self._sublinear:
+            data = np.log(data) + np.float32(1)
+        cols = np.asarray(indices, dtype=np.int64)
+        base = len(self.idf_)
+        idf = self.idf_[np.minimum(cols, base - 1)] if base else np.zeros(len(cols), dtype=np.float32)
+        if self._grown_idf:
+            grown = np.asarray(self._grown_idf, dtype=np.float32)
+            idf = np.where(cols < base, idf, grown[np.maximum(cols - base, 0)])
+        data = (data * idf).astype(np.float32)
+        return sp.csr_matrix((data, cols, indptr), shape=(len(docs), self._n_features()), dtype=np.float32)
+
+    def known_terms(self, terms: Iterable[str]) -> np.ndarray:
+        """Whether each of ``terms`` is in the learned vocabulary (a boolean array)."""
+        return self._lookup(list(terms)) >= 0
 
     def _append(
         self, ids: Sequence[object], texts: Sequence[str], X: sp.spmatrix, titles: Sequence[object] | None
@@ -202,7 +373,8 @@ class SimilarityIndex:
         if titles is not None and len(titles) != len(ids):
             raise ValueError("ids 와 titles 의 길이가 다릅니다")
         X = _prune_rows(X, self.max_terms)
-        self._offsets.append(len(self.ids_))
+        start = len(self.ids_)
+        self._offsets.append(start)
         self._rows.append(X)
         self._blocks.append(X.T.tocsr())
         self.ids_.extend(ids)
@@ -210,10 +382,21 @@ class SimilarityIndex:
         keys = [title_key(t) for t in titles] if titles is not None else [""] * len(ids)
         self.titles_.extend(keys)
         self._title_counts.update(k for k in keys if k)
-        self._id_pos = {i: n for n, i in enumerate(self.ids_)}
-        if len(self._blocks) > 8:  # compact small incremental blocks
-            rows = sp.vstack(self._rows).tocsr()
-            self._rows, self._blocks, self._offsets = [rows], [rows.T.tocsr()], [0]
+        self._id_pos.update((i, start + n) for n, i in enumerate(ids))
+        if len(self._blocks) > self._fixed + 8:  # compact small incremental blocks (never the loaded base)
+            rows = sp.vstack([self._widen(r) for r in self._rows[self._fixed :]]).tocsr()
+            self._rows[self._fixed :] = [rows]
+            self._blocks[self._fixed :] = [rows.T.tocsr()]
+            self._offsets[self._fixed :] = [self._offsets[self._fixed]]
+
+    def _widen(self, rows: sp.csr_matrix) -> sp.csr_matrix:
+        """``rows`` with as many columns as there are features now (the vocabulary grows by :meth:`add`)."""
+        if rows.shape[1] == self._n_features():
+            return rows
+        return sp.csr_matrix((rows.data, rows.indices, rows.indptr), shape=(rows.shape[0], self._n_features()))
+
+    def _fitted(self) -> bool:
+        return hasattr(self, "idf_")
 
     def add(
         self,
@@ -222,33 +405,75 @@ class SimilarityIndex:
         tokens: Sequence[Sequence[str]] | None = None,
         titles: Sequence[object] | None = None,
     ):
-        """Index more ideas with the already learned vocabulary (words unseen at fit are ignored)."""
-        if not hasattr(self, "vectorizer_"):
+        """Index more ideas with the learned vocabulary and IDF; a word unseen at fit gets a feature of its
+        own (weighted as a word of one idea), so the new ideas are found by their own words until the next
+        fit weighs everything again.
+
+        An id already indexed is replaced (its former entry is :meth:`remove`d), so an edit is an ``add``.
+        """
+        if not self._fitted():
             return self.fit(ids, texts, tokens, titles)
         if len(ids) != len(texts):
             raise ValueError("ids 와 texts 의 길이가 다릅니다")
         if tokens is None:
             tokens = self._tokens(texts)
-        self._append(ids, texts, self.vectorizer_.transform([with_bigrams(t) for t in tokens]), titles)
+        self.remove([i for i in ids if i in self])
+        docs = [with_bigrams(t) for t in tokens]
+        self._grow(docs)
+        self._append(ids, texts, self._transform(docs), titles)
         return self
 
+    def remove(self, ids: Iterable[object]) -> None:
+        """Leave the ideas ``ids`` out of every later result (a withdrawal, a merge, the old text of an
+        edit). Ids not indexed are ignored."""
+        for i in ids:
+            pos = self.position(i)
+            if pos is None:
+                continue
+            self._dead.add(pos)
+            self._id_pos[i] = -1
+            key = self.titles_[pos]
+            if key:
+                self._title_counts[key] -= 1
+        self._dead_arr = np.fromiter(sorted(self._dead), dtype=np.int64, count=len(self._dead))
+
+    def position(self, id_: object) -> int | None:
+        """The position of the live idea ``id_`` in the index (what :meth:`neighbours` and the arrays of a
+        saved build are ordered by), or None when it is not indexed or was removed."""
+        pos = self._id_pos.get(id_)
+        if pos is None and self._base_pos is not None:
+            pos = self._base_pos(id_)
+        return None if pos is None or pos < 0 else pos
+
+    def __contains__(self, id_: object) -> bool:
+        return self.position(id_) is not None
+
     def __len__(self) -> int:
-        return len(getattr(self, "ids_", ()))
+        return len(getattr(self, "ids_", ())) - len(getattr(self, "_dead", ()))
+
+    def live_ids(self) -> list[object]:
+        """The ids of every indexed idea (removed ones left out), in index order."""
+        return [i for p, i in enumerate(self.ids_) if p not in self._dead]
 
     # -- querying ---------------------------------------------------------------------------------
     def _vector(self, tokens: Sequence[str]) -> sp.csr_matrix:
-        return _prune_rows(self.vectorizer_.transform([with_bigrams(tokens)]), self.query_terms)
+        return _prune_rows(self._transform([with_bigrams(tokens)]), self.query_terms)
 
     def _scores(self, q: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """Positions and cosine scores of indexed ideas sharing a feature with ``q``."""
         pos, val = [], []
         for offset, block in zip(self._offsets, self._blocks, strict=True):
-            r = (q @ block).tocsr()
-            pos.append(r.indices + offset)
+            qb = q if q.shape[1] == block.shape[0] else q[:, : block.shape[0]]  # a block older than a growth
+            r = (qb @ block).tocsr()
+            pos.append(r.indices.astype(np.int64) + offset)
             val.append(r.data)
         if not pos:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-        return np.concatenate(pos), np.concatenate(val)
+        pos, val = np.concatenate(pos), np.concatenate(val)
+        if len(self._dead_arr):
+            keep = ~np.isin(pos, self._dead_arr)
+            pos, val = pos[keep], val[keep]
+        return pos, val
 
     def query(
         self, text: str, k: int = 5, exclude_id: object = None, tokens: Sequence[str] | None = None
@@ -257,27 +482,34 @@ class SimilarityIndex:
 
         ``exclude_id`` (e.g. the idea itself) is left out. Ties are broken by index order.
         """
-        if not hasattr(self, "vectorizer_"):
+        if not self._fitted():
             raise ValueError("SimilarityIndex.fit() 을 먼저 호출하세요")
         if tokens is None:
             tokens = self.analyzer_.tokens(normalize(text))
         pos, val = self._scores(self._vector(tokens))
-        if exclude_id is not None and exclude_id in self._id_pos:
-            mask = pos != self._id_pos[exclude_id]
+        excluded = self.position(exclude_id) if exclude_id is not None else None
+        if excluded is not None:
+            mask = pos != excluded
             pos, val = pos[mask], val[mask]
         return [(self.ids_[p], float(s)) for p, s in self._top(pos, val, k)]
 
     @staticmethod
     def _top(pos: np.ndarray, val: np.ndarray, k: int) -> list[tuple[int, float]]:
-        if len(val) > k:
-            part = np.argpartition(-val, k)[:k]
-            pos, val = pos[part], val[part]
-        order = np.lexsort((pos, -val))
+        if k <= 0:
+            return []
+        if len(val) > k:  # every candidate tied with the k-th best stays, so ties go by index order
+            keep = val >= -np.partition(-val, k - 1)[k - 1]
+            pos, val = pos[keep], val[keep]
+        order = np.lexsort((pos, -val))[:k]
         return [(int(pos[i]), float(val[i])) for i in order]
+
+    def _all_rows(self) -> sp.csr_matrix:
+        rows = [self._widen(r if r is not None else b.T.tocsr()) for r, b in zip(self._rows, self._blocks, strict=True)]
+        return sp.vstack(rows).tocsr() if len(rows) > 1 else rows[0]
 
     def neighbours(self, k: int = 5) -> list[list[tuple[int, float]]]:
         """For every indexed idea, its ``k`` nearest other ideas as (position, cosine), best first."""
-        rows = sp.vstack(self._rows).tocsr() if len(self._rows) > 1 else self._rows[0]
+        rows = self._all_rows()
         out: list[list[tuple[int, float]]] = []
         for lo in range(0, rows.shape[0], 1024):
             S = (rows[lo : lo + 1024] @ rows.T).tocsr()
@@ -293,9 +525,15 @@ class SimilarityIndex:
         """Whitespace-free character-trigram Jaccard of two texts (1.0 = same characters)."""
         return shingle_jaccard(a, b)
 
+    def _title_count(self, key: str) -> int:
+        n = self._title_counts[key]
+        if self._base_title_count is not None:
+            n += self._base_title_count(key)
+        return n
+
     def shares_title(self, key: str, position: int) -> bool:
         """True when ``key`` (a :func:`title_key`) is the specific title of the idea at ``position``."""
-        return bool(key) and self.titles_[position] == key and self._title_counts[key] <= GENERIC_TITLE_COUNT
+        return bool(key) and self.titles_[position] == key and self._title_count(key) <= GENERIC_TITLE_COUNT
 
     def reposts(
         self,
@@ -318,7 +556,9 @@ class SimilarityIndex:
         key = title_key(title)
         found = []
         for cid, _ in candidates:
-            pos = self._id_pos[cid]
+            pos = self.position(cid)
+            if pos is None:
+                continue
             score = repost_score(
                 mine,
                 char_shingles(self.texts_[pos], 3),
@@ -339,3 +579,211 @@ class SimilarityIndex:
         """The indexed idea ``text`` re-posts most closely, as ``(id, score)``, or ``None`` (see :meth:`reposts`)."""
         found = self.reposts(text, candidates=candidates, exclude_id=exclude_id, title=title)
         return found[0] if found else None
+
+    # -- persistence ------------------------------------------------------------------------------
+    def _params(self) -> dict:
+        return {
+            "min_df": self.min_df,
+            "max_terms": self.max_terms,
+            "query_terms": self.query_terms,
+            "dup_threshold": self.dup_threshold,
+            "dup_candidates": self.dup_candidates,
+        }
+
+    def _vocabulary_hashes(self) -> tuple[np.ndarray, np.ndarray]:
+        if hasattr(self, "vectorizer_"):
+            terms = self.vectorizer_.vocabulary_
+            hashes = _hashes(terms)
+            cols = np.fromiter(terms.values(), dtype=np.int32, count=len(terms))
+        else:
+            hashes, cols = np.asarray(self._term_hash), np.asarray(self._term_col)
+        if self._grown:
+            hashes = np.concatenate([hashes, _hashes(self._grown)])
+            cols = np.concatenate([cols, np.fromiter(self._grown.values(), dtype=np.int32, count=len(self._grown))])
+        order = np.argsort(hashes, kind="stable")
+        hashes, cols = hashes[order], cols[order]
+        if len(hashes) > 1 and (hashes[1:] == hashes[:-1]).any():
+            raise ValueError("어휘 해시가 충돌했습니다")  # 2**-64 per pair: never seen, but never silent
+        return hashes, cols
+
+    def save(
+        self, directory: str | os.PathLike, *, meta: dict | None = None, extras: dict[str, np.ndarray] | None = None
+    ) -> Path:
+        """Write the index to ``directory`` (which must not exist yet), atomically: the files go to a
+        temporary sibling directory renamed into place once complete, so a reader never sees half a
+        build. ``meta`` (JSON) is stored with it (:meth:`load` returns it as ``meta_``), and ``extras``
+        (more arrays, e.g. the corpus's phrase IDF) as memory-mapped ``extras_``. Removed ideas
+        are left out. Returns the directory."""
+        if not self._fitted():
+            raise ValueError("SimilarityIndex.fit() 을 먼저 호출하세요")
+        directory = Path(directory)
+        if directory.exists():
+            raise FileExistsError(f"{directory} 이(가) 이미 있습니다")
+        live = np.setdiff1d(np.arange(len(self.ids_)), self._dead_arr)
+        rows = self._all_rows()[live]
+        ids = [self.ids_[p] for p in live]
+        titles = [self.titles_[p] for p in live]
+        int_ids = all(isinstance(i, int | np.integer) and not isinstance(i, bool) for i in ids)
+        idf = np.concatenate([np.asarray(self.idf_), np.asarray(self._grown_idf, dtype=np.float32)])
+        arrays: dict[str, np.ndarray] = {"idf": idf.astype(np.float32)}
+        arrays["term_hash"], arrays["term_col"] = self._vocabulary_hashes()
+        block = rows.T.tocsr()
+        arrays["block_data"] = block.data.astype(np.float32)
+        index_dtype = np.int32 if block.nnz < 2**31 and block.shape[1] < 2**31 else np.int64
+        arrays["block_indices"] = block.indices.astype(index_dtype)
+        arrays["block_indptr"] = block.indptr.astype(index_dtype)
+        arrays["texts"], arrays["text_offsets"] = _pack_strings(self.texts_[p] for p in live)
+        arrays["titles"], arrays["title_offsets"] = _pack_strings(titles)
+        counted = Counter(k for k in titles if k)
+        title_hash = _hashes(counted)
+        order = np.argsort(title_hash)
+        arrays["title_hash"] = title_hash[order]
+        arrays["title_count"] = np.fromiter(counted.values(), dtype=np.int64, count=len(counted))[order]
+        for name, array in (extras or {}).items():
+            arrays[f"extra_{name}"] = np.asarray(array)
+        if int_ids:
+            arrays["ids"] = np.asarray(ids, dtype=np.int64)
+            arrays["id_order"] = np.argsort(arrays["ids"], kind="stable")
+        header = {
+            "format": INDEX_FORMAT,
+            "model_version": self.model_version_,
+            "params": self._params(),
+            "sublinear_tf": self._sublinear,
+            "n_items": len(ids),
+            "n_features": self._n_features(),
+            "n_docs": self.n_docs_,
+            "int_ids": int_ids,
+            "sizes": {},
+            "meta": meta or {},
+        }
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+        try:
+            for name, array in arrays.items():
+                np.save(tmp / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+                header["sizes"][name] = (tmp / f"{name}.npy").stat().st_size
+            if not int_ids:
+                (tmp / "ids.json").write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
+            (tmp / "index.json").write_text(json.dumps(header, ensure_ascii=False), encoding="utf-8")
+            os.rename(tmp, directory)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return directory
+
+    @classmethod
+    def load(
+        cls,
+        directory: str | os.PathLike,
+        *,
+        analyzer: object = None,
+        mmap: bool = True,
+        model_version: str = MODEL_VERSION,
+    ) -> SimilarityIndex:
+        """The index :meth:`save` wrote to ``directory``, its arrays memory-mapped (``mmap``), so loading
+        costs little time and the pages are shared between the processes of one machine. ``analyzer``
+        analyses query texts. Raises :class:`IndexFormatError` when the files are missing, truncated or
+        inconsistent, or were written by another format or ``model_version``: build it again then."""
+        directory = Path(directory)
+        try:
+            header = json.loads((directory / "index.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexFormatError(f"색인 정보를 읽을 수 없습니다: {exc}") from exc
+        if header.get("format") != INDEX_FORMAT or header.get("model_version") != model_version:
+            raise IndexFormatError(
+                f"색인 형식/모델 버전이 다릅니다: {header.get('format')}/{header.get('model_version')}"
+            )
+        try:
+            arrays = cls._read_arrays(directory, header, mmap)
+            n, f = int(header["n_items"]), int(header["n_features"])
+            if header["int_ids"]:
+                ids = arrays["ids"]
+            else:
+                ids = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
+            cls._check(arrays, ids, n, f)
+        except IndexFormatError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
+            raise IndexFormatError(f"색인 파일이 손상되었습니다: {exc}") from exc
+        index = cls(analyzer, **header["params"])
+        index.analyzer_ = as_analyzer(analyzer)
+        index.model_version_ = header["model_version"]
+        index.meta_ = header["meta"]
+        index.extras_ = {n.removeprefix("extra_"): a for n, a in arrays.items() if n.startswith("extra_")}
+        index.idf_ = arrays["idf"]
+        index.n_docs_ = int(header["n_docs"])
+        index._sublinear = bool(header["sublinear_tf"])
+        index._term_hash, index._term_col = arrays["term_hash"], arrays["term_col"]
+        index._columns = index._hashed_columns
+        block = sp.csr_matrix(
+            (arrays["block_data"], arrays["block_indices"], arrays["block_indptr"]), shape=(f, n), copy=False
+        )
+        if header["int_ids"]:
+            order = arrays["id_order"]
+
+            def id_pos(id_: object) -> int | None:
+                if not isinstance(id_, int | np.integer) or isinstance(id_, bool):
+                    return None
+                i = int(np.searchsorted(ids, id_, sorter=order))
+                return int(order[i]) if i < n and ids[order[i]] == id_ else None
+
+            base_ids: Sequence = _IntArray(ids)
+        else:
+            positions = {i: p for p, i in enumerate(ids)}
+            id_pos, base_ids = positions.get, ids
+        title_hash, title_count = arrays["title_hash"], arrays["title_count"]
+
+        def title_count_of(key: str) -> int:
+            h = np.uint64(term_hash(key))
+            i = int(np.searchsorted(title_hash, h))
+            return int(title_count[i]) if i < len(title_hash) and title_hash[i] == h else 0
+
+        index._init_store(
+            {
+                "ids": base_ids,
+                "texts": _Strings(arrays["texts"], arrays["text_offsets"]),
+                "titles": _Strings(arrays["titles"], arrays["title_offsets"]),
+                "block": block,
+                "id_pos": id_pos,
+                "title_count": title_count_of,
+            }
+        )
+        return index
+
+    @staticmethod
+    def _read_arrays(directory: Path, header: dict, mmap: bool = True) -> dict[str, np.ndarray]:
+        names = list(_ARRAYS) + (["ids", "id_order"] if header["int_ids"] else [])
+        names += [n for n in header["sizes"] if n.startswith("extra_")]
+        arrays = {}
+        for name in names:
+            path = directory / f"{name}.npy"
+            if path.stat().st_size != header["sizes"][name]:
+                raise IndexFormatError(f"색인 파일 크기가 다릅니다: {name}")
+            arrays[name] = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+        return arrays
+
+    @staticmethod
+    def _check(arrays: dict[str, np.ndarray], ids: Sequence, n: int, f: int) -> None:
+        """Structural consistency of the loaded arrays (a truncated or mixed-up build fails here)."""
+        indptr = arrays["block_indptr"]
+        checks = [
+            len(ids) == n,
+            arrays["idf"].shape == (f,),
+            len(arrays["term_hash"]) == len(arrays["term_col"]),
+            indptr.shape == (f + 1,),
+            int(indptr[0]) == 0 and int(indptr[-1]) == len(arrays["block_data"]) == len(arrays["block_indices"]),
+            arrays["text_offsets"].shape == (n + 1,) and int(arrays["text_offsets"][-1]) == len(arrays["texts"]),
+            arrays["title_offsets"].shape == (n + 1,) and int(arrays["title_offsets"][-1]) == len(arrays["titles"]),
+            len(arrays["title_hash"]) == len(arrays["title_count"]),
+        ]
+        if not all(checks):
+            raise IndexFormatError("색인 파일의 크기가 서로 맞지 않습니다")
+
+    def _hashed_columns(self, terms: Iterable[str]) -> np.ndarray:
+        hashes = _hashes(terms)
+        if not len(hashes) or not len(self._term_hash):
+            return np.full(len(hashes), -1, dtype=np.int64)
+        i = np.searchsorted(self._term_hash, hashes)
+        i[i >= len(self._term_hash)] = 0
+        found = self._term_hash[i] == hashes
+        return np.where(found, self._term_col[i].astype(np.int64), -1)

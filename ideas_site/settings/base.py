@@ -238,6 +238,9 @@ IDEAS_PAGE_CACHE_TTL = 300
 
 # NLP analyser: mecab (default), okt or komoran.
 IDEAS_NLP_ANALYZER = "mecab"
+# Persisted similarity indexes (nlp.adapter.index_publish, written by the refit; every process loads the
+# current build memory-mapped). None: every process builds its own index.
+IDEAS_NLP_INDEX_DIR = BASE_DIR / "var" / "nlp-index"
 
 LOGGING = {
     "version": 1,

@@ -25,6 +25,9 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.kinds"]  # noqa: F405
 # timeout), so tests that fire parallel requests see real locking, as in production.
 DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="ideas-test-db-")) / "test.sqlite3")}  # noqa: F405
 
+# Tests build their similarity indexes in process; the persisted ones are tested with a tmp dir.
+IDEAS_NLP_INDEX_DIR = None
+
 # Tests write rows directly (factories): no anonymous page cache unless a test turns it on.
 IDEAS_PAGE_CACHE = False
 

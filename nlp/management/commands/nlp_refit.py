@@ -24,6 +24,8 @@ class Command(BaseCommand):
         summary = corpus_refit(n_clusters=options["clusters"])
         self.stdout.write(
             self.style.SUCCESS(
-                "아이디어 {ideas}건, 묶음 {clusters}개, 재분석 {retried}건 (실패 {failed}건)".format(**summary)
+                "아이디어 {ideas}건, 묶음 {clusters}개, 재분석 {retried}건 (실패 {failed}건), 저장한 유사도 색인 {indexed}개".format(
+                    **summary
+                )
             )
         )

@@ -1,0 +1,227 @@
+"""The persisted similarity index at scale: build (time, peak memory), save size, load time in a fresh
+process (memory-mapped), memory of the loaded index, the first look-up after a start and the look-up
+p95 with and without the query's Mecab analysis, beside the reference (a brute-force cosine over the
+same, unpruned TF-IDF matrix, as ``benchmarks.similar_lookup``) in the same run.
+
+The corpus is synthetic, built at run time from the dev texts: they are analysed with Mecab once, and
+item ``n`` is the token list of dev text ``n mod len`` with 20 % of its tokens dropped at random and a
+distinct marker token added (Mecab over a million texts would take hours; the perturbed token lists
+have the dev texts' vocabulary and lengths). Its text (for the re-post check) is its tokens joined, its
+title its first three tokens. Queries are held-out dev texts. Every measured step runs in a fresh child
+process: the build's peak RSS is the child's ``ru_maxrss`` (``os.wait4``), so nothing of the parent
+counts.
+
+    IDEAS_DEV_DATA=/work/shared/data/dev .venv/bin/python -m benchmarks.index_scale [--sizes 100000] [--queries 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+logger = logging.getLogger("benchmarks.index_scale")
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _corpus(base: list[list[str]], size: int, seed: int) -> tuple[list[int], list[str], list[list[str]], list[str]]:
+    rng = random.Random(seed)
+    ids, texts, docs, titles = [], [], [], []
+    for n in range(size):
+        toks = base[n % len(base)]
+        doc = [t for t in toks if rng.random() > 0.2] + [f"copy{n // len(base)}"]
+        ids.append(n)
+        docs.append(doc)
+        texts.append(" ".join(doc))
+        titles.append(" ".join(doc[:3]))
+    return ids, texts, docs, titles
+
+
+def _child(args: argparse.Namespace) -> int:
+    """One measured step, in this (fresh) process; prints one JSON line."""
+    from nlp.analyzer import get_analyzer
+    from nlp.similar import SimilarityIndex, with_bigrams
+
+    with open(args.work / "tokens.json", encoding="utf-8") as fh:
+        base, queries = json.load(fh)
+    out: dict = {}
+    if args.child == "build":
+        ids, texts, docs, titles = _corpus(base, args.size, args.seed)
+        t0 = time.perf_counter()
+        index = SimilarityIndex(lambda s: s.split(), min_df=1).fit(ids, texts, tokens=docs, titles=titles)
+        out["fit_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        index.save(args.work / "index")
+        out["save_s"] = time.perf_counter() - t0
+        out["features"] = int(len(index.idf_))
+    elif args.child == "load":
+        analyzer = get_analyzer()
+        query_tokens = [analyzer.tokens(q) for q in queries]  # the analyser's start-up is not the index's
+        before = _rss_mb()
+        t0 = time.perf_counter()
+        index = SimilarityIndex.load(args.work / "index", analyzer=analyzer)
+        out["load_s"] = time.perf_counter() - t0
+        out["rss_loaded_mb"] = _rss_mb() - before
+        t0 = time.perf_counter()
+        index.query(queries[0], k=5)
+        out["first_lookup_s"] = time.perf_counter() - t0
+        excl, incl, dup = [], [], []
+        for q, toks in zip(queries, query_tokens, strict=True):
+            t0 = time.perf_counter()
+            index.query(q, k=5, tokens=toks)
+            excl.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            index.query(q, k=5)
+            incl.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            index.find_duplicate(q)
+            dup.append(time.perf_counter() - t0)
+        out["p50_excl_ms"], out["p95_excl_ms"] = (float(np.percentile(excl, p) * 1000) for p in (50, 95))
+        out["p50_incl_ms"], out["p95_incl_ms"] = (float(np.percentile(incl, p) * 1000) for p in (50, 95))
+        out["p95_dup_ms"] = float(np.percentile(dup, 95) * 1000)
+        out["rss_after_queries_mb"] = _rss_mb() - before
+        # a delta on top: 100 new items added to the loaded index (what a worker applies from the database)
+        t0 = time.perf_counter()
+        for n, toks in enumerate(query_tokens[:100]):
+            index.add([10**9 + n], [" ".join(toks)], tokens=[toks])
+        out["delta_add_ms"] = (time.perf_counter() - t0) * 1000 / 100
+        late = []
+        for q, toks in zip(queries, query_tokens, strict=True):
+            t0 = time.perf_counter()
+            index.query(q, k=5, tokens=toks)
+            late.append(time.perf_counter() - t0)
+        out["p95_excl_with_delta_ms"] = float(np.percentile(late, 95) * 1000)
+    elif args.child == "reference":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        analyzer = get_analyzer()
+        query_tokens = [analyzer.tokens(q) for q in queries]
+        ids, texts, docs, titles = _corpus(base, args.size, args.seed)
+        t0 = time.perf_counter()
+        vectorizer = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, dtype=np.float32)
+        X = vectorizer.fit_transform([with_bigrams(d) for d in docs]).tocsr()
+        out["fit_s"] = time.perf_counter() - t0
+        del docs, texts
+        excl, incl = [], []
+        for q, toks in zip(queries, query_tokens, strict=True):
+            for times, tokens in ((excl, toks), (incl, None)):
+                t0 = time.perf_counter()
+                v = vectorizer.transform([with_bigrams(tokens if tokens is not None else analyzer.tokens(q))])
+                scores = (X @ v.T).toarray().ravel()
+                np.argpartition(-scores, 5)[:5]
+                times.append(time.perf_counter() - t0)
+        out["p50_excl_ms"], out["p95_excl_ms"] = (float(np.percentile(excl, p) * 1000) for p in (50, 95))
+        out["p50_incl_ms"], out["p95_incl_ms"] = (float(np.percentile(incl, p) * 1000) for p in (50, 95))
+        out["matrix_mb"] = (X.data.nbytes + X.indices.nbytes + X.indptr.nbytes) / 2**20
+    print(json.dumps(out))
+    return 0
+
+
+def _run(child: str, work: Path, size: int, seed: int) -> dict:
+    """Run one step in a fresh process; its result with its peak RSS and wall time."""
+    cmd = [sys.executable, "-m", "benchmarks.index_scale", "--child", child, "--work", str(work)]
+    cmd += ["--size", str(size), "--seed", str(seed)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)  # noqa: S603 - our own module
+    out = proc.stdout.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"{child} at {size} failed ({proc.returncode})")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["wall_s"] = time.perf_counter() - t0
+    result["peak_rss_mb"] = usage.ru_maxrss / 1024
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000", help="comma-separated corpus sizes")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--child", choices=["build", "load", "reference"])
+    parser.add_argument("--work", type=Path)
+    parser.add_argument("--size", type=int)
+    parser.add_argument("--no-reference", action="store_true")
+    args = parser.parse_args(argv)
+    if args.child:
+        return _child(args)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    from benchmarks.common import read_rows
+    from nlp.analyzer import analyze_corpus
+    from nlp.text import join_title_content
+
+    rng = random.Random(args.seed)
+    rows = read_rows("bluehouse") + read_rows("gwanghwamun")
+    texts = [t for t in (join_title_content(r["title"], r["content"]) for r in rows) if t]
+    rng.shuffle(texts)
+    queries, base = texts[: args.queries], texts[args.queries :]
+    t0 = time.perf_counter()
+    tokens = [a.tokens for a in analyze_corpus(base)]
+    logger.info("%d dev texts analysed once in %.0f s", len(base), time.perf_counter() - t0)
+    work = Path(tempfile.mkdtemp(prefix="index-scale-"))
+    try:
+        with open(work / "tokens.json", "w", encoding="utf-8") as fh:
+            json.dump([tokens, queries], fh, ensure_ascii=False)
+        print("| items | step | reference (brute force, unpruned) | ours (persisted, memory-mapped) |")
+        print("|---|---|---|---|")
+        for size in (int(s) for s in args.sizes.split(",")):
+            shutil.rmtree(work / "index", ignore_errors=True)
+            built = _run("build", work, size, args.seed)
+            logger.info("build %d: %s", size, built)
+            loaded = _run("load", work, size, args.seed)
+            logger.info("load %d: %s", size, loaded)
+            ref = {} if args.no_reference else _run("reference", work, size, args.seed)
+            logger.info("reference %d: %s", size, ref)
+            saved_mb = sum(p.stat().st_size for p in (work / "index").iterdir()) / 2**20
+
+            def r(key, fmt="{:.1f}", src=ref):
+                return fmt.format(src[key]) if key in src else "–"
+
+            n = f"{size:,}"
+            print(f"| {n} | build: fit (s) | {r('fit_s')} | {built['fit_s']:.1f} (+ save {built['save_s']:.1f}) |")
+            print(
+                f"| {n} | build: peak RSS of the process (MB) | {r('peak_rss_mb', '{:.0f}')} | {built['peak_rss_mb']:.0f} |"
+            )
+            print(
+                f"| {n} | index size (MB) | {r('matrix_mb', '{:.0f}')} (matrix in memory) | {saved_mb:.0f} (on disk) |"
+            )
+            print(f"| {n} | load in a fresh process (s) | {r('fit_s')} (must fit) | {loaded['load_s']:.3f} |")
+            print(
+                f"| {n} | RSS of the loaded index, after {args.queries} look-ups (MB) | {r('matrix_mb', '{:.0f}')} | {loaded['rss_loaded_mb']:.0f}, {loaded['rss_after_queries_mb']:.0f} |"
+            )
+            print(
+                f"| {n} | first look-up after the load, incl. Mecab (ms) | – | {loaded['first_lookup_s'] * 1000:.1f} |"
+            )
+            print(
+                f"| {n} | look-up p50 / p95 excl. Mecab (ms) | {r('p50_excl_ms')} / {r('p95_excl_ms')} | {loaded['p50_excl_ms']:.1f} / {loaded['p95_excl_ms']:.1f} |"
+            )
+            print(
+                f"| {n} | look-up p50 / p95 incl. Mecab (ms) | {r('p50_incl_ms')} / {r('p95_incl_ms')} | {loaded['p50_incl_ms']:.1f} / {loaded['p95_incl_ms']:.1f} |"
+            )
+            print(f"| {n} | re-post check p95 incl. Mecab (ms) | – | {loaded['p95_dup_ms']:.1f} |")
+            print(
+                f"| {n} | delta: add one item (ms); look-up p95 after 100 added (ms) | – | {loaded['delta_add_ms']:.1f}; {loaded['p95_excl_with_delta_ms']:.1f} |"
+            )
+            sys.stdout.flush()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Persisted similarity-index builds: one directory per build under a root, and a ``CURRENT`` file naming
+the one to use. No Django here.
+
+A background refit :func:`publish`-es a build (written atomically by :meth:`SimilarityIndex.save`, then
+``CURRENT`` replaced atomically); every process :func:`load_current`-s it memory-mapped instead of
+building its own index, and adds the few items changed since on top. Older builds are removed, except
+the previous one (a process may be switching over from it).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from .similar import IndexFormatError, SimilarityIndex, _hashes, term_hash
+
+__all__ = ["HashedIdf", "current_name", "load_current", "phrase_idf_arrays", "publish"]
+
+logger = logging.getLogger(__name__)
+
+CURRENT = "CURRENT"
+_KEEP = 2
+
+
+def current_name(root: str | os.PathLike) -> str | None:
+    """The name of the build ``CURRENT`` points to under ``root``, or None (no build yet)."""
+    try:
+        name = (Path(root) / CURRENT).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return name or None
+
+
+def publish(
+    index: SimilarityIndex,
+    root: str | os.PathLike,
+    *,
+    meta: dict | None = None,
+    extras: dict[str, np.ndarray] | None = None,
+) -> Path:
+    """Save ``index`` as a new build under ``root`` and make it the current one; returns its directory."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    name = f"build-{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
+    path = index.save(root / name, meta=meta, extras=extras)
+    fd, tmp = tempfile.mkstemp(prefix=".CURRENT.", dir=root)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(name)
+    os.replace(tmp, root / CURRENT)
+    builds = sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("build-"))
+    for old in builds[:-_KEEP]:
+        if old.name != name:
+            shutil.rmtree(old, ignore_errors=True)
+    return path
+
+
+def load_current(root: str | os.PathLike, *, analyzer: object = None) -> tuple[str, SimilarityIndex] | None:
+    """``(name, index)`` of the current build under ``root``, memory-mapped; None when there is none or it
+    cannot be used (missing, corrupt, another format or model version: logged; the caller builds)."""
+    name = current_name(root)
+    if name is None:
+        return None
+    try:
+        return name, SimilarityIndex.load(Path(root) / name, analyzer=analyzer)
+    except IndexFormatError as exc:
+        logger.warning("Persisted similarity index %s/%s is unusable (%s); building instead", root, name, exc)
+        return None
+
+
+def phrase_idf_arrays(idf: Mapping[str, float]) -> dict[str, np.ndarray]:
+    """:func:`nlp.tags.phrase_idf`'s dictionary as sorted hash and value arrays (for ``extras``)."""
+    phrases = [p for p in idf if p != "__n_docs__"]
+    hashes = _hashes(phrases)
+    values = np.fromiter((idf[p] for p in phrases), dtype=np.float64, count=len(phrases))
+    order = np.argsort(hashes)
+    return {
+        "phrase_hash": hashes[order],
+        "phrase_idf": values[order],
+        "phrase_docs": np.asarray([idf.get("__n_docs__", 0.0)]),
+    }
+
+
+class HashedIdf(Mapping):
+    """A read-only ``{phrase: idf}`` over :func:`phrase_idf_arrays` (memory-mapped), what
+    :func:`nlp.tags.extract_tags` takes as ``corpus_idf``."""
+
+    def __init__(self, hashes: np.ndarray, values: np.ndarray, n_docs: float) -> None:
+        self._hashes, self._values, self._n_docs = hashes, values, float(n_docs)
+
+    @classmethod
+    def from_extras(cls, extras: Mapping[str, np.ndarray]) -> HashedIdf | None:
+        """From a loaded build's ``extras_``; None when the build carries no phrase IDF."""
+        if "phrase_hash" not in extras:
+            return None
+        return cls(extras["phrase_hash"], extras["phrase_idf"], float(extras["phrase_docs"][0]))
+
+    def __getitem__(self, phrase: str) -> float:
+        if phrase == "__n_docs__":
+            return self._n_docs
+        h = np.uint64(term_hash(phrase))
+        i = int(np.searchsorted(self._hashes, h))
+        if i < len(self._hashes) and self._hashes[i] == h:
+            return float(self._values[i])
+        raise KeyError(phrase)
+
+    def __len__(self) -> int:
+        return len(self._hashes) + 1
+
+    def __iter__(self) -> Iterator[str]:  # the phrases themselves are not kept, only their hashes
+        raise TypeError("HashedIdf keeps hashes only; look phrases up with get()")
+
+    def __bool__(self) -> bool:
+        return True
