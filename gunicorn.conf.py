@@ -10,4 +10,4 @@ after the fork (so no lock or thread is copied half-way), and never for `manage.
 def post_worker_init(worker):
     from nlp.adapter import warm_up_in_background
 
-    warm_up_in_background()
+    return warm_up_in_background()  # (gunicorn ignores it; the tests join it)

@@ -28,8 +28,9 @@ def test_gunicorn_worker_hook_warms_every_corpus_index_in_the_background():
     assert adapter._cache(ideas).index is None
 
     hooks = runpy.run_path(str(CONF))
-    hooks["post_worker_init"](worker=None)
-    warming = next(t for t in threading.enumerate() if t.name == adapter.WARM_UP_THREAD_NAME)
+    # the hook's own thread (it may have finished already: a persisted index loads in milliseconds)
+    warming = hooks["post_worker_init"](worker=None)
+    assert warming.name == adapter.WARM_UP_THREAD_NAME and warming.daemon
     warming.join(timeout=120)
     assert not warming.is_alive()
 
