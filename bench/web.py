@@ -188,6 +188,7 @@ def main(argv=None) -> int:
         action="store_true",
         help="check statuses and the req/s ratio only, not absolute times (CI machines differ)",
     )
+    ap.add_argument("--modes", default="cold,warm", help="cold (page cache off), warm (on), or both")
     args = ap.parse_args(argv)
 
     env = {**os.environ, **_env()}
@@ -199,7 +200,8 @@ def main(argv=None) -> int:
         bare = Server("bare", cwd=bare_dir, env=benv, port=18702, wsgi="bare.wsgi:application", workers=args.workers)
         servers.append(bare)
         rows = []
-        for mode, port, cache_on in (("cold", 18701, "0"), ("warm", 18703, "1")):
+        modes = [m for m in (("cold", 18701, "0"), ("warm", 18703, "1")) if m[0] in args.modes.split(",")]
+        for mode, port, cache_on in modes:
             # cold: the anonymous page cache off (every request does the work); warm: on, filled by the
             # warm-up request. One server at a time, the same workers as the bare site.
             site = Server(

@@ -24,7 +24,7 @@ from moderation.quotas import mark_submitted, submission_quota
 from . import selectors, services
 from .forms import IdeaFilterForm, IdeaForm
 from .models import ContestPage
-from .paging import capped_count, max_results, page_cap_message
+from .paging import capped_count, max_results, page_cap_message, page_rows
 
 api = NinjaAPI(
     title="일사천리 API",
@@ -315,7 +315,8 @@ class CappedPageNumberPagination(IdeaPagination):
         if offset >= cap:
             raise ValidationError({"page": [page_cap_message(max(1, -(-cap // page_size)))]})
         count = capped_count(queryset, cap)
-        return {"items": queryset[offset : offset + page_size], "count": min(count, cap), "count_capped": count > cap}
+        items = page_rows(queryset, offset, page_size)
+        return {"items": items, "count": min(count, cap), "count_capped": count > cap}
 
 
 @ideas.get("/ideas", response=list[IdeaOut], auth=read_auth, summary="공개 아이디어 목록")

@@ -26,6 +26,15 @@ def capped_count(qs: QuerySet, cap: int) -> int:
     return qs.order_by().values("pk")[: cap + 1].count()
 
 
+def page_rows(qs: QuerySet, offset: int, limit: int) -> QuerySet:
+    """Rows offset … offset + limit of an ordered queryset, the ids first: the offset is skipped in a
+    scan of ids (index-only on the lists' indexes) and only the page's rows are read whole, instead of
+    reading and dropping `offset` whole rows."""
+    if offset <= 0:
+        return qs[:limit]
+    return qs.filter(pk__in=qs.values("pk")[offset : offset + limit])
+
+
 def count_label(count: int, cap: int) -> str:
     return f"{cap:,}+" if count > cap else f"{count:,}"
 
@@ -39,9 +48,20 @@ def page_cap_message(max_page: int) -> str:
 class CappedPaginator(Paginator):
     """A Paginator whose count stops at `cap` + 1 and whose pages end at `cap` results."""
 
-    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int | None = None, ids_first: bool = False, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = max_results() if cap is None else cap
+        self.ids_first = ids_first  # pages through `page_rows` (the queryset must be ordered)
+
+    def page(self, number):
+        if not self.ids_first:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(page_rows(self.object_list, bottom, top - bottom), number, self)
 
     @cached_property
     def count(self) -> int:  # what the page shows: min(rows, cap + 1)

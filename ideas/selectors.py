@@ -33,6 +33,36 @@ class IdeaFilters:
     sort: str | None = None  # "latest" (default) or "support"; a search defaults to relevance
 
 
+#: What the cards and the API list read of an idea and its relations, nothing more: not the bodies, the
+#: original (unmasked) texts, the search tokens and vector, nor the contest page's own content (a Wagtail
+#: page row is wide). The contest keeps what its URL and its phase need (blind review hides names).
+LIST_FIELDS = (
+    "reference",
+    "status",
+    "title_public",
+    "summary_public",
+    "district",
+    "target_group",
+    "support_count",
+    "expected_jobs",
+    "published_at",
+    "hidden_at",
+    "author__email",
+    "author__username",
+    "author__display_name",
+    "author__is_active",
+    "track__name",
+    "track__slug",
+    "contest__url_path",
+    "contest__kind",
+    "contest__submission_opens_at",
+    "contest__submission_closes_at",
+    "contest__screening_closes_at",
+    "contest__review_closes_at",
+    "contest__results_at",
+    "contest__results_published_at",
+)
+
 SORTS = {"latest": ("-published_at", "-id"), "support": ("-support_count", "-published_at", "-id")}
 
 
@@ -60,7 +90,7 @@ def idea_list_public(*, filters: IdeaFilters | None = None, contest: ContestPage
         qs = search_filter(qs, analyse_query(f.q))
         if f.sort not in SORTS:  # a search without a chosen order: most relevant first
             sort = ("-search_rank", *SORTS["latest"])
-    qs = qs.select_related("track", "contest", "author").prefetch_related("tags")
+    qs = qs.select_related("track", "contest", "author").only(*LIST_FIELDS).prefetch_related("tags")
     return qs.order_by(*sort)
 
 

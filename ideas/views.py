@@ -48,7 +48,9 @@ def contest_idea_list(request, contest: ContestPage, template="ideas/idea_list.h
     filter_form = IdeaFilterForm(request.GET or None, tracks=tracks)
     values = filter_form.cleaned_or_empty() if request.GET else {}
     filters = selectors.IdeaFilters(contest=contest, **values)
-    paginator = CappedPaginator(selectors.idea_list_public(filters=filters), settings.IDEAS_LIST_PAGE_SIZE)
+    paginator = CappedPaginator(
+        selectors.idea_list_public(filters=filters), settings.IDEAS_LIST_PAGE_SIZE, ids_first=True
+    )
     page = paginator.get_page(request.GET.get("page"))
     beyond = paginator.page_beyond_cap(request.GET.get("page"))
     query = request.GET.copy()

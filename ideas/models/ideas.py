@@ -42,6 +42,11 @@ class IdeaQuerySet(models.QuerySet):
         return self.public()
 
 
+#: The public ideas (`IdeaQuerySet.public_q`, in a fixed order for the migration): the condition of the
+#: list's partial indexes. PostgreSQL matches it to the lists' WHERE clause whatever the order of the IN list.
+PUBLIC = Q(published_at__isnull=False, hidden_at__isnull=True) & ~Q(status__in=sorted(HIDDEN_STATUSES))
+
+
 class Idea(Analysed, TimeStampedModel):
     """A job-creation idea a citizen submitted to a contest.
 
@@ -151,15 +156,29 @@ class Idea(Analysed, TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["contest", "status", "published_at"]),
-            # The public list's sorts, with and without a contest: an index scan, never a sort of every idea.
-            models.Index(fields=["-published_at", "-id"], name="idea_latest"),
-            models.Index(fields=["contest", "-published_at", "-id"], name="idea_contest_latest"),
-            models.Index(fields=["-support_count", "-published_at", "-id"], name="idea_support"),
-            models.Index(fields=["contest", "-support_count", "-published_at", "-id"], name="idea_contest_support"),
-            # The list's filters: its capped count reads these instead of every idea of the contest.
-            models.Index(fields=["contest", "district", "-published_at"], name="idea_contest_district"),
-            models.Index(fields=["contest", "target_group", "-published_at"], name="idea_contest_target"),
-            models.Index(fields=["contest", "track", "-published_at"], name="idea_contest_track"),
+            # The public list's sorts and filters, with and without a contest: partial indexes of the public
+            # ideas only (the predicate of `IdeaQuerySet.public`), so a page is an index scan, never a sort
+            # of every idea, and the capped count and a deep page's offset are index-only scans of ids.
+            models.Index(fields=["-published_at", "-id"], name="idea_latest", condition=PUBLIC),
+            models.Index(fields=["contest", "-published_at", "-id"], name="idea_contest_latest", condition=PUBLIC),
+            models.Index(fields=["-support_count", "-published_at", "-id"], name="idea_support", condition=PUBLIC),
+            models.Index(
+                fields=["contest", "-support_count", "-published_at", "-id"],
+                name="idea_contest_support",
+                condition=PUBLIC,
+            ),
+            models.Index(
+                fields=["contest", "district", "-published_at", "-id"], name="idea_contest_district", condition=PUBLIC
+            ),
+            models.Index(
+                fields=["contest", "target_group", "-published_at", "-id"], name="idea_contest_target", condition=PUBLIC
+            ),
+            models.Index(
+                fields=["contest", "track", "-published_at", "-id"], name="idea_contest_track", condition=PUBLIC
+            ),
+            models.Index(
+                fields=["contest", "status", "-published_at", "-id"], name="idea_contest_status", condition=PUBLIC
+            ),
             # The TF dashboard's counts per week/month, track and district: an index-only scan, not the table.
             models.Index(fields=["contest", "created_at", "track", "district"], name="idea_contest_received"),
         ]
