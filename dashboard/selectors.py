@@ -595,7 +595,7 @@ class CorpusTopics:
 
 def topic_clusters() -> list[CorpusTopics]:
     """The topic clusters of every registered NLP corpus that has been clustered (ideas, forum opinions,
-    field posts when clustered), in registration order, from each one's latest snapshot. Two queries,
+    field posts), in registration order, from each one's latest snapshot. Two queries,
     whatever the number of corpora and clusters; the dashboard's filters do not apply (a refit clusters
     the whole corpus)."""
     snapshots = cluster_snapshots_latest()

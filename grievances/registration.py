@@ -12,7 +12,7 @@ from comments.targets import CommentTarget
 from comments.targets import register as register_comment_target
 from ideas.cache import public_pages_changed
 from moderation.items import ModeratedItem, register
-from nlp.adapter import generic_store, pending_filter
+from nlp.adapter import generic_store, generic_store_clusters, pending_filter
 from nlp.corpora import Corpus, ItemResult
 from nlp.corpora import register as register_corpus
 
@@ -170,6 +170,9 @@ def register_grievances() -> None:
             ),
             store=grievance_store,
             store_error=grievance_store_error,
+            # topic clusters in the generic analysis row: the refit's explained snapshot (the TF
+            # dashboard's topics), and a new post joins its nearest posts' cluster
+            store_clusters=generic_store_clusters,
             labels=_labels,
             label_of=_label_of,
             linked=("ideas",),
