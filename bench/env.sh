@@ -9,3 +9,7 @@ export WAGTAILADMIN_BASE_URL=http://127.0.0.1 EMAIL_HOST=localhost IDEAS_TRUSTED
 # Plain HTTP on loopback (in production the proxy in front terminates TLS).
 export DJANGO_SECURE_SSL_REDIRECT=false
 export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$BENCH_DB"
+# The persisted NLP index of this database (`manage.py nlp_refit --index-only`; bench/prepare.sh makes it):
+# web workers load it memory-mapped at start instead of analysing every idea in a warm-up thread.
+: "${IDEAS_NLP_INDEX_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/var/nlp-index-$BENCH_DB}"
+export IDEAS_NLP_INDEX_DIR

@@ -13,3 +13,4 @@ $PY manage.py collectstatic --noinput -v 0
 $PY manage.py load_demo --password bench-password-1234 >/dev/null
 time $PY manage.py load_fake_ideas --n "$N"
 psql -q -d "$BENCH_DB" -c "VACUUM ANALYZE"
+$PY manage.py nlp_refit --index-only  # the persisted NLP index, as a nightly refit would leave it

@@ -157,6 +157,16 @@ def index_for(corpus: Corpus) -> SimilarityIndex | None:
                         )
                     cache.index_sig = sig
                     return cache.index
+        if sig[0] > inprocess_max():
+            # Analysing every item in each web worker would cost minutes of CPU and GBs at city scale:
+            # wait for the refit's build (similar items empty, duplicates from the latest items meanwhile).
+            logger.error(
+                "NLP index of %s: %d items and no persisted build; run `manage.py nlp_refit --index-only`",
+                corpus.name,
+                sig[0],
+            )
+            cache.index, cache.idf, cache.index_sig = None, None, sig
+            return None
         rows = list(_rows(corpus, qs))
         if rows:
             texts = [corpus.text(r) for r in rows]
@@ -169,6 +179,15 @@ def index_for(corpus: Corpus) -> SimilarityIndex | None:
             cache.index, cache.idf = None, None
         cache.index_sig = sig
         return cache.index
+
+
+#: Without a usable persisted build, a process builds its own index only for a corpus of at most this
+#: many items (setting ``IDEAS_NLP_INPROCESS_MAX``).
+INPROCESS_MAX = 50_000
+
+
+def inprocess_max() -> int:
+    return int(getattr(settings, "IDEAS_NLP_INPROCESS_MAX", INPROCESS_MAX))
 
 
 def _index_root(corpus: Corpus) -> Path | None:

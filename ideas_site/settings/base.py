@@ -1,5 +1,6 @@
 """Settings shared by every profile. dev/test/production hold only their differences."""
 
+import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -239,8 +240,9 @@ IDEAS_PAGE_CACHE_TTL = 300
 # NLP analyser: mecab (default), okt or komoran.
 IDEAS_NLP_ANALYZER = "mecab"
 # Persisted similarity indexes (nlp.adapter.index_publish, written by the refit; every process loads the
-# current build memory-mapped). None: every process builds its own index.
-IDEAS_NLP_INDEX_DIR = BASE_DIR / "var" / "nlp-index"
+# current build memory-mapped). None: every process builds its own index. One directory per database:
+# every web and worker machine of one site reads the same one (a shared volume, like MEDIA_ROOT).
+IDEAS_NLP_INDEX_DIR = Path(os.environ.get("IDEAS_NLP_INDEX_DIR") or BASE_DIR / "var" / "nlp-index")
 
 LOGGING = {
     "version": 1,

@@ -128,6 +128,32 @@ def test_the_refit_publishes_the_build_and_reports_its_progress(index_dir, ideas
     assert len(builds) == 2  # older builds are removed, the previous one kept
 
 
+def test_the_command_publishes_the_builds_alone_without_analysing_anything_again(index_dir, ideas):
+    # after a bulk load or on a first deployment: `manage.py nlp_refit --index-only`
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from nlp.models import ItemAnalysis
+
+    before = list(ItemAnalysis.objects.order_by("pk").values_list("pk", "analysed_at", "cluster"))
+    out = StringIO()
+    call_command("nlp_refit", "--index-only", stdout=out)
+    assert index_store.current_name(index_dir / "ideas") is not None
+    assert "ideas" in out.getvalue()
+    assert list(ItemAnalysis.objects.order_by("pk").values_list("pk", "analysed_at", "cluster")) == before
+
+
+def test_a_corpus_too_large_to_build_in_process_waits_for_the_published_build(index_dir, ideas, settings, caplog):
+    # at city scale every web worker analysing every item itself would cost minutes of CPU and GBs each
+    settings.IDEAS_NLP_INPROCESS_MAX = len(TEXTS) - 1
+    assert adapter.index_for(corpus()) is None
+    assert similar(f"{TEXTS[0][0]} {TEXTS[0][1]}") == []
+    assert "no persisted build" in caplog.text
+    adapter.index_publish(corpus())  # what the refit (or `nlp_refit --index-only`) leaves
+    assert similar(f"{TEXTS[0][0]} {TEXTS[0][1]}")[0][0] == ideas[0].pk
+
+
 def test_without_an_index_dir_nothing_is_persisted(settings, ideas):
     settings.IDEAS_NLP_INDEX_DIR = None
     assert adapter.index_publish(corpus()) is None

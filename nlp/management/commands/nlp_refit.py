@@ -5,7 +5,8 @@ Run it periodically (cron, or `manage.py nlp_refit --enqueue` to hand it to a ta
 
 from django.core.management.base import BaseCommand
 
-from nlp.adapter import corpus_refit
+from nlp.adapter import corpus_refit, index_publish
+from nlp.corpora import corpora
 from nlp.tasks import refit_all
 
 
@@ -15,11 +16,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--clusters", type=int, default=None, help="묶음 수 (없으면 자동)")
         parser.add_argument("--enqueue", action="store_true", help="작업 대기열에 넣고 바로 끝냅니다")
+        parser.add_argument(
+            "--index-only",
+            action="store_true",
+            help="분석은 그대로 두고 유사도 색인만 새로 만들어 저장합니다 (대량으로 넣은 뒤, 첫 배포)",
+        )
 
     def handle(self, *args, **options):
         if options["enqueue"]:
             result = refit_all.enqueue()
             self.stdout.write(f"대기열에 넣었습니다: {result.id}")
+            return
+        if options["index_only"]:
+            saved = [c.name for c in corpora() if index_publish(c) is not None]
+            self.stdout.write(self.style.SUCCESS(f"저장한 유사도 색인 {len(saved)}개: {', '.join(saved) or '-'}"))
             return
         summary = corpus_refit(n_clusters=options["clusters"])
         self.stdout.write(
