@@ -10,9 +10,9 @@ What is judged, on the same rows in the same run:
 
 - **ours**: the site's link — a :class:`nlp.similar.SimilarityIndex` over the proposals built as
   ``nlp.adapter.index_for`` builds the ideas' index (``min_df=1``, the analyser's tokens, the titles), each
-  post's :data:`nlp.adapter.LINK_K` nearest proposals kept from :data:`nlp.adapter.LINK_MIN_SCORE`;
+  post's :data:`nlp.similar.LINK_K` nearest proposals kept from :data:`nlp.similar.LINK_MIN_SCORE`;
 - **reference** (``/work/shared/docs/nlp.md``): character 2–4-gram TF-IDF (``char_wb``, sublinear,
-  ``min_df=2``) cosine, top :data:`nlp.adapter.LINK_K`, no floor (it never abstains).
+  ``min_df=2``) cosine, top :data:`nlp.similar.LINK_K`, no floor (it never abstains).
 
 Metrics, over the posts a system shows at least one link for: precision@1 and precision@3 (the share of
 the first ``min(3, shown)`` links that are relevant), with relevant = label ≥ 1 and = 2. A link to a
@@ -49,7 +49,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 
 from benchmarks.common import data_dir, read_rows
-from nlp.adapter import LINK_K, LINK_MIN_SCORE
+from nlp.similar import LINK_K, LINK_MIN_SCORE
 from nlp.text import join_title_content
 
 SET_PATH = Path(__file__).resolve().parent / "data" / "grievance_idea_links.json"

@@ -31,7 +31,7 @@ from .classify import TrackClassifier
 from .cluster import TopicClusterer
 from .corpora import Corpus, ItemResult, corpora, corpus_for, corpus_named
 from .route import RouteSuggester
-from .similar import DUP_THRESHOLD, SimilarityIndex, repost_score
+from .similar import DUP_THRESHOLD, LINK_K, LINK_MIN_SCORE, SimilarityIndex, repost_score
 from .snapshots import cluster_snapshot_record
 from .tags import extract_tags, phrase_idf
 from .text import char_shingles, normalize, squash
@@ -531,12 +531,8 @@ def route_suggestions(
 
 # ---- stored links between corpora (``linked``): a field post → the ideas that answer it ----------------
 
-#: How many items of a linked corpus are stored per item.
-LINK_K = 5
-#: The cosine from which an item of a linked corpus is stored as a link (a corpus may set its own in
-#: ``extra["link_min_score"]``). Above :data:`SIMILAR_MIN_SCORE`: a link is shown to everyone as
-#: "addresses the same topic", so one shared generic word (서울, 일자리) must not make one.
-LINK_MIN_SCORE = 0.15
+# LINK_K and LINK_MIN_SCORE (how many links, from which cosine) are the core's (`nlp.similar`), so the
+# benchmarks that judge the links read the site's values without Django.
 #: When an item of a linked-to corpus (an idea) is analysed, this many of the nearest items of each
 #: corpus linking to it (field posts) get their links refreshed, besides those already linked to it.
 LINK_REVERSE_CANDIDATES = 20

@@ -53,7 +53,7 @@ class Corpus:
     ``changed_field``: the timestamp field an edit bumps (the index notices edits by it).
     ``extra``: optional hooks: ``pending()`` (ids left unanalysed), ``group_of(item)`` (the key linked items
     of this corpus are grouped by, e.g. an idea's topic cluster), ``link_min_score`` (the cosine from which
-    an item of this corpus is stored as a link, default ``nlp.adapter.LINK_MIN_SCORE``), ``quotable()`` (the
+    an item of this corpus is stored as a link, default ``nlp.similar.LINK_MIN_SCORE``), ``quotable()`` (the
     items whose text a cluster's representative sentences may be copied from, ``nlp.snapshots``; default
     ``public()``, else ``queryset()``).
     """

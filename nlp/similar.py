@@ -33,6 +33,8 @@ __all__ = [
     "DUP_THRESHOLD",
     "INDEX_FORMAT",
     "IndexFormatError",
+    "LINK_K",
+    "LINK_MIN_SCORE",
     "SimilarityIndex",
     "is_repost",
     "repost_score",
@@ -65,6 +67,13 @@ def shingle_jaccard(a: str, b: str, n: int = 3) -> float:
 #: The re-post threshold: trigram Jaccard of the whitespace-free texts from which one is a re-post of the
 #: other. The one duplicate decision of the site: the triage, the analysis and moderation's screening use it.
 DUP_THRESHOLD = 0.6
+
+#: Links between corpora (a field post → the ideas that answer it): how many are stored per item, and the
+#: cosine from which one is (a corpus may set its own in ``extra["link_min_score"]``). Above the "similar
+#: ideas" floor: a link is shown to everyone as "addresses the same topic", so one shared generic word
+#: (서울, 일자리) must not make one.
+LINK_K = 5
+LINK_MIN_SCORE = 0.15
 
 #: Under the same specific title, the share of the shorter text's trigrams found in the longer one and the
 #: Jaccard floor from which the pair is a re-post (one sentence dropped, a greeting added).
