@@ -23,7 +23,7 @@ from sklearn.metrics import accuracy_score, f1_score, normalized_mutual_info_sco
 from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.svm import LinearSVC
 
-from nlp.text import char_shingles, normalize
+from nlp.text import char_shingles, join_title_content, normalize
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 csv.field_size_limit(1 << 30)
@@ -67,6 +67,23 @@ class Task:
     @property
     def tracks(self) -> list[str]:
         return sorted({r["track"] for r in self.labelled})
+
+
+def dev_texts_split(n_queries: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """Every dev text (both sources, title and body), shuffled: the first ``n_queries`` as new items to
+    look up, the rest as the indexed base (the similar-lookup benchmarks)."""
+    rows = read_rows("bluehouse") + read_rows("gwanghwamun")
+    texts = [t for t in (join_title_content(r["title"], r["content"]) for r in rows) if t]
+    random.Random(seed).shuffle(texts)
+    return texts[:n_queries], texts[n_queries:]
+
+
+def perturbed_docs(base: list[list[str]], size: int, seed: int = 0) -> list[list[str]]:
+    """``size`` token lists made from the analysed ``base`` (item ``n`` is ``base[n % len(base)]`` with a
+    fifth of its tokens dropped at random and a marker of its copy added), so no two items are equal:
+    a corpus of any size with the dev texts' vocabulary and lengths, without analysing new texts."""
+    rng = random.Random(seed)
+    return [[t for t in base[n % len(base)] if rng.random() > 0.2] + [f"copy{n // len(base)}"] for n in range(size)]
 
 
 def repost(row: dict, rng: random.Random, new_id: str) -> dict:

@@ -20,7 +20,6 @@ import argparse
 import json
 import logging
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -39,16 +38,10 @@ def _rss_mb() -> float:
 
 
 def _corpus(base: list[list[str]], size: int, seed: int) -> tuple[list[int], list[str], list[list[str]], list[str]]:
-    rng = random.Random(seed)
-    ids, texts, docs, titles = [], [], [], []
-    for n in range(size):
-        toks = base[n % len(base)]
-        doc = [t for t in toks if rng.random() > 0.2] + [f"copy{n // len(base)}"]
-        ids.append(n)
-        docs.append(doc)
-        texts.append(" ".join(doc))
-        titles.append(" ".join(doc[:3]))
-    return ids, texts, docs, titles
+    from benchmarks.common import perturbed_docs
+
+    docs = perturbed_docs(base, size, seed)
+    return list(range(size)), [" ".join(d) for d in docs], docs, [" ".join(d[:3]) for d in docs]
 
 
 def _child(args: argparse.Namespace) -> int:
@@ -161,15 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         return _child(args)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    from benchmarks.common import read_rows
+    from benchmarks.common import dev_texts_split
     from nlp.analyzer import analyze_corpus
-    from nlp.text import join_title_content
 
-    rng = random.Random(args.seed)
-    rows = read_rows("bluehouse") + read_rows("gwanghwamun")
-    texts = [t for t in (join_title_content(r["title"], r["content"]) for r in rows) if t]
-    rng.shuffle(texts)
-    queries, base = texts[: args.queries], texts[args.queries :]
+    queries, base = dev_texts_split(args.queries, args.seed)
     t0 = time.perf_counter()
     tokens = [a.tokens for a in analyze_corpus(base)]
     logger.info("%d dev texts analysed once in %.0f s", len(base), time.perf_counter() - t0)

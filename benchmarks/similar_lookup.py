@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import argparse
 import logging
-import random
 import sys
 import time
 
 import numpy as np
 
-from benchmarks.common import read_rows
+from benchmarks.common import dev_texts_split, perturbed_docs
 from nlp.analyzer import analyze_corpus, get_analyzer
 from nlp.similar import SimilarityIndex, with_bigrams
-from nlp.text import join_title_content
 
 logger = logging.getLogger("benchmarks.similar_lookup")
 
@@ -33,18 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    rng = random.Random(args.seed)
-    rows = read_rows("bluehouse") + read_rows("gwanghwamun")
-    texts = [t for t in (join_title_content(r["title"], r["content"]) for r in rows) if t]
-    rng.shuffle(texts)
-    queries, base = texts[: args.queries], texts[args.queries :]
+    queries, base = dev_texts_split(args.queries, args.seed)
     tokens = [a.tokens for a in analyze_corpus(base)]
-    ids, docs = [], []
-    while len(ids) < args.size:
-        n = len(ids)
-        toks = tokens[n % len(tokens)]
-        docs.append([t for t in toks if rng.random() > 0.2] + [f"copy{n // len(tokens)}"])
-        ids.append(n)
+    docs = perturbed_docs(tokens, args.size, args.seed)
+    ids = list(range(args.size))
     start = time.perf_counter()
     index = SimilarityIndex().fit(ids, [""] * len(ids), tokens=docs)
     logger.info("index of %d ideas built in %.1f s", len(ids), time.perf_counter() - start)
