@@ -82,8 +82,17 @@ def perturbed_docs(base: list[list[str]], size: int, seed: int = 0) -> list[list
     """``size`` token lists made from the analysed ``base`` (item ``n`` is ``base[n % len(base)]`` with a
     fifth of its tokens dropped at random and a marker of its copy added), so no two items are equal:
     a corpus of any size with the dev texts' vocabulary and lengths, without analysing new texts."""
+    return [doc for chunk in iter_perturbed_docs(base, size, seed, size or 1) for doc in chunk]
+
+
+def iter_perturbed_docs(base: list[list[str]], size: int, seed: int = 0, chunk: int = 10_000):
+    """:func:`perturbed_docs` in lists of ``chunk`` items (the same items, never all in memory at once)."""
     rng = random.Random(seed)
-    return [[t for t in base[n % len(base)] if rng.random() > 0.2] + [f"copy{n // len(base)}"] for n in range(size)]
+    for lo in range(0, size, chunk):
+        yield [
+            [t for t in base[n % len(base)] if rng.random() > 0.2] + [f"copy{n // len(base)}"]
+            for n in range(lo, min(lo + chunk, size))
+        ]
 
 
 def repost(row: dict, rng: random.Random, new_id: str) -> dict:

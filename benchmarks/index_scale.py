@@ -12,6 +12,12 @@ process: the build's peak RSS is the child's ``ru_maxrss`` (``os.wait4``), so no
 counts.
 
     IDEAS_DEV_DATA=/work/shared/data/dev .venv/bin/python -m benchmarks.index_scale [--sizes 100000] [--queries 300]
+        [--no-reference 1000000] [--with-fit 100000]
+
+The build measured is the streamed two-pass one (:mod:`nlp.index_build`, chunks of :data:`CHUNK` items);
+``--with-fit`` also runs the in-memory ``fit`` + ``save`` it replaced and checks that both builds answer
+every query alike. At 1,000,000 the reference cannot run (it holds every token list and the unpruned
+matrix: about 30 GB by its 3.2 GB at 100,000): pass ``--no-reference 1000000``.
 """
 
 from __future__ import annotations
@@ -30,6 +36,10 @@ from pathlib import Path
 import numpy as np
 
 logger = logging.getLogger("benchmarks.index_scale")
+
+
+#: Items per chunk fed to the streamed build (what ``nlp.adapter.index_publish`` reads per database chunk).
+CHUNK = 10_000
 
 
 def _rss_mb() -> float:
@@ -52,13 +62,32 @@ def _child(args: argparse.Namespace) -> int:
     with open(args.work / "tokens.json", encoding="utf-8") as fh:
         base, queries = json.load(fh)
     out: dict = {}
-    if args.child == "build":
+    if args.child == "build":  # the streamed, two-pass build (nlp.index_build), what the refit runs
+        from benchmarks.common import iter_perturbed_docs
+        from nlp.index_build import IndexBuilder
+
+        out["rss_base_mb"] = _rss_mb()  # the dev token lists the corpus is made from, before the build
+        t0 = time.perf_counter()
+        builder = IndexBuilder(SimilarityIndex(str.split, min_df=1), args.work)
+        start = 0
+        for docs in iter_perturbed_docs(base, args.size, args.seed, CHUNK):
+            ids = list(range(start, start + len(docs)))
+            builder.add(ids, [" ".join(d) for d in docs], tokens=docs, titles=[" ".join(d[:3]) for d in docs])
+            start += len(docs)
+        out["pass1_s"] = time.perf_counter() - t0
+        out["rss_after_pass1_mb"] = _rss_mb()
+        t0 = time.perf_counter()
+        builder.finish(args.work / "index")
+        out["pass2_s"] = time.perf_counter() - t0
+        out["fit_s"] = out["pass1_s"] + out["pass2_s"]
+        out["features"] = int(len(np.load(args.work / "index" / "idf.npy", mmap_mode="r")))
+    elif args.child == "fit":  # the in-memory fit + save, the build before the streamed one
         ids, texts, docs, titles = _corpus(base, args.size, args.seed)
         t0 = time.perf_counter()
-        index = SimilarityIndex(lambda s: s.split(), min_df=1).fit(ids, texts, tokens=docs, titles=titles)
+        index = SimilarityIndex(str.split, min_df=1).fit(ids, texts, tokens=docs, titles=titles)
         out["fit_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        index.save(args.work / "index")
+        index.save(args.work / "index-fit")
         out["save_s"] = time.perf_counter() - t0
         out["features"] = int(len(index.idf_))
     elif args.child == "load":
@@ -98,6 +127,16 @@ def _child(args: argparse.Namespace) -> int:
             index.query(q, k=5, tokens=toks)
             late.append(time.perf_counter() - t0)
         out["p95_excl_with_delta_ms"] = float(np.percentile(late, 95) * 1000)
+    elif args.child == "compare":  # the streamed build answers as the in-memory fit (both loaded)
+        analyzer = get_analyzer()
+        streamed = SimilarityIndex.load(args.work / "index", analyzer=analyzer)
+        fitted = SimilarityIndex.load(args.work / "index-fit", analyzer=analyzer)
+        same = 0
+        for q in queries:
+            toks = analyzer.tokens(q)
+            a = (streamed.query(q, k=10, tokens=toks), streamed.find_duplicate(q))
+            same += a == (fitted.query(q, k=10, tokens=toks), fitted.find_duplicate(q))
+        out["same_answers"], out["queries"] = same, len(queries)
     elif args.child == "reference":
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -146,10 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100000", help="comma-separated corpus sizes")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--child", choices=["build", "load", "reference"])
+    parser.add_argument("--child", choices=["build", "fit", "compare", "load", "reference"])
     parser.add_argument("--work", type=Path)
     parser.add_argument("--size", type=int)
-    parser.add_argument("--no-reference", action="store_true")
+    parser.add_argument("--no-reference", default="", help="comma-separated sizes run without the reference")
+    parser.add_argument("--with-fit", default="", help="comma-separated sizes also built by the in-memory fit")
     args = parser.parse_args(argv)
     if args.child:
         return _child(args)
@@ -173,18 +213,41 @@ def main(argv: list[str] | None = None) -> int:
             logger.info("build %d: %s", size, built)
             loaded = _run("load", work, size, args.seed)
             logger.info("load %d: %s", size, loaded)
-            ref = {} if args.no_reference else _run("reference", work, size, args.seed)
+            ref = {} if str(size) in args.no_reference.split(",") else _run("reference", work, size, args.seed)
             logger.info("reference %d: %s", size, ref)
             saved_mb = sum(p.stat().st_size for p in (work / "index").iterdir()) / 2**20
+            fitted, same = {}, {}
+            if str(size) in args.with_fit.split(","):
+                shutil.rmtree(work / "index-fit", ignore_errors=True)
+                fitted = _run("fit", work, size, args.seed)
+                logger.info("fit %d: %s", size, fitted)
+                same = _run("compare", work, size, args.seed)
+                logger.info("compare %d: %s", size, same)
+                shutil.rmtree(work / "index-fit", ignore_errors=True)
 
             def r(key, fmt="{:.1f}", src=ref):
                 return fmt.format(src[key]) if key in src else "–"
 
             n = f"{size:,}"
-            print(f"| {n} | build: fit (s) | {r('fit_s')} | {built['fit_s']:.1f} (+ save {built['save_s']:.1f}) |")
+            print(
+                f"| {n} | build (s): streamed, pass 1 + pass 2 | {r('fit_s')} | {built['fit_s']:.1f} "
+                f"({built['pass1_s']:.1f} + {built['pass2_s']:.1f}; {built['features']:,} features) |"
+            )
             print(
                 f"| {n} | build: peak RSS of the process (MB) | {r('peak_rss_mb', '{:.0f}')} | {built['peak_rss_mb']:.0f} |"
             )
+            print(
+                f"| {n} | of which the dev token lists the corpus is made from (MB) | – | {built['rss_base_mb']:.0f} |"
+            )
+            if fitted:
+                print(
+                    f"| {n} | before: in-memory fit + save (s); its peak RSS (MB) | – | "
+                    f"{fitted['fit_s']:.1f} + {fitted['save_s']:.1f}; {fitted['peak_rss_mb']:.0f} |"
+                )
+                print(
+                    f"| {n} | streamed build answers as the fit (top-10 and re-post, per query) | – | "
+                    f"{same['same_answers']}/{same['queries']} |"
+                )
             print(
                 f"| {n} | index size (MB) | {r('matrix_mb', '{:.0f}')} (matrix in memory) | {saved_mb:.0f} (on disk) |"
             )

@@ -130,9 +130,15 @@ def _prune_rows(X: sp.csr_matrix, max_terms: int) -> sp.csr_matrix:
     if not keep.all():
         X = sp.csr_matrix((data * keep, X.indices, indptr), shape=X.shape)
         X.eliminate_zeros()
-    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    # the norm sums each row's squares in the row's own entry order (not through a sparse product that
+    # reorders them), so a row gives the same bits whatever the column numbering (nlp.index_build)
+    lengths = np.diff(X.indptr)
+    squares = X.data.astype(np.float64) ** 2
+    norms = np.sqrt(np.bincount(np.repeat(np.arange(X.shape[0]), lengths), weights=squares, minlength=X.shape[0]))
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ X, dtype=np.float32)
+    scale = (1.0 / norms).astype(np.float32)
+    data = X.data.astype(np.float32) * np.repeat(scale, lengths)
+    return sp.csr_matrix((data, X.indices, X.indptr), shape=X.shape, dtype=np.float32)
 
 
 def term_hash(term: str) -> int:
