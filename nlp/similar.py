@@ -391,18 +391,21 @@ class SimilarityIndex:
         start = len(self.ids_)
         self._offsets.append(start)
         self._rows.append(X)
-        self._blocks.append(X.T.tocsr())
+        # the fitted corpus is kept transposed (features × ideas: a look-up reads only the query's features);
+        # ideas added later are kept as rows: transposing them would touch an array of the feature count
+        self._blocks.append(X.T.tocsr() if start == 0 else None)
         self.ids_.extend(ids)
         self.texts_.extend(squash(normalize(t)) for t in texts)
         keys = [title_key(t) for t in titles] if titles is not None else [""] * len(ids)
         self.titles_.extend(keys)
         self._title_counts.update(k for k in keys if k)
         self._id_pos.update((i, start + n) for n, i in enumerate(ids))
-        if len(self._blocks) > self._fixed + 8:  # compact small incremental blocks (never the loaded base)
-            rows = sp.vstack([self._widen(r) for r in self._rows[self._fixed :]]).tocsr()
-            self._rows[self._fixed :] = [rows]
-            self._blocks[self._fixed :] = [rows.T.tocsr()]
-            self._offsets[self._fixed :] = [self._offsets[self._fixed]]
+        first = next((i for i, b in enumerate(self._blocks) if b is None), len(self._blocks))
+        if len(self._blocks) > first + 8:  # compact the small blocks of added ideas (never the base)
+            rows = sp.vstack([self._widen(r) for r in self._rows[first:]]).tocsr()
+            self._rows[first:] = [rows]
+            self._blocks[first:] = [None]
+            self._offsets[first:] = [self._offsets[first]]
 
     def _widen(self, rows: sp.csr_matrix) -> sp.csr_matrix:
         """``rows`` with as many columns as there are features now (the vocabulary grows by :meth:`add`)."""
@@ -477,7 +480,14 @@ class SimilarityIndex:
     def _scores(self, q: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """Positions and cosine scores of indexed ideas sharing a feature with ``q``."""
         pos, val = [], []
-        for offset, block in zip(self._offsets, self._blocks, strict=True):
+        order = np.argsort(q.indices)
+        q_cols, q_vals = q.indices[order], q.data[order]
+        for offset, block, rows in zip(self._offsets, self._blocks, self._rows, strict=True):
+            if block is None:  # added ideas, kept as rows: the query's features looked up in them
+                p, v = self._row_scores(rows, q_cols, q_vals)
+                pos.append(p + offset)
+                val.append(v)
+                continue
             qb = q if q.shape[1] == block.shape[0] else q[:, : block.shape[0]]  # a block older than a growth
             r = (qb @ block).tocsr()
             pos.append(r.indices.astype(np.int64) + offset)
@@ -489,6 +499,19 @@ class SimilarityIndex:
             keep = ~np.isin(pos, self._dead_arr)
             pos, val = pos[keep], val[keep]
         return pos, val
+
+    @staticmethod
+    def _row_scores(rows: sp.csr_matrix, q_cols: np.ndarray, q_vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions (in ``rows``) and cosines of the rows sharing a feature with the query (sorted
+        ``q_cols``, ``q_vals``); costs the rows' entries, never the feature count."""
+        if not len(q_cols) or not rows.nnz:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        at = np.minimum(np.searchsorted(q_cols, rows.indices), len(q_cols) - 1)
+        hit = q_cols[at] == rows.indices
+        row_of = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))[hit]
+        scores = np.bincount(row_of, weights=rows.data[hit] * q_vals[at[hit]], minlength=rows.shape[0])
+        found = np.unique(row_of)
+        return found.astype(np.int64), scores[found].astype(np.float32)
 
     def query(
         self, text: str, k: int = 5, exclude_id: object = None, tokens: Sequence[str] | None = None
