@@ -9,7 +9,6 @@ signature query), so web workers and task workers stay consistent without shared
 from __future__ import annotations
 
 import logging
-import math
 import threading
 from collections import Counter
 from collections.abc import Mapping
@@ -30,6 +29,7 @@ from .analyzer import get_analyzer
 from .classify import TrackClassifier
 from .cluster import TopicClusterer
 from .corpora import Corpus, ItemResult, corpora, corpus_for, corpus_named
+from .index_build import HashCounter, IndexBuilder, hashes_of, phrase_idf_from_counts
 from .route import RouteSuggester
 from .similar import DUP_THRESHOLD, LINK_K, LINK_MIN_SCORE, SimilarityIndex, repost_score
 from .snapshots import cluster_snapshot_record
@@ -242,9 +242,15 @@ INDEX_DELTA_MARGIN = timedelta(minutes=1)
 def index_publish(corpus: Corpus, *, chunk_size: int = INDEX_CHUNK, progress=None) -> Path | None:
     """Build the similarity index of every live item of ``corpus`` and persist it as the current build
     under ``IDEAS_NLP_INDEX_DIR`` (None: persistence is off, nothing is done), with the corpus's phrase
-    IDF for tags. Rows are read in chunks of ``chunk_size``; ``progress(done, total)`` is called after
-    each (and the progress is logged). Returns the build's directory (None when off or the corpus is
-    empty). Run by the refit in the background worker; web workers load the result (:func:`index_for`)."""
+    IDF for tags. Returns the build's directory (None when off or the corpus is empty). Run by the refit
+    in the background worker; web workers load the result (:func:`index_for`).
+
+    The build is streamed (:class:`nlp.index_build.IndexBuilder`): rows are read and analysed in chunks
+    of ``chunk_size`` (pass 1: hashed features and document frequencies to disk), then vectorised chunk
+    by chunk (pass 2), so memory does not grow with the corpus; the phrase document frequencies are kept
+    as hashes. ``progress(done, total)`` is called after each chunk of either pass, counting both:
+    ``total`` is twice the items (each is analysed, then indexed), ``done`` reaches it at the end.
+    """
     root = _index_root(corpus)
     if root is None:
         return None
@@ -252,32 +258,42 @@ def index_publish(corpus: Corpus, *, chunk_size: int = INDEX_CHUNK, progress=Non
     qs = corpus.queryset().order_by("pk")
     total = qs.count()
     analyzer = _analyzer()
-    ids, texts, tokens, titles, stamps = [], [], [], [], []
-    phrase_df: Counter[str] = Counter()
-    rows = _rows(corpus, qs).iterator(chunk_size=chunk_size)
-    while chunk := list(islice(rows, chunk_size)):
-        for r in chunk:
-            text = corpus.text(r)
-            analysis = analyzer.analyze(text)
-            ids.append(r.pk)
-            texts.append(text)
-            tokens.append(analysis.tokens)
-            titles.append(corpus.title(r))
-            stamps.append(_stamp(getattr(r, corpus.changed_field)))
-            phrase_df.update(set(analysis.phrases))
-        logger.info("NLP index %s: %d/%d items analysed", corpus.name, len(ids), total)
-        if progress is not None:
-            progress(len(ids), total)
-    if not ids:
-        return None
-    index = SimilarityIndex(analyzer, min_df=1).fit(ids, texts, tokens=tokens, titles=titles)
-    del texts, tokens
-    n = len(ids)
-    idf = {p: math.log((1 + n) / (1 + c)) + 1.0 for p, c in phrase_df.items()}  # nlp.tags.phrase_idf
-    idf["__n_docs__"] = float(n)
-    meta = {"corpus": corpus.name, "items": n, "since": (started - INDEX_DELTA_MARGIN).isoformat()}
-    extras = {**index_store.phrase_idf_arrays(idf), "changed": np.asarray(stamps, dtype=np.int64)}
-    path = index_store.publish(index, root, meta=meta, extras=extras)
+    builder = IndexBuilder(SimilarityIndex(analyzer, min_df=1), root, columns=["changed"])
+    phrase_df = HashCounter()
+    try:
+        rows = _rows(corpus, qs).iterator(chunk_size=chunk_size)
+        while chunk := list(islice(rows, chunk_size)):
+            texts = [corpus.text(r) for r in chunk]
+            analyses = [analyzer.analyze(t) for t in texts]
+            builder.add(
+                [r.pk for r in chunk],
+                texts,
+                tokens=[a.tokens for a in analyses],
+                titles=[corpus.title(r) for r in chunk],
+                columns={"changed": [_stamp(getattr(r, corpus.changed_field)) for r in chunk]},
+            )
+            counts = Counter(p for a in analyses for p in set(a.phrases))
+            phrase_df.update(hashes_of(counts), np.fromiter(counts.values(), np.int64, len(counts)))
+            logger.info("NLP index %s: %d/%d items analysed", corpus.name, builder.n_items, total)
+            if progress is not None:
+                progress(builder.n_items, 2 * total)
+        n = builder.n_items
+        if not n:
+            builder.abort()
+            return None
+
+        def indexed(done: int, _n: int) -> None:
+            logger.info("NLP index %s: %d/%d items indexed", corpus.name, done, n)
+            if progress is not None:
+                progress(n + done, 2 * n)
+
+        meta = {"corpus": corpus.name, "items": n, "since": (started - INDEX_DELTA_MARGIN).isoformat()}
+        path = index_store.publish_build(
+            builder, root, meta=meta, extras=phrase_idf_from_counts(phrase_df, n), progress=indexed
+        )
+    except BaseException:
+        builder.abort()
+        raise
     logger.info("NLP index %s: %d items persisted in %s", corpus.name, n, path)
     return path
 

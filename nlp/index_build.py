@@ -40,7 +40,7 @@ from nlp.similar import INDEX_FORMAT, SimilarityIndex, _prune_rows, title_key, w
 from nlp.similar import _hashes as hashes_of
 from nlp.text import normalize, squash
 
-__all__ = ["HashCounter", "IndexBuilder", "phrase_idf_from_counts"]
+__all__ = ["HashCounter", "IndexBuilder", "hashes_of", "phrase_idf_from_counts"]
 
 logger = logging.getLogger(__name__)
 

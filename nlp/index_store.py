@@ -20,9 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .index_build import IndexBuilder
 from .similar import IndexFormatError, SimilarityIndex, _hashes, term_hash
 
-__all__ = ["HashedIdf", "current_name", "load_current", "phrase_idf_arrays", "publish"]
+__all__ = ["HashedIdf", "current_name", "load_current", "phrase_idf_arrays", "publish", "publish_build"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +50,35 @@ def publish(
     """Save ``index`` as a new build under ``root`` and make it the current one; returns its directory."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    name = f"build-{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
+    name = _build_name()
     path = index.save(root / name, meta=meta, extras=extras)
+    _make_current(root, name)
+    return path
+
+
+def publish_build(
+    builder: IndexBuilder,
+    root: str | os.PathLike,
+    *,
+    meta: dict | None = None,
+    extras: dict[str, np.ndarray] | None = None,
+    progress=None,
+) -> Path:
+    """Finish a streamed build (:meth:`IndexBuilder.finish`, made with ``root`` as its work directory) as a
+    new build under ``root`` and make it the current one, as :func:`publish`; returns its directory."""
+    root = Path(root)
+    name = _build_name()
+    path = builder.finish(root / name, meta=meta, extras=extras, progress=progress)
+    _make_current(root, name)
+    return path
+
+
+def _build_name() -> str:
+    return f"build-{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
+
+
+def _make_current(root: Path, name: str) -> None:
+    """Point ``CURRENT`` at ``name`` (atomically) and remove older builds but the previous one."""
     fd, tmp = tempfile.mkstemp(prefix=".CURRENT.", dir=root)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(name)
@@ -59,7 +87,6 @@ def publish(
     for old in builds[:-_KEEP]:
         if old.name != name:
             shutil.rmtree(old, ignore_errors=True)
-    return path
 
 
 def load_current(root: str | os.PathLike, *, analyzer: object = None) -> tuple[str, SimilarityIndex] | None:
