@@ -301,6 +301,7 @@ class IndexBuilder:
         if self._done:
             raise ValueError("IndexBuilder.finish() 는 한 번만 부를 수 있습니다")
         if not self.n_items:
+            self.abort()
             raise ValueError("색인할 항목이 없습니다")
         self._done = True
         try:
