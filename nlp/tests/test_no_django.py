@@ -17,6 +17,7 @@ CORE = [
     "nlp.route",
     "nlp.calibration",
     "nlp.index_store",
+    "nlp.classifier_store",
     "nlp.__main__",
     # the benchmarks judge the core as it is, without Django
     "benchmarks.common",
