@@ -216,3 +216,17 @@ def test_the_screen_query_count_does_not_depend_on_refit_runs(client):
     assert count() == none
     active_run(progress={"ideas": {"stage": "index", "done": 1, "total": 2}, "grievances": {"stage": "index"}})
     assert count() == none
+
+
+def test_the_command_queues_a_run_or_says_in_korean_that_one_is_running():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    with override_settings(TASKS=DB_TASKS):
+        call_command("nlp_refit", "--enqueue", stdout=out)
+        (run,) = RefitRun.objects.all()
+        assert run.is_queued and f"실행 {run.pk}" in out.getvalue()
+        with pytest.raises(CommandError, match="다시 학습이 이미 진행 중입니다"):
+            call_command("nlp_refit")
