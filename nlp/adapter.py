@@ -13,6 +13,8 @@ import math
 import threading
 from collections import Counter
 from collections.abc import Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
@@ -53,9 +55,36 @@ def _analyzer():
     return get_analyzer(getattr(settings, "IDEAS_NLP_ANALYZER", None))
 
 
-def _signature(qs, changed_field: str) -> tuple:
+#: Inside :func:`one_look`, the signature of each corpus already read (corpus name -> signature).
+_looked: ContextVar[dict | None] = ContextVar("nlp_signatures", default=None)
+
+
+@contextmanager
+def one_look():
+    """Within this block (one item's analysis, one duplicate check), each corpus's signature query runs
+    once: the index, the links and the classifier looked up for the same item see the corpus as it was
+    at its first look, as they would a moment apart without the block. Nested blocks share the first."""
+    if _looked.get() is not None:
+        yield
+        return
+    token = _looked.set({})
+    try:
+        yield
+    finally:
+        _looked.reset(token)
+
+
+def _signature(qs, changed_field: str, corpus: str | None = None) -> tuple:
+    """``(count, last change, last id)`` of ``qs``: a cheap query (an index-only scan, e.g. `idea_nlp_live`)
+    that changes whenever an item is added, edited or removed; read once per corpus in :func:`one_look`."""
+    looked = _looked.get()
+    if looked is not None and corpus is not None and corpus in looked:
+        return looked[corpus]
     agg = qs.aggregate(n=Count("pk"), last=Max(changed_field), top=Max("pk"))
-    return (agg["n"], agg["last"], agg["top"])
+    sig = (agg["n"], agg["last"], agg["top"])
+    if looked is not None and corpus is not None:
+        looked[corpus] = sig
+    return sig
 
 
 @dataclass
@@ -116,7 +145,7 @@ def index_for(corpus: Corpus) -> SimilarityIndex | None:
     of their words are new to it (:data:`MAX_UNSEEN_SHARE`); an edit, withdrawal or merge rebuilds it.
     """
     qs = corpus.queryset()
-    sig = _signature(qs, corpus.changed_field)
+    sig = _signature(qs, corpus.changed_field, corpus.name)
     cache = _cache(corpus)
     with cache.lock:
         root = _index_root(corpus)
@@ -347,7 +376,7 @@ def classifier_for(corpus: Corpus) -> TrackClassifier | None:
                 cache.classifier, cache.clf_sig = loaded[0], key
                 return cache.classifier
         qs = corpus.queryset()
-        sig = (_signature(qs, corpus.changed_field), frozen_seeds)
+        sig = (_signature(qs, corpus.changed_field, corpus.name), frozen_seeds)
         if cache.clf_sig != sig:
             cache.classifier = _fit_classifier(corpus, qs, seeds)
             cache.clf_sig = sig
@@ -398,10 +427,11 @@ def item_analyse(*, model_label: str, pk: int, reverse_links: bool = True) -> No
     if item is None:
         return
     try:
-        result = analyse(item, corpus=corpus)
-        corpus.store(item, result)
-        _cluster_new_item(item, corpus=corpus, result=result)
-        refresh_links(item, corpus=corpus, reverse=reverse_links)
+        with one_look():
+            result = analyse(item, corpus=corpus)
+            corpus.store(item, result)
+            _cluster_new_item(item, corpus=corpus, result=result)
+            refresh_links(item, corpus=corpus, reverse=reverse_links)
     except Exception as exc:
         corpus.store_error(item, f"{type(exc).__name__}: {exc}"[:300])
         raise
@@ -510,7 +540,7 @@ def _router(corpus: Corpus) -> tuple[RouteSuggester | None, dict]:
         return None, {}
     prior = corpus.route_prior() if corpus.route_prior else {}
     qs = corpus.queryset()
-    sig = (_signature(qs, corpus.changed_field), _frozen(prior))
+    sig = (_signature(qs, corpus.changed_field, corpus.name), _frozen(prior))
     cache = _cache(corpus)
     with cache.lock:
         if cache.route_sig != sig:
