@@ -65,8 +65,9 @@ def _pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
 
 
-def child(mode: str, n: int, seed: int) -> dict:
-    """Runs in the fresh process: start-up, then ``n`` submissions, timed (ms)."""
+def child(mode: str, n: int, seed: int, submit_only: bool = False) -> dict:
+    """Runs in the fresh process: start-up, then ``n`` submissions, timed (ms); with ``submit_only`` the
+    web request's part alone (no task: e.g. before the refit has saved a classifier)."""
     import django
 
     t = time.perf_counter()
@@ -94,17 +95,18 @@ def child(mode: str, n: int, seed: int) -> dict:
         authors = [UserFactory() for _ in range(n)]
         for (title, body), author in zip(_texts(n, seed), authors, strict=True):
             data = IdeaData(
-                title=title[:200],
+                title=title[:100],
                 summary=body[:150],
                 body=body[:5000],
                 track=None,
                 target_group="youth",
-                district="종로구",
+                district="seoul",
             )
             t0 = time.perf_counter()
             idea = idea_submit(contest=contest, author=author, data=data)
             t1 = time.perf_counter()
-            adapter.item_analyse(model_label="ideas.Idea", pk=idea.pk)
+            if not submit_only:
+                adapter.item_analyse(model_label="ideas.Idea", pk=idea.pk)
             t2 = time.perf_counter()
             rows["submit"].append((t1 - t0) * 1000)
             rows["analyse"].append((t2 - t1) * 1000)
@@ -121,7 +123,7 @@ def child(mode: str, n: int, seed: int) -> dict:
     return out
 
 
-def run_mode(mode: str, n: int, seed: int, env: dict) -> dict:
+def run_mode(mode: str, n: int, seed: int, env: dict, submit_only: bool = False) -> dict:
     env = dict(env)
     tmp = None
     if mode == "before":
@@ -138,7 +140,7 @@ def run_mode(mode: str, n: int, seed: int, env: dict) -> dict:
         env["IDEAS_NLP_INPROCESS_MAX"] = str(10**9)
     code = (
         f"import sys, json; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r})\n"
-        f"import analysis; print('RESULT ' + json.dumps(analysis.child({mode!r}, {n}, {seed})))"
+        f"import analysis; print('RESULT ' + json.dumps(analysis.child({mode!r}, {n}, {seed}, {submit_only})))"
     )
     done = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     if tmp:
@@ -156,11 +158,14 @@ def main(argv=None) -> int:
     ap.add_argument("--ref-n", type=int, default=2, help="submissions measured in a reference mode")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--submit-only", action="store_true", help="the web request's part only (idea_submit)")
     args = ap.parse_args(argv)
     env = _env()
-    runs = [run_mode("ours", args.n, args.seed, env)]
+    runs = [run_mode("ours", args.n, args.seed, env, args.submit_only)]
+    print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
     for mode in [m for m in args.reference.split(",") if m and m != "none"]:
-        runs.append(run_mode(mode, args.ref_n, args.seed, env))
+        runs.append(run_mode(mode, args.ref_n, args.seed, env, args.submit_only))
+        print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
     if args.json:
         print(json.dumps(runs, indent=2))
         return 0
