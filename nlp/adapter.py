@@ -12,6 +12,8 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
@@ -24,7 +26,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from . import MODEL_VERSION, index_store
+from . import MODEL_VERSION, classifier_store, index_store
 from .analyzer import get_analyzer
 from .classify import TrackClassifier
 from .cluster import TopicClusterer
@@ -53,9 +55,36 @@ def _analyzer():
     return get_analyzer(getattr(settings, "IDEAS_NLP_ANALYZER", None))
 
 
-def _signature(qs, changed_field: str) -> tuple:
+#: Inside :func:`one_look`, the signature of each corpus already read (corpus name -> signature).
+_looked: ContextVar[dict | None] = ContextVar("nlp_signatures", default=None)
+
+
+@contextmanager
+def one_look():
+    """Within this block (one item's analysis, one duplicate check), each corpus's signature query runs
+    once: the index, the links and the classifier looked up for the same item see the corpus as it was
+    at its first look, as they would a moment apart without the block. Nested blocks share the first."""
+    if _looked.get() is not None:
+        yield
+        return
+    token = _looked.set({})
+    try:
+        yield
+    finally:
+        _looked.reset(token)
+
+
+def _signature(qs, changed_field: str, corpus: str | None = None) -> tuple:
+    """``(count, last change, last id)`` of ``qs``: a cheap query (an index-only scan, e.g. `idea_nlp_live`)
+    that changes whenever an item is added, edited or removed; read once per corpus in :func:`one_look`."""
+    looked = _looked.get()
+    if looked is not None and corpus is not None and corpus in looked:
+        return looked[corpus]
     agg = qs.aggregate(n=Count("pk"), last=Max(changed_field), top=Max("pk"))
-    return (agg["n"], agg["last"], agg["top"])
+    sig = (agg["n"], agg["last"], agg["top"])
+    if looked is not None and corpus is not None:
+        looked[corpus] = sig
+    return sig
 
 
 @dataclass
@@ -116,7 +145,7 @@ def index_for(corpus: Corpus) -> SimilarityIndex | None:
     of their words are new to it (:data:`MAX_UNSEEN_SHARE`); an edit, withdrawal or merge rebuilds it.
     """
     qs = corpus.queryset()
-    sig = _signature(qs, corpus.changed_field)
+    sig = _signature(qs, corpus.changed_field, corpus.name)
     cache = _cache(corpus)
     with cache.lock:
         root = _index_root(corpus)
@@ -338,18 +367,56 @@ def warm_up_in_background() -> threading.Thread:
 
 def classifier_for(corpus: Corpus) -> TrackClassifier | None:
     """The corpus's label classifier: the labels' seed texts, the items a person labelled (a
-    reviewer's correction replaces the author's pick), the unlabelled items too. None without labels."""
+    reviewer's correction replaces the author's pick), the unlabelled items too. None without labels.
+
+    With a persisted index directory (``IDEAS_NLP_INDEX_DIR``), the classifier the last refit fitted and
+    saved (:func:`classifier_publish`) is loaded once per process and used until the refit saves another
+    (a file stamp checked at each call), as long as the labels' seed texts are those it learned: a new
+    item or a reviewer's correction is learned at the next refit (the triage screen's button, the nightly
+    task), as the clusters are. Without one (or with other seeds), the classifier is fitted in this
+    process and fitted again whenever the items change (the signature query of :func:`index_for`)."""
+    if corpus.labels is None:
+        return None
+    seeds = corpus.labels()
+    frozen_seeds = tuple(sorted(seeds.items()))
+    cache = _cache(corpus)
+    root = _index_root(corpus)
+    stored = classifier_store.stamp(root) if root is not None else None
+    with cache.lock:
+        if stored is not None:
+            key = ("saved", stored, frozen_seeds)
+            if cache.clf_sig == key:
+                return cache.classifier
+            loaded = classifier_store.load(root, tokenizer=_analyzer().tokens)
+            if loaded is not None and tuple(tuple(p) for p in loaded[1].get("seeds", ())) == frozen_seeds:
+                cache.classifier, cache.clf_sig = loaded[0], key
+                return cache.classifier
+        qs = corpus.queryset()
+        sig = (_signature(qs, corpus.changed_field, corpus.name), frozen_seeds)
+        if cache.clf_sig != sig:
+            cache.classifier = _fit_classifier(corpus, qs, seeds)
+            cache.clf_sig = sig
+        return cache.classifier
+
+
+def classifier_publish(corpus: Corpus) -> TrackClassifier | None:
+    """Fit the corpus's label classifier on every live item now and, with ``IDEAS_NLP_INDEX_DIR``, save
+    it for every process (:func:`classifier_for` loads it). Run by the refit. Returns the classifier
+    (None without labels or seeds); this process uses it from now on."""
     if corpus.labels is None:
         return None
     seeds = corpus.labels()
     qs = corpus.queryset()
     sig = (_signature(qs, corpus.changed_field), tuple(sorted(seeds.items())))
+    classifier = _fit_classifier(corpus, qs, seeds)
+    root = _index_root(corpus)
     cache = _cache(corpus)
     with cache.lock:
-        if cache.clf_sig != sig:
-            cache.classifier = _fit_classifier(corpus, qs, seeds)
-            cache.clf_sig = sig
-        return cache.classifier
+        cache.classifier, cache.clf_sig = classifier, sig
+        if root is not None and classifier is not None:
+            classifier_store.save(classifier, root, meta={"seeds": sorted(seeds.items()), "corpus": corpus.name})
+            cache.clf_sig = ("saved", classifier_store.stamp(root), tuple(sorted(seeds.items())))
+    return classifier
 
 
 def _fit_classifier(corpus: Corpus, qs, seeds: dict[str, str]) -> TrackClassifier | None:
@@ -376,10 +443,11 @@ def item_analyse(*, model_label: str, pk: int, reverse_links: bool = True) -> No
     if item is None:
         return
     try:
-        result = analyse(item, corpus=corpus)
-        corpus.store(item, result)
-        _cluster_new_item(item, corpus=corpus, result=result)
-        refresh_links(item, corpus=corpus, reverse=reverse_links)
+        with one_look():
+            result = analyse(item, corpus=corpus)
+            corpus.store(item, result)
+            _cluster_new_item(item, corpus=corpus, result=result)
+            refresh_links(item, corpus=corpus, reverse=reverse_links)
     except Exception as exc:
         corpus.store_error(item, f"{type(exc).__name__}: {exc}"[:300])
         raise
@@ -488,7 +556,7 @@ def _router(corpus: Corpus) -> tuple[RouteSuggester | None, dict]:
         return None, {}
     prior = corpus.route_prior() if corpus.route_prior else {}
     qs = corpus.queryset()
-    sig = (_signature(qs, corpus.changed_field), _frozen(prior))
+    sig = (_signature(qs, corpus.changed_field, corpus.name), _frozen(prior))
     cache = _cache(corpus)
     with cache.lock:
         if cache.route_sig != sig:
@@ -723,41 +791,69 @@ def duplicates_of(*, item) -> list[tuple[int, float]]:
     return sorted(found, key=lambda p: (-p[1], p[0]))
 
 
-def corpus_refit(*, name: str | None = None, n_clusters: int | None = None) -> dict:
+def corpus_refit(*, name: str | None = None, n_clusters: int | None = None, progress=None) -> dict:
     """Re-fit the label classifier, re-suggest labels, re-cluster every item, and analyse again the
     items whose analysis failed or never ran — for the corpus ``name``, or every corpus. Returns a
-    summary (summed over corpora)."""
+    summary (summed over corpora).
+
+    ``progress(corpus, stage, done, total)``, when given, is called as the work goes on, per corpus and
+    stage: ``"index"`` (the persisted index's analysis, per chunk; or the stage `index_publish` names),
+    ``"analyse"`` (every item, after each), ``"links"`` and ``"cluster"`` (0 of 1 at the start, 1 of 1 at the
+    end). `nlp.refits` stores it for the triage screen."""
     summary = {"items": 0, "retried": 0, "failed": 0, "clusters": 0, "indexed": 0}
     for corpus in [corpus_named(name)] if name else corpora():
-        for key, value in _refit(corpus, n_clusters=n_clusters).items():
+        for key, value in _refit(corpus, n_clusters=n_clusters, progress=progress).items():
             summary[key] += value
     summary["ideas"] = summary["items"]  # the name the triage screen and the README use
     return summary
 
 
-def _refit(corpus: Corpus, *, n_clusters: int | None) -> dict:
+def _stage_reporter(progress, corpus: Corpus, default: str):
+    """``progress(corpus, stage, done, total)`` as the ``progress(done, total)`` callback `index_publish`
+    takes (which may name its own stage: ``stage=``, else ``default``); None without ``progress``."""
+    if progress is None:
+        return None
+
+    def report(done: int, total: int, *args, stage: str | None = None, **kwargs) -> None:
+        progress(corpus.name, stage or default, done, total)
+
+    return report
+
+
+def _refit(corpus: Corpus, *, n_clusters: int | None, progress=None) -> dict:
     model_label = corpus.model._meta.label
     pending = set(corpus.extra.get("pending", lambda: [])())
     retried = failed = 0
     _cache(corpus).clf_sig = None
+    report = progress or (lambda *_args: None)
     # The persisted similarity index first: every process loads it instead of building its own.
-    indexed = index_publish(corpus) is not None
+    indexed = index_publish(corpus, progress=_stage_reporter(progress, corpus, "index")) is not None
+    # The label classifier on the corpus as it is now, saved for every process (the analyses below use it).
+    report(corpus.name, "classifier", 0, 1)
+    classifier_publish(corpus)
+    report(corpus.name, "classifier", 1, 1)
     # Every item again: tags, similar items and duplicates see the whole corpus as it is now.
-    for pk in corpus.queryset().order_by("pk").values_list("pk", flat=True):
+    pks = list(corpus.queryset().order_by("pk").values_list("pk", flat=True))
+    report(corpus.name, "analyse", 0, len(pks))
+    for done, pk in enumerate(pks, start=1):
         try:
             item_analyse(model_label=model_label, pk=pk, reverse_links=False)
             retried += pk in pending
         except Exception:  # noqa: BLE001 - stored on the item, counted, the refit goes on
             logger.exception("Analysis of %s %s failed again", model_label, pk)
             failed += 1
+        report(corpus.name, "analyse", done, len(pks))
     # The items of other corpora that link to this one, once each (not once per item of this one).
+    report(corpus.name, "links", 0, 1)
     for source in corpora():
         if corpus.name in source.linked and source is not corpus:
             _store_links(list(source.queryset().order_by("pk")), source=source, targets=[corpus.name])
+    report(corpus.name, "links", 1, 1)
     rows = list(corpus.queryset().order_by("pk"))
     summary = {"items": len(rows), "retried": retried, "failed": failed, "clusters": 0, "indexed": int(indexed)}
     if not rows or corpus.store_clusters is None:
         return summary
+    report(corpus.name, "cluster", 0, 1)
     classifier = classifier_for(corpus)
     texts = [corpus.text(r) for r in rows]
     predictions = classifier.predict_with_score(texts) if classifier else [(None, None)] * len(rows)
@@ -783,6 +879,7 @@ def _refit(corpus: Corpus, *, n_clusters: int | None) -> dict:
         tracks=[g or p for g, (p, _s) in zip(given, predictions, strict=True)],
     )
     summary["clusters"] = int(clusterer.n_clusters_)
+    report(corpus.name, "cluster", 1, 1)
     return summary
 
 

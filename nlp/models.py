@@ -6,6 +6,7 @@ Ideas keep their analysis on their own row (search tokens, suggested track, simi
 refit leaves a `ClusterSnapshot` (its clusters explained), and links between corpora are `ItemLink` rows.
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -105,3 +106,53 @@ class ClusterSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.corpus} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RefitRun(models.Model):
+    """One refit of the NLP models (`nlp.refits`): active (queued until a process starts it:
+    ``started_at`` empty, then running), finished or failed; the stage it is at and how far each corpus
+    got (``progress``: ``{corpus: {"stage", "done", "total"}}``), written at most every
+    `nlp.refits.PROGRESS_SECONDS`; ``heartbeat_at`` is renewed by the running process while it lives, so
+    a run whose worker died is recognised by its age (`nlp.refits.stale_after`). At most one run is
+    active: a partial unique constraint, so the database refuses a second one, also to parallel requests."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("진행 중")
+        FINISHED = "finished", _("완료")
+        FAILED = "failed", _("실패")
+
+    status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    requested_at = models.DateTimeField(_("요청 일시"), default=timezone.now)
+    started_at = models.DateTimeField(_("시작 일시"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("종료 일시"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("마지막 신호"), default=timezone.now)
+    corpus = models.CharField(_("말뭉치"), max_length=40, blank=True)
+    stage = models.CharField(_("단계"), max_length=40, blank=True)
+    progress = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(_("오류"), blank=True)
+    task_id = models.CharField(_("작업 번호"), max_length=64, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("다시 학습 실행")
+        verbose_name_plural = _("다시 학습 실행")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="active"),
+                name="one_active_refit",
+                violation_error_message=_("다시 학습이 이미 진행 중입니다."),
+            )
+        ]
+        indexes = [models.Index(fields=["-requested_at"], name="refitrun_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_queued(self) -> bool:
+        """Requested, not yet taken by a worker."""
+        return self.status == self.Status.ACTIVE and self.started_at is None

@@ -22,11 +22,16 @@ def analyse_item(model_label: str, pk: int) -> None:
 
 
 @task()
-def refit_all() -> None:
-    """Re-fit the label classifiers on reviewer labels and re-cluster every corpus."""
-    from .adapter import corpus_refit
+def refit_all(run_id: int | None = None) -> None:
+    """Re-fit the label classifiers on reviewer labels and re-cluster every corpus, as the refit run
+    ``run_id`` (`nlp.refits.refit_request` queued it) or a new one; skipped (logged) while another
+    refit runs."""
+    from .refits import RefitBusy, refit_run
 
-    corpus_refit()
+    try:
+        refit_run(run_id=run_id)
+    except RefitBusy:
+        logger.warning("NLP refit %s skipped: another refit is running", run_id)
 
 
 def analyse_later(item) -> None:

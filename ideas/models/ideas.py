@@ -181,6 +181,14 @@ class Idea(Analysed, TimeStampedModel):
             ),
             # The TF dashboard's counts per week/month, track and district: an index-only scan, not the table.
             models.Index(fields=["contest", "created_at", "track", "district"], name="idea_contest_received"),
+            # The NLP corpus's signature, read at every analysis and duplicate check (`nlp.adapter`: count,
+            # last change and last id of the live ideas, `ideas.analysis.idea_corpus_queryset`): an
+            # index-only scan of this small index instead of a read of the whole table (0.5 s at 100,000).
+            models.Index(
+                fields=["updated_at", "id"],
+                name="idea_nlp_live",
+                condition=~Q(status=IdeaStatus.WITHDRAWN) & Q(merged_into__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -397,13 +397,17 @@ def test_a_track_correction_is_the_label_of_the_next_fit(contest, tracks):
 
 
 def test_refit_button_enqueues_the_refit_and_audits_it(client, idea, monkeypatch):
+    from nlp.models import RefitRun
+
     calls = []
-    monkeypatch.setattr("nlp.adapter.corpus_refit", lambda **kw: calls.append(kw) or {})
+    monkeypatch.setattr("nlp.adapter.corpus_refit", lambda **kw: calls.append(kw) or {"items": 0})
     client, user = client_for(client, "moderator")
     response = client.post(reverse("nlp_triage:refit"), {"next": reverse("nlp_triage:index")})
-    assert response.status_code == 302 and calls == [{}]
+    assert response.status_code == 302 and [sorted(kw) for kw in calls] == [["n_clusters", "progress"]]
     (entry,) = audits("nlp.refit")
-    assert entry.actor == user and entry.after["task_id"]
+    (run,) = RefitRun.objects.all()
+    assert entry.actor == user and entry.after["task_id"] == run.task_id and entry.after["run"] == run.pk
+    assert run.status == RefitRun.Status.FINISHED and run.requested_by == user and run.summary == {"items": 0}
 
 
 def test_setting_a_track_without_choosing_one_changes_nothing_and_says_why(client, idea, tracks):

@@ -247,22 +247,24 @@ def triage_tag_remove_bulk(*, ideas: Iterable[Idea], tag_name: str, actor, conte
 
 
 def triage_refit_enqueue(*, actor, context: AuditContext | None = None) -> str:
-    """Enqueue `nlp.tasks.refit_all` (re-fit the classifier on the current labels, re-suggest tracks,
-    re-cluster every idea) and audit it ("nlp.refit"). Returns the task result id.
+    """Request a refit (`nlp.refits.refit_request`: a refit run row, then `nlp.tasks.refit_all` enqueued:
+    re-fit the classifier on the current labels, re-suggest tracks, re-cluster every idea) and audit it
+    ("nlp.refit"). Returns the task result id. Raises `nlp.refits.RefitBusy` (a ValidationError) while
+    another refit is queued or running.
 
     Not atomic around the enqueue: with the immediate backend (dev, tests) the re-fit runs right
     here and must not hold a write transaction open; a failure to enqueue raises, unaudited.
     """
     if not rules.has_perm("nlp.refit_triage", actor):
         raise PermissionDenied(_("다시 학습을 요청할 권한이 없습니다."))
-    from nlp.tasks import refit_all
+    from nlp.refits import refit_request
 
-    result = refit_all.enqueue()
+    run = refit_request(requested_by=actor)
     audit_record(
         actor=actor,
         action="nlp.refit",
-        after={"task_id": str(result.id), "status": str(result.status)},
+        after={"task_id": run.task_id, "run": run.pk, "status": run.status},
         note=_("다시 학습 요청"),
         context=context,
     )
-    return str(result.id)
+    return run.task_id

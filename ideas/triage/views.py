@@ -24,6 +24,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from core.forms import IdChoiceField
 from core.http import audit_context, parse_id
 from nlp.classify import REVIEW_THRESHOLD
+from nlp.refits import refit_status
 
 from ..models import ContestPage, Idea, PolicyTrack
 from . import selectors, services
@@ -138,6 +139,7 @@ class TriageView(TriageAdminView):
             truncated=shown >= TRIAGE_LIMIT,
             tracks=list(PolicyTrack.objects.all()),
             model_state=selectors.triage_model_state(),
+            refit=refit_status(),
             # Suggestions under the classifier's review threshold read "확인 필요" (nlp.calibration).
             review_threshold=REVIEW_THRESHOLD,
             bulk_actions=BulkForm.ACTIONS,

@@ -185,3 +185,58 @@ def test_a_new_item_joins_the_cluster_of_its_nearest_items_without_a_refit(ideas
     Idea.objects.filter(pk=idea.pk).update(cluster=7, cluster_label="다른 묶음")
     adapter.item_analyse(model_label="ideas.Idea", pk=idea.pk)  # an item already clustered keeps it
     assert Idea.objects.get(pk=idea.pk).cluster == 7
+
+
+# ---- the saved track classifier ------------------------------------------------------------------
+
+
+@pytest.fixture
+def tracks():
+    from ideas.tests.factories import PolicyTrackFactory
+
+    return [
+        PolicyTrackFactory(slug="care", name="돌봄", description="어르신 돌봄 말벗 안부", keywords="어르신, 돌봄"),
+        PolicyTrackFactory(slug="startup", name="창업", description="청년 창업 공유 주방", keywords="창업, 청년"),
+    ]
+
+
+def test_the_refit_saves_the_classifier_and_a_new_process_loads_it_instead_of_fitting(
+    index_dir, ideas, tracks, monkeypatch
+):
+    from nlp import classifier_store
+
+    adapter.classifier_publish(corpus())
+    assert classifier_store.stamp(index_dir / "ideas") is not None
+    fitted = adapter.classifier_for(corpus())
+    text = f"{TEXTS[0][0]} {TEXTS[0][1]}"
+    expected = fitted.predict_with_score([text])
+
+    as_other_process(monkeypatch)
+    fits = []
+    real_fit = adapter._fit_classifier
+    monkeypatch.setattr(adapter, "_fit_classifier", lambda *a, **kw: fits.append(1) or real_fit(*a, **kw))
+    loaded = adapter.classifier_for(corpus())
+    assert loaded is not fitted and loaded.predict_with_score([text]) == expected  # the same answers
+    IdeaFactory(contest=ideas[0].contest, title_public=NEW[0], summary_public="", body_public=NEW[1])
+    assert adapter.classifier_for(corpus()) is loaded and fits == []  # a new item: no fit (until the refit)
+
+    adapter.classifier_publish(corpus())  # the next refit saves another: every process switches to it
+    as_other_process(monkeypatch)
+    assert adapter.classifier_for(corpus()) is not loaded
+
+
+def test_a_saved_classifier_of_other_tracks_or_a_broken_file_is_not_used(index_dir, ideas, tracks, monkeypatch):
+    from nlp import classifier_store
+
+    adapter.classifier_publish(corpus())
+    tracks[0].description = "어르신 돌봄과 병원 동행"
+    tracks[0].save()
+    as_other_process(monkeypatch)
+    fits = []
+    real_fit = adapter._fit_classifier
+    monkeypatch.setattr(adapter, "_fit_classifier", lambda *a, **kw: fits.append(1) or real_fit(*a, **kw))
+    assert adapter.classifier_for(corpus()) is not None and fits == [1]  # fitted here, as without a saved one
+
+    (index_dir / "ideas" / classifier_store.FILE_NAME).write_bytes(b"not a pickle")
+    as_other_process(monkeypatch)
+    assert adapter.classifier_for(corpus()) is not None and fits == [1, 1]

@@ -3,11 +3,11 @@
 Run it periodically (cron, or `manage.py nlp_refit --enqueue` to hand it to a task worker).
 """
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from nlp.adapter import corpus_refit, index_publish
+from nlp.adapter import classifier_publish, index_publish
 from nlp.corpora import corpora
-from nlp.tasks import refit_all
+from nlp.refits import RefitBusy, refit_request, refit_run
 
 
 class Command(BaseCommand):
@@ -19,19 +19,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--index-only",
             action="store_true",
-            help="분석은 그대로 두고 유사도 색인만 새로 만들어 저장합니다 (대량으로 넣은 뒤, 첫 배포)",
+            help="분석은 그대로 두고 유사도 색인과 트랙 분류기만 새로 만들어 저장합니다 (대량으로 넣은 뒤, 첫 배포)",
         )
 
     def handle(self, *args, **options):
-        if options["enqueue"]:
-            result = refit_all.enqueue()
-            self.stdout.write(f"대기열에 넣었습니다: {result.id}")
-            return
         if options["index_only"]:
             saved = [c.name for c in corpora() if index_publish(c) is not None]
             self.stdout.write(self.style.SUCCESS(f"저장한 유사도 색인 {len(saved)}개: {', '.join(saved) or '-'}"))
+            fitted = [c.name for c in corpora() if classifier_publish(c) is not None]
+            self.stdout.write(self.style.SUCCESS(f"저장한 분류기 {len(fitted)}개: {', '.join(fitted) or '-'}"))
             return
-        summary = corpus_refit(n_clusters=options["clusters"])
+        try:
+            if options["enqueue"]:
+                run = refit_request()
+                self.stdout.write(f"대기열에 넣었습니다: {run.task_id} (실행 {run.pk})")
+                return
+            summary = refit_run(n_clusters=options["clusters"]).summary
+        except RefitBusy as exc:
+            raise CommandError(exc.messages[0]) from None
         self.stdout.write(
             self.style.SUCCESS(
                 "아이디어 {ideas}건, 묶음 {clusters}개, 재분석 {retried}건 (실패 {failed}건), 저장한 유사도 색인 {indexed}개".format(
