@@ -277,8 +277,9 @@ def index_publish(corpus: Corpus, *, chunk_size: int = INDEX_CHUNK, progress=Non
     The build is streamed (:class:`nlp.index_build.IndexBuilder`): rows are read and analysed in chunks
     of ``chunk_size`` (pass 1: hashed features and document frequencies to disk), then vectorised chunk
     by chunk (pass 2), so memory does not grow with the corpus; the phrase document frequencies are kept
-    as hashes. ``progress(done, total)`` is called after each chunk of either pass, counting both:
-    ``total`` is twice the items (each is analysed, then indexed), ``done`` reaches it at the end.
+    as hashes. ``progress(done, total, stage=...)`` is called after each chunk of either pass, with the
+    items done of the pass's total: ``stage="index"`` while analysing (pass 1), ``"index_write"`` while
+    vectorising and writing (pass 2), so a progress line reads in items, never in doubled counts.
     """
     root = _index_root(corpus)
     if root is None:
@@ -305,7 +306,7 @@ def index_publish(corpus: Corpus, *, chunk_size: int = INDEX_CHUNK, progress=Non
             phrase_df.update(hashes_of(counts), np.fromiter(counts.values(), np.int64, len(counts)))
             logger.info("NLP index %s: %d/%d items analysed", corpus.name, builder.n_items, total)
             if progress is not None:
-                progress(builder.n_items, 2 * total)
+                progress(builder.n_items, total, stage="index")
         n = builder.n_items
         if not n:
             builder.abort()
@@ -314,7 +315,7 @@ def index_publish(corpus: Corpus, *, chunk_size: int = INDEX_CHUNK, progress=Non
         def indexed(done: int, _n: int) -> None:
             logger.info("NLP index %s: %d/%d items indexed", corpus.name, done, n)
             if progress is not None:
-                progress(n + done, 2 * n)
+                progress(done, n, stage="index_write")
 
         meta = {"corpus": corpus.name, "items": n, "since": (started - INDEX_DELTA_MARGIN).isoformat()}
         path = index_store.publish_build(
@@ -809,8 +810,8 @@ def corpus_refit(*, name: str | None = None, n_clusters: int | None = None, prog
 
 
 def _stage_reporter(progress, corpus: Corpus, default: str):
-    """``progress(corpus, stage, done, total)`` as the ``progress(done, total)`` callback `index_publish`
-    takes (which may name its own stage: ``stage=``, else ``default``); None without ``progress``."""
+    """``progress(corpus, stage, done, total)`` as the ``progress(done, total, stage=...)`` callback
+    `index_publish` takes (a call without ``stage`` reads as ``default``); None without ``progress``."""
     if progress is None:
         return None
 

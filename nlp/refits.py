@@ -55,6 +55,7 @@ Status = RefitRun.Status
 #: `index_publish`) reads as the index stage.
 STAGE_LABELS = {
     "index": gettext_lazy("유사도 색인 분석 중"),
+    "index_write": gettext_lazy("유사도 색인 저장 중"),
     "classifier": gettext_lazy("분류기 학습 중"),
     "analyse": gettext_lazy("분석 중"),
     "links": gettext_lazy("연결 갱신 중"),

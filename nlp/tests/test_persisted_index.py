@@ -121,9 +121,14 @@ def test_the_refit_publishes_the_build_and_reports_its_progress(index_dir, ideas
     assert summary["indexed"] == 1
     assert index_store.current_name(index_dir / "ideas") is not None
     progress = []
-    adapter.index_publish(corpus(), chunk_size=2, progress=lambda done, total: progress.append((done, total)))
-    # both passes count: each item analysed (pass 1), then indexed (pass 2)
-    assert progress == [(2, 10), (4, 10), (5, 10), (7, 10), (9, 10), (10, 10)]
+    adapter.index_publish(
+        corpus(), chunk_size=2, progress=lambda done, total, stage: progress.append((stage, done, total))
+    )
+    # each pass reports in items: analysed (pass 1, "index"), then vectorised and written ("index_write")
+    assert progress == [
+        ("index", 2, 5), ("index", 4, 5), ("index", 5, 5),
+        ("index_write", 2, 5), ("index_write", 4, 5), ("index_write", 5, 5),
+    ]  # fmt: skip
     assert "NLP index ideas: 5/5 items analysed" in caplog.text
     builds = [p for p in (index_dir / "ideas").iterdir() if p.name.startswith("build-")]
     assert len(builds) == 2  # older builds are removed, the previous one kept
