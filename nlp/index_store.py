@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
@@ -87,6 +88,32 @@ def _make_current(root: Path, name: str) -> None:
     for old in builds[:-_KEEP]:
         if old.name != name:
             shutil.rmtree(old, ignore_errors=True)
+    remove_abandoned_work(root)
+
+
+#: A streamed build's work directory (``.build-*``) untouched for this long was left by a build that
+#: was killed (a running one writes to it every chunk; a 1,000,000-item build takes about an hour).
+ABANDONED_AFTER = 24 * 3600
+
+
+def remove_abandoned_work(root: str | os.PathLike, *, older_than: float = ABANDONED_AFTER) -> list[str]:
+    """Remove the work directories of killed builds under ``root`` (a 1,000,000-item one holds ~3 GB):
+    those whose newest entry is older than ``older_than`` seconds. Returns the names removed."""
+    root = Path(root)
+    limit = time.time() - older_than
+    removed = []
+    for work in root.glob(".build-*"):
+        if not work.is_dir():
+            continue
+        try:
+            newest = max([work.stat().st_mtime, *(p.stat().st_mtime for p in work.rglob("*"))])
+        except FileNotFoundError:  # being finished or removed right now
+            continue
+        if newest < limit:
+            shutil.rmtree(work, ignore_errors=True)
+            removed.append(work.name)
+            logger.warning("Removed the work directory of an abandoned index build: %s/%s", root, work.name)
+    return removed
 
 
 def load_current(root: str | os.PathLike, *, analyzer: object = None) -> tuple[str, SimilarityIndex] | None:

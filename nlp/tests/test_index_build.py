@@ -159,3 +159,23 @@ def test_publish_build_makes_it_current_and_a_failed_build_leaves_nothing(tmp_pa
     with pytest.raises(ValueError, match="항목"):
         empty.finish(root / "never")
     assert sorted(p.name for p in root.iterdir()) == sorted([path.name, "CURRENT"])
+
+
+def test_the_work_of_a_killed_build_is_removed_at_the_next_publish_and_a_running_one_is_kept(tmp_path):
+    import os
+    import time
+
+    root = tmp_path / "root"
+    killed = IndexBuilder(SimilarityIndex(split_tokenizer), root)  # a worker killed after pass 1
+    killed.add(IDS, TEXTS, titles=TITLES)
+    running = IndexBuilder(SimilarityIndex(split_tokenizer), root)  # another one still writing
+    running.add(IDS, TEXTS, titles=TITLES)
+    day_ago = time.time() - 25 * 3600
+    for p in [killed.dir, *killed.dir.rglob("*")]:
+        os.utime(p, (day_ago, day_ago))
+    builder = IndexBuilder(SimilarityIndex(split_tokenizer), root)
+    builder.add(IDS, TEXTS, titles=TITLES)
+    path = publish_build(builder, root)
+    assert not killed.dir.exists()
+    assert running.dir.exists()
+    assert sorted(p.name for p in root.iterdir()) == sorted([path.name, "CURRENT", running.dir.name])
