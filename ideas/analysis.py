@@ -99,19 +99,29 @@ def _store_machine_tags(idea: Idea, tags, model_version: str) -> None:
     IdeaTag.objects.filter(content_object=idea, source=IdeaTag.Source.MACHINE, accepted__isnull=True).delete()
     kept = set(IdeaTag.objects.filter(content_object=idea).values_list("tag__name", flat=True))
     top = max((t.score for t in tags), default=1.0) or 1.0
+    wanted: dict[str, float] = {}
     for t in tags:
         name = t.name[:100]
-        if name in rejected or name in kept:
-            continue
-        tag, _created = TaggitTag.objects.get_or_create(name=name)
-        IdeaTag.objects.create(
-            content_object=idea,
-            tag=tag,
-            source=IdeaTag.Source.MACHINE,
-            confidence=round(min(1.0, float(t.score) / top), 4),
-            model_version=model_version,
-        )
-        kept.add(name)
+        if name not in rejected and name not in kept and name not in wanted:
+            wanted[name] = round(min(1.0, float(t.score) / top), 4)
+    if not wanted:
+        return
+    # One read for the tags that exist (most, once a corpus is warm), one write for the links.
+    existing = {tag.name: tag for tag in TaggitTag.objects.filter(name__in=list(wanted))}
+    for name in wanted.keys() - existing.keys():
+        existing[name], _created = TaggitTag.objects.get_or_create(name=name)  # taggit makes the slug
+    IdeaTag.objects.bulk_create(
+        [
+            IdeaTag(
+                content_object=idea,
+                tag=existing[name],
+                source=IdeaTag.Source.MACHINE,
+                confidence=confidence,
+                model_version=model_version,
+            )
+            for name, confidence in wanted.items()
+        ]
+    )
 
 
 def register_ideas_corpus() -> Corpus:
