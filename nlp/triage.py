@@ -128,8 +128,10 @@ class _Background:
             child_conn.close()
 
     def result(self) -> object:
+        """What ``fn()`` returned (once: ``fn`` and what it holds are let go)."""
+        fn, self.fn = self.fn, None
         if self.process is None:
-            return self.fn()
+            return fn()
         try:
             ok, value = self.conn.recv()
         except (EOFError, OSError):
@@ -139,7 +141,7 @@ class _Background:
             self.process.join()
         if ok is None:
             logger.warning("보조 프로세스가 결과 없이 끝나(종료 코드 %s) 순서대로 계산합니다", self.process.exitcode)
-            return self.fn()
+            return fn()
         if not ok:
             raise value
         return value
@@ -303,11 +305,11 @@ def triage_report(
     else:
         proba = None
         predictions = classifier.predict_with_score(in_texts)
-    del lab_pairs, classifier, tokenizer, cache  # free the labelled texts, their analyses and the bigram vocabulary
-    gc.collect()
     logger.info("트랙 분류 완료 %.1f초", time.perf_counter() - started)
 
+    del lab_pairs, classifier, tokenizer, cache
     clusterer, nears, best, tags = side.result()
+    gc.collect()  # the labelled texts, all analyses and the classifier's bigram vocabulary
     clusterer.cluster(hint_labels=[p for p, _ in predictions], hint_proba=proba)
     logger.info("군집 %d개 %.1f초", clusterer.n_clusters_, time.perf_counter() - started)
 
