@@ -41,6 +41,7 @@ METRICS = [
     ("rows_3_8_tags", "rows with 3–8 tags"),
     ("tags_verbatim", "tags found verbatim"),
     ("seconds", "wall time (s)"),
+    ("cpu_seconds", "CPU time (s), all processes"),
     ("peak_mb", "peak RSS (MB)"),
 ]
 
@@ -55,14 +56,19 @@ def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
 # A forked child's peak RSS starts at its parent's RSS (Linux keeps it across exec), and this process
 # holds the reference pipeline's gigabytes. So the CLI is started by a small fresh interpreter whose
 # RUSAGE_CHILDREN (the CLI and its analysis workers, the largest of them) is the number reported.
+# The same wrapper's RUSAGE_CHILDREN also sums the CPU time of the CLI and all its processes (analysis
+# workers, the side process), the figure to compare with the reference's process time when the shared
+# machine is loaded and wall seconds depend on what else ran at the time.
 _RSS_WRAPPER = (
     "import resource, subprocess, sys; rc = subprocess.run(sys.argv[2:]).returncode; "
-    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(rc)"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+    "open(sys.argv[1], 'w').write(f'{u.ru_maxrss} {u.ru_utime + u.ru_stime}'); sys.exit(rc)"
 )
 
 
-def run_cli(task: Task, workdir: Path) -> tuple[list[dict], float, float]:
-    """Run our CLI on the task's rows; return its output rows, wall seconds and peak RSS (MB)."""
+def run_cli(task: Task, workdir: Path) -> tuple[list[dict], float, float, float]:
+    """Run our CLI on the task's rows; return its output rows, wall seconds, peak RSS (MB) and CPU seconds
+    (all its processes)."""
     inp, lab, out = workdir / "input.csv", workdir / "labelled.csv", workdir / "out.csv"
     write_csv(inp, task.inputs, ["id", "title", "content"])
     write_csv(lab, task.labelled, ["id", "title", "content", "track"])
@@ -76,23 +82,27 @@ def run_cli(task: Task, workdir: Path) -> tuple[list[dict], float, float]:
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"CLI failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    peak_mb = int(rss.read_text()) / 1024
+    max_rss_kb, cpu_seconds = rss.read_text().split()
+    peak_mb = int(max_rss_kb) / 1024
     csv.field_size_limit(1 << 30)
     with open(out, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    return rows, seconds, peak_mb
+    return rows, seconds, peak_mb, float(cpu_seconds)
 
 
 def judge(task: Task) -> tuple[dict, dict]:
     """Metrics of the reference and of our CLI on ``task``."""
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     ref_rows = reference_triage(task, n_clusters=len(task.tracks))
+    ref_cpu = time.process_time() - cpu_start  # every thread of this process (the reference runs nothing else)
     ref = evaluate(task, ref_rows)
     ref["seconds"] = time.perf_counter() - start
+    ref["cpu_seconds"] = ref_cpu
     with tempfile.TemporaryDirectory() as tmp:
-        rows, seconds, peak = run_cli(task, Path(tmp))
+        rows, seconds, peak, cpu = run_cli(task, Path(tmp))
     ours = evaluate(task, rows)
     ours["seconds"] = seconds
+    ours["cpu_seconds"] = cpu
     ours["peak_mb"] = peak
     return ref, ours
 

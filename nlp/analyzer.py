@@ -171,7 +171,7 @@ def _flush_run(text: str, run: list[str], run_start: int, out: list[str]) -> Non
         parts = run[:MAX_COMPOUND_PARTS]
         surface = "".join(parts)
         if len(surface) <= MAX_COMPOUND_CHARS and has_hangul(surface) and not any(p in STOP_WORDS for p in parts):
-            out.append(surface)
+            out.append(sys.intern(surface))
     run.clear()
 
 
@@ -246,8 +246,9 @@ class MecabAnalyzer(Analyzer):
         return self._scan(text, want_phrases=True).phrases
 
     def _scan(self, text: str, *, want_phrases: bool) -> Analysis:
-        # Fast path used for whole corpora: one pass over MeCab's output, no Morph objects. Tokens are
-        # interned: a corpus repeats the same few thousand words millions of times.
+        # Fast path used for whole corpora: one pass over MeCab's output, no Morph objects. Tokens and
+        # phrases are interned: a corpus repeats the same few thousand words millions of times (and a
+        # worker of analyze_corpus then sends each of them once per chunk, not once per occurrence).
         tokens: list[str] = []
         phrases: list[str] = []
         if not text:
@@ -298,7 +299,7 @@ class MecabAnalyzer(Analyzer):
                         run_end = cursor
                         if want_phrases and run_clean and _keep_word(surface, tag):
                             if not (run_fragment and len(run) == 2):
-                                phrases.append(surface)
+                                phrases.append(intern(surface) if tag == "SL" else word)
                     prefix_tags.append(tag)
                     continue
             elif tag[:2] in PREDICATE_TAGS:

@@ -93,6 +93,14 @@ class TopicClusterer:
         ``hint_proba`` (one row of track probabilities per text) joins the text vectors.
 
         Returns ``self``. Raises ``ValueError`` for ``n_clusters`` < 1 or more clusters than texts.
+        The same as :meth:`embed` then :meth:`cluster`.
+        """
+        return self.embed(X).cluster(hint_labels, hint_proba)
+
+    def embed(self, X: Sequence[str]):
+        """First half of :meth:`fit`, which needs no hints: the TF-IDF and the LSA vectors of ``X``
+        (``vectorizer_``, ``svd_``). Returns ``self``; :meth:`cluster` finishes the fit. The triage runs
+        it beside the track classifier (in another process), before the hint probabilities exist.
         """
         X = list(X)
         n = len(X)
@@ -114,19 +122,34 @@ class TopicClusterer:
             docs = [d or ["<empty>"] for d in docs]
             self.vectorizer_ = TfidfVectorizer(analyzer=_identity, dtype=np.float32)
             V = self.vectorizer_.fit_transform(docs)
+        self.svd_ = None
+        Z = None
+        if n:
+            k_max = min(V.shape[0], V.shape[1]) - 1
+            if k_max >= 2:
+                self.svd_ = TruncatedSVD(n_components=min(self.n_components, k_max), random_state=self.random_state)
+                Z = l2_normalize(self.svd_.fit_transform(V))
+            else:
+                Z = l2_normalize(V.toarray())
+        self._embedded = (n, V, Z)
+        return self
+
+    def cluster(self, hint_labels: Sequence[object] | None = None, hint_proba: np.ndarray | None = None):
+        """Second half of :meth:`fit`: k-means on the vectors :meth:`embed` computed (with the hint
+        probabilities appended, centroids seeded from the hint labels) and the clusters' labels.
+
+        Returns ``self``. Raises ``ValueError`` when :meth:`embed` was not called or a hint's length differs.
+        """
+        if not hasattr(self, "_embedded"):
+            raise ValueError("TopicClusterer.embed() 를 먼저 호출하세요")
+        n, V, Z = self._embedded
+        del self._embedded
         if n == 0:
             self.labels_ = np.empty(0, dtype=int)
             self.embedding_ = np.empty((0, 0), dtype=np.float32)
             self.n_clusters_ = 0
             self.cluster_labels_, self.cluster_terms_ = {}, {}
             return self
-        k_max = min(V.shape[0], V.shape[1]) - 1
-        if k_max >= 2:
-            self.svd_ = TruncatedSVD(n_components=min(self.n_components, k_max), random_state=self.random_state)
-            Z = l2_normalize(self.svd_.fit_transform(V))
-        else:
-            self.svd_ = None
-            Z = l2_normalize(V.toarray())
         if hint_proba is not None and self.hint_weight > 0:
             P = np.asarray(hint_proba, dtype=np.float32)
             if P.shape[0] != n:

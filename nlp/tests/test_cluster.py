@@ -56,3 +56,17 @@ def test_track_probabilities_draw_the_texts_of_a_track_together():
 def test_hint_probabilities_of_the_wrong_length_are_an_error():
     with pytest.raises(ValueError, match="hint_proba"):
         TopicClusterer(2, tokenizer=split_tokenizer).fit(["가 나", "다 라", "마 바"], hint_proba=np.ones((2, 2)))
+
+
+def test_embed_then_cluster_is_the_same_as_fit():
+    proba = np.tile(np.eye(3), (len(TEXTS) // 3 + 1, 1))[: len(TEXTS)]
+    whole = TopicClusterer(3, tokenizer=split_tokenizer, random_state=0).fit(TEXTS, TRACKS, proba)
+    halves = TopicClusterer(3, tokenizer=split_tokenizer, random_state=0).embed(TEXTS).cluster(TRACKS, proba)
+    assert list(halves.labels_) == list(whole.labels_)
+    assert halves.cluster_labels_ == whole.cluster_labels_
+    assert np.allclose(halves.embedding_, whole.embedding_)
+
+
+def test_cluster_before_embed_is_an_error():
+    with pytest.raises(ValueError):
+        TopicClusterer(2, tokenizer=split_tokenizer).cluster()

@@ -1,6 +1,10 @@
 """``nlp.triage.triage`` with the injected whitespace tokenizer (fast, no Mecab)."""
 
-from nlp.triage import triage, triage_report
+import os
+
+import pytest
+
+from nlp.triage import _Background, triage, triage_report
 
 from .conftest import IDEAS, split_tokenizer
 
@@ -63,3 +67,34 @@ def test_the_admin_notice_is_never_a_representative_sentence():
     inputs = [{"id": i, "title": t, "content": f"{c}\n{notice}"} for i, t, c, _ in IDEAS]
     report = triage_report(inputs, LABELLED[::2], 3, analyzer=split_tokenizer)
     assert not any("관리자" in s for c in report.clusters for s in c.representative_sentences)
+
+
+def test_the_forked_side_process_gives_the_same_report_as_one_process():
+    inputs = [{"id": i, "title": t, "content": c} for i, t, c, _ in IDEAS]
+    inputs.append({"id": "copy", "title": IDEAS[3][1], "content": "안녕하세요. " + IDEAS[3][2]})
+    alone = triage_report(inputs, LABELLED[::2], 3, analyzer=split_tokenizer, n_jobs=1)
+    forked = triage_report(inputs, LABELLED[::2], 3, analyzer=split_tokenizer, n_jobs=2)
+    assert forked.rows == alone.rows
+    assert [s.to_dict() for s in forked.clusters] == [s.to_dict() for s in alone.clusters]
+    assert any(r["duplicate_of"] for r in forked.rows)
+
+
+def test_background_work_runs_in_another_process_only_when_forked():
+    assert _Background(os.getpid, fork=True).result() != os.getpid()
+    assert _Background(os.getpid, fork=False).result() == os.getpid()
+
+
+def test_an_error_in_the_side_process_is_raised_in_the_caller():
+    with pytest.raises(ZeroDivisionError):
+        _Background(lambda: 1 / 0, fork=True).result()
+
+
+def test_a_side_process_that_dies_without_answering_is_computed_in_the_caller():
+    parent = os.getpid()
+
+    def dies_in_the_child() -> int:
+        if os.getpid() != parent:
+            os._exit(3)
+        return 7
+
+    assert _Background(dies_in_the_child, fork=True).result() == 7
