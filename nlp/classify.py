@@ -94,6 +94,52 @@ def _temperature_for_mean_confidence(S: np.ndarray, target: float, lo: float = 0
     return float(np.exp((a + b) / 2))
 
 
+def _knn_graph(V: sp.csr_matrix, k: int, block: int = 1024) -> sp.csr_matrix:
+    """Row-normalised graph of each row's ``k`` nearest other rows (cosine of L2-normalised ``V``)."""
+    n = V.shape[0]
+    k = min(k, n - 1)
+    if k < 1:
+        return sp.csr_matrix((n, n), dtype=np.float32)
+    VT = V.T.tocsr()
+    rows, cols, vals = [], [], []
+    for lo in range(0, n, block):
+        B = (V[lo : lo + block] @ VT).toarray()
+        B[np.arange(B.shape[0]), np.arange(lo, lo + B.shape[0])] = -1.0
+        top = np.argpartition(-B, k, axis=1)[:, :k]
+        w = np.maximum(np.take_along_axis(B, top, axis=1), 0.0)
+        rows.append(np.repeat(np.arange(lo, lo + B.shape[0]), k))
+        cols.append(top.ravel())
+        vals.append(w.ravel())
+    G = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+    s = np.asarray(G.sum(axis=1)).ravel()
+    s[s == 0] = 1.0
+    return sp.diags(1.0 / s) @ G
+
+
+def _macro_f1_offsets(S: np.ndarray, t: np.ndarray, k: int, passes: int = 2) -> np.ndarray:
+    """Per-class offsets added to decision scores ``S`` that maximise the macro-F1 of the argmax against
+    ``t`` (coordinate ascent over a coarse grid; ties keep the smaller offset)."""
+    from sklearn.metrics import f1_score
+
+    b = np.zeros(k)
+    grid = np.linspace(-0.5, 0.5, 11)
+
+    def score(bb: np.ndarray) -> float:
+        return f1_score(t, (S + bb).argmax(axis=1), average="macro", labels=np.arange(k), zero_division=0)
+
+    best = score(b)
+    for _ in range(passes):
+        for c in range(k):
+            keep = b[c]
+            for g in grid[np.argsort(np.abs(grid), kind="stable")]:
+                b[c] = g
+                f = score(b)
+                if f > best + 1e-9:
+                    best, keep = f, g
+            b[c] = keep
+    return b
+
+
 def _placeholder_tokens(text: str) -> list[str]:
     return ["<empty>"]
 
@@ -241,7 +287,23 @@ class TrackClassifier:
         review_threshold: float | None = REVIEW_THRESHOLD,
         review_accuracy: float = 0.9,
         random_state: int | None = None,
+        pseudo_label_balance: str | None = None,
+        balance_cap: float = 1e9,
+        smoothing_k: int = 0,
+        smoothing_alpha: float = 0.5,
+        cross_fit: bool = False,
+        bias_tuning: bool = False,
+        cv_repeats: int = 1,
+        large_target: str = "cv",
     ) -> None:
+        self.large_target = large_target
+        self.cv_repeats = cv_repeats
+        self.bias_tuning = bias_tuning
+        self.cross_fit = cross_fit
+        self.pseudo_label_balance = pseudo_label_balance
+        self.balance_cap = balance_cap
+        self.smoothing_k = smoothing_k
+        self.smoothing_alpha = smoothing_alpha
         self.tokenizer = tokenizer
         self.seeds = seeds
         self.C = C
@@ -313,7 +375,11 @@ class TrackClassifier:
         }
         class_w = np.array([self.class_weights_[c] for c in self.classes_])
         lab_w = class_w[np.searchsorted(self.classes_, lab_y)]
+        self.offsets_ = None
+        self.oof_scores_ = None
         folds_temperature, self.cv_accuracy_ = self._calibrate(XL, lab_y, lab_w)
+        if self.bias_tuning and self.oof_scores_ is not None:
+            self.offsets_ = _macro_f1_offsets(self.oof_scores_, self.oof_truth_, len(self.classes_))
         self.temperatures_ = dict.fromkeys(CALIBRATIONS, folds_temperature)
         self.model_ = self._svc().fit(XL, lab_y, sample_weight=lab_w)
         # Self-training needs a few labels per track, or it drifts into the largest one; and it is for the
@@ -321,8 +387,14 @@ class TrackClassifier:
         # change little (the Blue House split as labels: macro-F1 within ±0.01 either way) and cost 3 fits.
         few_labels = len(lab_y) < XU.shape[0]
         rounds = self.self_training_rounds if few_labels and len(lab_y) >= 3 * len(self.classes_) else 0
+        graph = _knn_graph(XU, self.smoothing_k) if rounds and self.smoothing_k else None
+        self.half_models_ = None
+        self.batch_half_ = {}
+        half = np.random.default_rng(self.random_state).permutation(XU.shape[0]) % 2
         for r in range(rounds):
-            S = _decision(self.model_, XU)
+            S = self._batch_decision(XU, half)
+            if graph is not None:
+                S = (1 - self.smoothing_alpha) * S + self.smoothing_alpha * (graph @ S)
             pred = self.model_.classes_[S.argmax(axis=1)]
             top2 = np.sort(S, axis=1)[:, -2:]
             margin = top2[:, 1] - top2[:, 0]
@@ -330,23 +402,58 @@ class TrackClassifier:
             chosen = []
             for c in self.classes_:
                 idx = np.flatnonzero(pred == c)
-                chosen.append(idx[np.argsort(-margin[idx], kind="stable")[: round(len(idx) * share)]])
+                k = round(len(idx) * share)
+                if self.pseudo_label_balance == "topk":  # at most an equal split's share per class
+                    k = min(k, round(share * XU.shape[0] / len(self.classes_)))
+                chosen.append(idx[np.argsort(-margin[idx], kind="stable")[:k]])
             sel = np.concatenate(chosen) if chosen else np.empty(0, dtype=int)
             self.n_pseudo_labels_ = len(sel)
             pseudo_w = self.pseudo_label_weight * class_w[np.searchsorted(self.classes_, pred[sel])]
+            if self.pseudo_label_balance == "balanced" and len(sel):
+                # every predicted class's pseudo-labels weigh in total as much as an average class's
+                n_c = np.bincount(np.searchsorted(self.classes_, pred[sel]), minlength=len(self.classes_))
+                per = len(sel) / (np.count_nonzero(n_c) * n_c[np.searchsorted(self.classes_, pred[sel])])
+                pseudo_w = pseudo_w * np.minimum(per, self.balance_cap)
+            elif self.pseudo_label_balance == "sqrt" and len(sel):
+                n_c = np.bincount(np.searchsorted(self.classes_, pred[sel]), minlength=len(self.classes_))
+                per = np.sqrt(len(sel) / (np.count_nonzero(n_c) * n_c[np.searchsorted(self.classes_, pred[sel])]))
+                pseudo_w = pseudo_w * per
+            if self.cross_fit:
+                models = []
+                for h in (0, 1):  # the model for half h never trains on half h's pseudo-labels
+                    keep = half[sel] != h
+                    models.append(
+                        self._svc().fit(
+                            sp.vstack([XL, XU[sel[keep]]]).tocsr(),
+                            np.concatenate([lab_y, pred[sel[keep]]]),
+                            sample_weight=np.concatenate([lab_w, pseudo_w[keep]]),
+                        )
+                    )
+                self.half_models_ = models
+                continue
             weights = np.concatenate([lab_w, pseudo_w])
             self.model_ = self._svc().fit(
                 sp.vstack([XL, XU[sel]]).tocsr(), np.concatenate([lab_y, pred[sel]]), sample_weight=weights
             )
+        if self.half_models_ is not None:
+            self.batch_half_ = dict(zip(unlabelled, half.tolist(), strict=True))
         if XU.shape[0] and self.cv_accuracy_ is not None:
             # Calibration in the large: the final (self-trained) model has larger margins than the fold
             # models, so pick the temperature at which its mean confidence on the unlabelled texts
             # equals the cross-validated accuracy.
-            S = _decision(self.model_, XU)
+            S = self._batch_decision(XU, half)
             grid = np.geomspace(0.02, 5.0, 60)
             mean_conf = np.array([_softmax(S, T).max(axis=1).mean() for T in grid])
             self.temperatures_["large"] = float(grid[int(np.argmin(np.abs(mean_conf - self.cv_accuracy_)))])
-            self.temperatures_["exact"] = _temperature_for_mean_confidence(S, self.cv_accuracy_)
+            target = self.cv_accuracy_
+            if self.large_target != "cv" and self.fold_models_:
+                # expected accuracy of the fold models on the batch (the batch's own mix of tracks)
+                fold_conf = np.mean(
+                    [_softmax(_decision(m, XU), folds_temperature).max(axis=1).mean() for m in self.fold_models_]
+                )
+                target = fold_conf if self.large_target == "batch" else (fold_conf + self.cv_accuracy_) / 2
+            self.large_target_value_ = target
+            self.temperatures_["exact"] = _temperature_for_mean_confidence(S, target)
         self.temperature_ = self.temperatures_[self.calibration]
         if self.review_threshold is not None:
             self.review_threshold_ = float(self.review_threshold)
@@ -355,7 +462,7 @@ class TrackClassifier:
             # the held-out folds): suggestions at or above it are expected to be right review_accuracy of
             # the time.
             if XU.shape[0]:
-                conf = _softmax(_decision(self.model_, XU), self.temperature_).max(axis=1)
+                conf = _softmax(self._batch_decision(XU, half), self.temperature_).max(axis=1)
             else:
                 conf = self.oof_confidence_
             self.review_threshold_ = expected_accuracy_threshold(conf, self.review_accuracy)
@@ -366,6 +473,30 @@ class TrackClassifier:
             self.review_threshold_,
         )
         return self
+
+    def _batch_decision(self, XU: sp.csr_matrix, half: np.ndarray) -> np.ndarray:
+        """Decision scores of the batch: with cross-fitted models each half by the model that did not
+        train on it."""
+        if self.half_models_ is None:
+            S = _decision(self.model_, XU)
+            return S if self.offsets_ is None else S + self.offsets_
+        S = np.empty((XU.shape[0], len(self.classes_)))
+        for h in (0, 1):
+            m = half == h
+            S[m] = _decision(self.half_models_[h], XU[m])
+        return S
+
+    def _decision_of(self, X: Sequence[str], V: sp.csr_matrix) -> np.ndarray:
+        if getattr(self, "half_models_", None) is None:
+            S = _decision(self.model_, V)
+            return S if getattr(self, "offsets_", None) is None else S + self.offsets_
+        half = np.array([self.batch_half_.get(x, -1) for x in X])
+        S = (_decision(self.half_models_[0], V) + _decision(self.half_models_[1], V)) / 2
+        for h in (0, 1):
+            m = half == h
+            if m.any():
+                S[m] = _decision(self.half_models_[h], V[m])
+        return S
 
     def _svc(self) -> LinearSVC:
         # One process, no threads: liblinear's random generator is global, so parallel fits would not
@@ -379,20 +510,24 @@ class TrackClassifier:
         if len(counts) < 2 or min(counts.values()) < 2:
             return 0.2, None
         rng = np.random.default_rng(self.random_state)
-        folds = np.empty(len(y), dtype=int)
-        for c in counts:  # stratified assignment to 3 folds
-            idx = np.flatnonzero(y == c)
-            folds[idx] = rng.permutation(len(idx)) % 3
         scores, truth = [], []
+        self.fold_models_ = []
         # With thousands of labels one held-out third already gives a stable temperature.
         n_folds = 1 if len(y) >= CALIBRATION_ONE_FOLD_LABELS else 3
-        for f in range(n_folds):
-            train, test = folds != f, folds == f
-            if len(set(y[train])) < len(counts) or not test.any():
-                continue
-            m = self._svc().fit(XL[train], y[train], sample_weight=w[train])
-            scores.append(_decision(m, XL[test]))
-            truth.append(np.searchsorted(m.classes_, y[test]))
+        repeats = 1 if n_folds == 1 else self.cv_repeats
+        for _ in range(repeats):
+            folds = np.empty(len(y), dtype=int)
+            for c in counts:  # stratified assignment to 3 folds
+                idx = np.flatnonzero(y == c)
+                folds[idx] = rng.permutation(len(idx)) % 3
+            for f in range(n_folds):
+                train, test = folds != f, folds == f
+                if len(set(y[train])) < len(counts) or not test.any():
+                    continue
+                m = self._svc().fit(XL[train], y[train], sample_weight=w[train])
+                self.fold_models_.append(m)
+                scores.append(_decision(m, XL[test]))
+                truth.append(np.searchsorted(m.classes_, y[test]))
         if not scores:
             return 0.2, None
         S, t = np.vstack(scores), np.concatenate(truth)
@@ -400,6 +535,7 @@ class TrackClassifier:
         accuracy = float((S.argmax(axis=1) == t).mean())
         T = float(_TEMPERATURES[int(np.argmin(losses))])
         self.oof_confidence_ = _softmax(S, T).max(axis=1)
+        self.oof_scores_, self.oof_truth_ = S, t
         return float(_TEMPERATURES[int(np.argmin(losses))]), accuracy
 
     def _check(self) -> None:
@@ -410,11 +546,12 @@ class TrackClassifier:
         """Calibrated class probabilities, columns in ``classes_`` order (``calibration`` overrides the
         fitted one, for comparing :data:`CALIBRATIONS` on one fit)."""
         self._check()
-        V = self.vectorizer_.transform(list(X))
+        X = list(X)
+        V = self.vectorizer_.transform(X)
         if self.model_ is None:
             return np.ones((V.shape[0], 1))
         temperature = self.temperature_ if calibration is None else self.temperatures_[calibration]
-        return _softmax(_decision(self.model_, V), temperature)
+        return _softmax(self._decision_of(X, V), temperature)
 
     def needs_review(self, score: float | None) -> bool:
         """True when a suggestion with confidence ``score`` is under :attr:`review_threshold_` (the site
