@@ -94,58 +94,12 @@ def _temperature_for_mean_confidence(S: np.ndarray, target: float, lo: float = 0
     return float(np.exp((a + b) / 2))
 
 
-def _knn_graph(V: sp.csr_matrix, k: int, block: int = 1024) -> sp.csr_matrix:
-    """Row-normalised graph of each row's ``k`` nearest other rows (cosine of L2-normalised ``V``)."""
-    n = V.shape[0]
-    k = min(k, n - 1)
-    if k < 1:
-        return sp.csr_matrix((n, n), dtype=np.float32)
-    VT = V.T.tocsr()
-    rows, cols, vals = [], [], []
-    for lo in range(0, n, block):
-        B = (V[lo : lo + block] @ VT).toarray()
-        B[np.arange(B.shape[0]), np.arange(lo, lo + B.shape[0])] = -1.0
-        top = np.argpartition(-B, k, axis=1)[:, :k]
-        w = np.maximum(np.take_along_axis(B, top, axis=1), 0.0)
-        rows.append(np.repeat(np.arange(lo, lo + B.shape[0]), k))
-        cols.append(top.ravel())
-        vals.append(w.ravel())
-    G = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
-    s = np.asarray(G.sum(axis=1)).ravel()
-    s[s == 0] = 1.0
-    return sp.diags(1.0 / s) @ G
-
-
-def _macro_f1_offsets(S: np.ndarray, t: np.ndarray, k: int, passes: int = 2) -> np.ndarray:
-    """Per-class offsets added to decision scores ``S`` that maximise the macro-F1 of the argmax against
-    ``t`` (coordinate ascent over a coarse grid; ties keep the smaller offset)."""
-    from sklearn.metrics import f1_score
-
-    b = np.zeros(k)
-    grid = np.linspace(-0.5, 0.5, 11)
-
-    def score(bb: np.ndarray) -> float:
-        return f1_score(t, (S + bb).argmax(axis=1), average="macro", labels=np.arange(k), zero_division=0)
-
-    best = score(b)
-    for _ in range(passes):
-        for c in range(k):
-            keep = b[c]
-            for g in grid[np.argsort(np.abs(grid), kind="stable")]:
-                b[c] = g
-                f = score(b)
-                if f > best + 1e-9:
-                    best, keep = f, g
-            b[c] = keep
-    return b
-
-
 def _placeholder_tokens(text: str) -> list[str]:
     return ["<empty>"]
 
 
 class _TokenBigramTfidf:
-    """TF-IDF of tokens and adjacent token pairs, built from integer token ids.
+    """TF-IDF of tokens (and, with ``bigrams``, adjacent token pairs), built from integer token ids.
 
     The same features as ``TfidfVectorizer(analyzer=with_bigrams, sublinear_tf=True, min_df, max_df)``
     (smooth idf, L2 rows, float32), without making a string per bigram: a bigram is the pair of its
@@ -153,10 +107,18 @@ class _TokenBigramTfidf:
     ``callable(text) -> tokens`` and texts.
     """
 
-    def __init__(self, tokenizer: Callable[[str], Sequence[str]], *, min_df: int = 1, max_df: float = 1.0) -> None:
+    def __init__(
+        self,
+        tokenizer: Callable[[str], Sequence[str]],
+        *,
+        min_df: int = 1,
+        max_df: float = 1.0,
+        bigrams: bool | str = "many-labels",
+    ) -> None:
         self.tokenizer = tokenizer
         self.min_df = min_df
         self.max_df = max_df
+        self.bigrams = bigrams
 
     def _ids(self, texts: Sequence[str], grow: bool) -> list[np.ndarray]:
         vocab = self.token_ids_
@@ -172,10 +134,12 @@ class _TokenBigramTfidf:
         for r, ids in enumerate(id_lists):
             if not len(ids):
                 continue
-            big = ids[:-1] * width + ids[1:]
-            big = big[(ids[:-1] >= 0) & (ids[1:] >= 0)]
             uni = ids[ids >= 0] * width + (width - 1)  # a token is the "pair" (token, end marker)
-            k = np.concatenate([uni, big])
+            if self.bigrams:
+                big = ids[:-1] * width + ids[1:]
+                k = np.concatenate([uni, big[(ids[:-1] >= 0) & (ids[1:] >= 0)]])
+            else:
+                k = uni
             keys.append(k)
             rows.append(np.full(len(k), r, dtype=np.int64))
         if not keys:
@@ -259,13 +223,21 @@ class TrackClassifier:
         at least this, computed on the unlabelled texts given to ``fit`` (the batch to triage) or, without
         any, on the held-out calibration folds.
     tol:
-        Stopping tolerance of the ``LinearSVC`` solver.
+        Stopping tolerance of the ``LinearSVC`` solver. 1e-3 (scikit-learn's default is 1e-4): on the dev
+        tasks the same predictions or within 0.1 % of them at about half the fit time
+        (``benchmarks.classifier_dev``; docs/nlp-results.md "Fifth session").
     class_weight:
         ``"labelled"`` (default): every track weighs in training as if it had as many labelled texts as
         the average track (weights from the labelled texts' track counts, applied to its pseudo-labels
         too), so a rare track is not drowned by a large one: what macro-F1 asks for. ``None``: no weights.
     random_state:
         Seed for the calibration folds and the solver.
+    bigrams:
+        Adjacent token pairs as features beside the tokens: ``True``, ``False`` (tokens only), or
+        ``"many-labels"`` (default): only when the labelled texts outnumber the unlabelled ones (no
+        self-training). Chosen cross-source per regime (docs/nlp-results.md "Fifth session"): with few
+        labels tokens alone were as good on 청와대 and better on 광화문1번가, at a quarter of the fit time;
+        with 70 % labelled the bigrams helped 청와대 and hurt 광화문1번가, so they stay there.
 
     Attributes (after ``fit``): ``classes_``, ``class_weights_``, ``vectorizer_``, ``model_`` (``None`` with one class),
     ``temperature_``, ``temperatures_`` (per calibration), ``cv_accuracy_``, ``review_threshold_``, ``oof_confidence_``, ``centroids_``, ``n_pseudo_labels_``, ``model_version_``.
@@ -281,29 +253,15 @@ class TrackClassifier:
         self_training_share: float = 1.0,
         pseudo_label_weight: float = 0.5,
         min_df: int = 2,
-        tol: float = 1e-4,
+        tol: float = 1e-3,
         class_weight: str | None = "labelled",
         calibration: str = "exact",
         review_threshold: float | None = REVIEW_THRESHOLD,
         review_accuracy: float = 0.9,
         random_state: int | None = None,
-        pseudo_label_balance: str | None = None,
-        balance_cap: float = 1e9,
-        smoothing_k: int = 0,
-        smoothing_alpha: float = 0.5,
-        cross_fit: bool = False,
-        bias_tuning: bool = False,
-        cv_repeats: int = 1,
-        large_target: str = "cv",
+        bigrams: bool | str = "many-labels",
     ) -> None:
-        self.large_target = large_target
-        self.cv_repeats = cv_repeats
-        self.bias_tuning = bias_tuning
-        self.cross_fit = cross_fit
-        self.pseudo_label_balance = pseudo_label_balance
-        self.balance_cap = balance_cap
-        self.smoothing_k = smoothing_k
-        self.smoothing_alpha = smoothing_alpha
+        self.bigrams = bigrams
         self.tokenizer = tokenizer
         self.seeds = seeds
         self.C = C
@@ -325,6 +283,8 @@ class TrackClassifier:
         """
         if self.calibration not in CALIBRATIONS:
             raise ValueError(f"calibration 은 {', '.join(CALIBRATIONS)} 중 하나여야 합니다: {self.calibration!r}")
+        if self.bigrams not in (True, False, "many-labels"):
+            raise ValueError(f"bigrams 는 True, False, 'many-labels' 중 하나여야 합니다: {self.bigrams!r}")
         X = list(X)
         y = [None] * len(X) if y is None else list(y)
         if len(X) != len(y):
@@ -342,10 +302,16 @@ class TrackClassifier:
         lab_texts = [x for x, _ in labelled]
         lab_y = np.array([t for _, t in labelled], dtype=object)
         n_docs = len(lab_texts) + len(unlabelled)
+        # Self-training needs a few labels per track, or it drifts into the largest one; and it is for the
+        # usual case of few labels: once the labelled texts outnumber the unlabelled ones, pseudo-labels
+        # change little (the Blue House split as labels: macro-F1 within ±0.01 either way) and cost 3 fits.
+        few_labels = len(lab_y) < len(unlabelled)
+        bigrams = not few_labels if self.bigrams == "many-labels" else bool(self.bigrams)
         self.vectorizer_ = _TokenBigramTfidf(
             tokenizer,
             min_df=self.min_df if n_docs >= 10 * self.min_df else 1,
             max_df=0.5 if n_docs >= 50 else 1.0,
+            bigrams=bigrams,
         )
         try:
             V = self.vectorizer_.fit_transform(lab_texts + unlabelled)
@@ -375,26 +341,12 @@ class TrackClassifier:
         }
         class_w = np.array([self.class_weights_[c] for c in self.classes_])
         lab_w = class_w[np.searchsorted(self.classes_, lab_y)]
-        self.offsets_ = None
-        self.oof_scores_ = None
         folds_temperature, self.cv_accuracy_ = self._calibrate(XL, lab_y, lab_w)
-        if self.bias_tuning and self.oof_scores_ is not None:
-            self.offsets_ = _macro_f1_offsets(self.oof_scores_, self.oof_truth_, len(self.classes_))
         self.temperatures_ = dict.fromkeys(CALIBRATIONS, folds_temperature)
         self.model_ = self._svc().fit(XL, lab_y, sample_weight=lab_w)
-        # Self-training needs a few labels per track, or it drifts into the largest one; and it is for the
-        # usual case of few labels: once the labelled texts outnumber the unlabelled ones, pseudo-labels
-        # change little (the Blue House split as labels: macro-F1 within ±0.01 either way) and cost 3 fits.
-        few_labels = len(lab_y) < XU.shape[0]
         rounds = self.self_training_rounds if few_labels and len(lab_y) >= 3 * len(self.classes_) else 0
-        graph = _knn_graph(XU, self.smoothing_k) if rounds and self.smoothing_k else None
-        self.half_models_ = None
-        self.batch_half_ = {}
-        half = np.random.default_rng(self.random_state).permutation(XU.shape[0]) % 2
         for r in range(rounds):
-            S = self._batch_decision(XU, half)
-            if graph is not None:
-                S = (1 - self.smoothing_alpha) * S + self.smoothing_alpha * (graph @ S)
+            S = _decision(self.model_, XU)
             pred = self.model_.classes_[S.argmax(axis=1)]
             top2 = np.sort(S, axis=1)[:, -2:]
             margin = top2[:, 1] - top2[:, 0]
@@ -402,58 +354,23 @@ class TrackClassifier:
             chosen = []
             for c in self.classes_:
                 idx = np.flatnonzero(pred == c)
-                k = round(len(idx) * share)
-                if self.pseudo_label_balance == "topk":  # at most an equal split's share per class
-                    k = min(k, round(share * XU.shape[0] / len(self.classes_)))
-                chosen.append(idx[np.argsort(-margin[idx], kind="stable")[:k]])
+                chosen.append(idx[np.argsort(-margin[idx], kind="stable")[: round(len(idx) * share)]])
             sel = np.concatenate(chosen) if chosen else np.empty(0, dtype=int)
             self.n_pseudo_labels_ = len(sel)
             pseudo_w = self.pseudo_label_weight * class_w[np.searchsorted(self.classes_, pred[sel])]
-            if self.pseudo_label_balance == "balanced" and len(sel):
-                # every predicted class's pseudo-labels weigh in total as much as an average class's
-                n_c = np.bincount(np.searchsorted(self.classes_, pred[sel]), minlength=len(self.classes_))
-                per = len(sel) / (np.count_nonzero(n_c) * n_c[np.searchsorted(self.classes_, pred[sel])])
-                pseudo_w = pseudo_w * np.minimum(per, self.balance_cap)
-            elif self.pseudo_label_balance == "sqrt" and len(sel):
-                n_c = np.bincount(np.searchsorted(self.classes_, pred[sel]), minlength=len(self.classes_))
-                per = np.sqrt(len(sel) / (np.count_nonzero(n_c) * n_c[np.searchsorted(self.classes_, pred[sel])]))
-                pseudo_w = pseudo_w * per
-            if self.cross_fit:
-                models = []
-                for h in (0, 1):  # the model for half h never trains on half h's pseudo-labels
-                    keep = half[sel] != h
-                    models.append(
-                        self._svc().fit(
-                            sp.vstack([XL, XU[sel[keep]]]).tocsr(),
-                            np.concatenate([lab_y, pred[sel[keep]]]),
-                            sample_weight=np.concatenate([lab_w, pseudo_w[keep]]),
-                        )
-                    )
-                self.half_models_ = models
-                continue
             weights = np.concatenate([lab_w, pseudo_w])
             self.model_ = self._svc().fit(
                 sp.vstack([XL, XU[sel]]).tocsr(), np.concatenate([lab_y, pred[sel]]), sample_weight=weights
             )
-        if self.half_models_ is not None:
-            self.batch_half_ = dict(zip(unlabelled, half.tolist(), strict=True))
         if XU.shape[0] and self.cv_accuracy_ is not None:
             # Calibration in the large: the final (self-trained) model has larger margins than the fold
             # models, so pick the temperature at which its mean confidence on the unlabelled texts
             # equals the cross-validated accuracy.
-            S = self._batch_decision(XU, half)
+            S = _decision(self.model_, XU)
             grid = np.geomspace(0.02, 5.0, 60)
             mean_conf = np.array([_softmax(S, T).max(axis=1).mean() for T in grid])
             self.temperatures_["large"] = float(grid[int(np.argmin(np.abs(mean_conf - self.cv_accuracy_)))])
-            target = self.cv_accuracy_
-            if self.large_target != "cv" and self.fold_models_:
-                # expected accuracy of the fold models on the batch (the batch's own mix of tracks)
-                fold_conf = np.mean(
-                    [_softmax(_decision(m, XU), folds_temperature).max(axis=1).mean() for m in self.fold_models_]
-                )
-                target = fold_conf if self.large_target == "batch" else (fold_conf + self.cv_accuracy_) / 2
-            self.large_target_value_ = target
-            self.temperatures_["exact"] = _temperature_for_mean_confidence(S, target)
+            self.temperatures_["exact"] = _temperature_for_mean_confidence(S, self.cv_accuracy_)
         self.temperature_ = self.temperatures_[self.calibration]
         if self.review_threshold is not None:
             self.review_threshold_ = float(self.review_threshold)
@@ -462,7 +379,7 @@ class TrackClassifier:
             # the held-out folds): suggestions at or above it are expected to be right review_accuracy of
             # the time.
             if XU.shape[0]:
-                conf = _softmax(self._batch_decision(XU, half), self.temperature_).max(axis=1)
+                conf = _softmax(_decision(self.model_, XU), self.temperature_).max(axis=1)
             else:
                 conf = self.oof_confidence_
             self.review_threshold_ = expected_accuracy_threshold(conf, self.review_accuracy)
@@ -473,30 +390,6 @@ class TrackClassifier:
             self.review_threshold_,
         )
         return self
-
-    def _batch_decision(self, XU: sp.csr_matrix, half: np.ndarray) -> np.ndarray:
-        """Decision scores of the batch: with cross-fitted models each half by the model that did not
-        train on it."""
-        if self.half_models_ is None:
-            S = _decision(self.model_, XU)
-            return S if self.offsets_ is None else S + self.offsets_
-        S = np.empty((XU.shape[0], len(self.classes_)))
-        for h in (0, 1):
-            m = half == h
-            S[m] = _decision(self.half_models_[h], XU[m])
-        return S
-
-    def _decision_of(self, X: Sequence[str], V: sp.csr_matrix) -> np.ndarray:
-        if getattr(self, "half_models_", None) is None:
-            S = _decision(self.model_, V)
-            return S if getattr(self, "offsets_", None) is None else S + self.offsets_
-        half = np.array([self.batch_half_.get(x, -1) for x in X])
-        S = (_decision(self.half_models_[0], V) + _decision(self.half_models_[1], V)) / 2
-        for h in (0, 1):
-            m = half == h
-            if m.any():
-                S[m] = _decision(self.half_models_[h], V[m])
-        return S
 
     def _svc(self) -> LinearSVC:
         # One process, no threads: liblinear's random generator is global, so parallel fits would not
@@ -510,24 +403,20 @@ class TrackClassifier:
         if len(counts) < 2 or min(counts.values()) < 2:
             return 0.2, None
         rng = np.random.default_rng(self.random_state)
+        folds = np.empty(len(y), dtype=int)
+        for c in counts:  # stratified assignment to 3 folds
+            idx = np.flatnonzero(y == c)
+            folds[idx] = rng.permutation(len(idx)) % 3
         scores, truth = [], []
-        self.fold_models_ = []
         # With thousands of labels one held-out third already gives a stable temperature.
         n_folds = 1 if len(y) >= CALIBRATION_ONE_FOLD_LABELS else 3
-        repeats = 1 if n_folds == 1 else self.cv_repeats
-        for _ in range(repeats):
-            folds = np.empty(len(y), dtype=int)
-            for c in counts:  # stratified assignment to 3 folds
-                idx = np.flatnonzero(y == c)
-                folds[idx] = rng.permutation(len(idx)) % 3
-            for f in range(n_folds):
-                train, test = folds != f, folds == f
-                if len(set(y[train])) < len(counts) or not test.any():
-                    continue
-                m = self._svc().fit(XL[train], y[train], sample_weight=w[train])
-                self.fold_models_.append(m)
-                scores.append(_decision(m, XL[test]))
-                truth.append(np.searchsorted(m.classes_, y[test]))
+        for f in range(n_folds):
+            train, test = folds != f, folds == f
+            if len(set(y[train])) < len(counts) or not test.any():
+                continue
+            m = self._svc().fit(XL[train], y[train], sample_weight=w[train])
+            scores.append(_decision(m, XL[test]))
+            truth.append(np.searchsorted(m.classes_, y[test]))
         if not scores:
             return 0.2, None
         S, t = np.vstack(scores), np.concatenate(truth)
@@ -535,7 +424,6 @@ class TrackClassifier:
         accuracy = float((S.argmax(axis=1) == t).mean())
         T = float(_TEMPERATURES[int(np.argmin(losses))])
         self.oof_confidence_ = _softmax(S, T).max(axis=1)
-        self.oof_scores_, self.oof_truth_ = S, t
         return float(_TEMPERATURES[int(np.argmin(losses))]), accuracy
 
     def _check(self) -> None:
@@ -546,12 +434,11 @@ class TrackClassifier:
         """Calibrated class probabilities, columns in ``classes_`` order (``calibration`` overrides the
         fitted one, for comparing :data:`CALIBRATIONS` on one fit)."""
         self._check()
-        X = list(X)
-        V = self.vectorizer_.transform(X)
+        V = self.vectorizer_.transform(list(X))
         if self.model_ is None:
             return np.ones((V.shape[0], 1))
         temperature = self.temperature_ if calibration is None else self.temperatures_[calibration]
-        return _softmax(self._decision_of(X, V), temperature)
+        return _softmax(_decision(self.model_, V), temperature)
 
     def needs_review(self, score: float | None) -> bool:
         """True when a suggestion with confidence ``score`` is under :attr:`review_threshold_` (the site
