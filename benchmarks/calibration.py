@@ -129,7 +129,7 @@ HEADER = (
     "| judged on (chosen on) | seed | rows | macro-F1 | ECE | "
     + " | ".join(f"ECE {m!r}" for m in CALIBRATIONS)
     + " | threshold | not 확인 필요 | accuracy there | per-batch rule: threshold / share / accuracy |\n"
-    + "|---" * (8 + len(CALIBRATIONS))
+    + "|---" * (9 + len(CALIBRATIONS))
     + "|"
 )
 

@@ -1,7 +1,7 @@
 """Track classification of ideas.
 
-:class:`TrackClassifier` is a linear model (``LinearSVC``) on TF-IDF of the analyser's tokens and their
-bigrams. It learns from reviewer-labelled texts, from track seed texts (name, description, key words) and
+:class:`TrackClassifier` is a linear model (``LinearSVC``) on TF-IDF of the analyser's tokens (and their
+bigrams once the labelled texts outnumber the batch). It learns from reviewer-labelled texts, from track seed texts (name, description, key words) and
 from unlabelled texts by self-training (confident predictions are added as weighted pseudo-labels, class
 by class). Scores become probabilities through a softmax whose temperature is fitted on held-out folds of
 the labelled texts (calibration); with one track only every text gets that track and a score from its
