@@ -32,6 +32,7 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
+from sklearn.metrics import f1_score
 
 from benchmarks.common import Task, full_task, small_task
 from benchmarks.cross_source import SOURCES, CachedMecab, _texts
@@ -59,6 +60,7 @@ def fit_task(task: Task, analyzer: CachedMecab, classifier_params: dict | None =
         P = clf.predict_proba(batch, calibration=method)
         pred = clf.classes_[P.argmax(axis=1)]
         out[method] = {"conf": P.max(axis=1), "correct": (pred == truth).astype(float)}
+        out["macro_f1"] = f1_score(truth, pred, average="macro", zero_division=0)  # same argmax for every method
     # The previous rule: a per-batch threshold from the batch's own confidences (no labels).
     conf_all = clf.predict_proba(inp, calibration="large").max(axis=1)
     out["batch_rule_threshold"] = expected_accuracy_threshold(conf_all, PRECISION)
@@ -124,10 +126,10 @@ def reliability_table(label: str, conf: np.ndarray, correct: np.ndarray) -> str:
 
 
 HEADER = (
-    "| judged on (chosen on) | seed | rows | ECE | "
+    "| judged on (chosen on) | seed | rows | macro-F1 | ECE | "
     + " | ".join(f"ECE {m!r}" for m in CALIBRATIONS)
     + " | threshold | not 확인 필요 | accuracy there | per-batch rule: threshold / share / accuracy |\n"
-    + "|---" * (7 + len(CALIBRATIONS))
+    + "|---" * (9 + len(CALIBRATIONS))
     + "|"
 )
 
@@ -165,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{expected_calibration_error(run[m]['conf'], run[m]['correct']):.3f}" for m in CALIBRATIONS
             )
             print(
-                f"| {target} ({other}) | {seed} | {run['rows']} | "
+                f"| {target} ({other}) | {seed} | {run['rows']} | {run['macro_f1']:.3f} | "
                 f"**{expected_calibration_error(conf, correct):.3f}** | {eces} | "
                 + (f"{threshold:.3f}" if threshold < NO_THRESHOLD else "none")
                 + f" | {_pct(above.mean())} | {_pct(correct[above].mean() if above.any() else None)} | "

@@ -1,7 +1,7 @@
 """Track classification of ideas.
 
-:class:`TrackClassifier` is a linear model (``LinearSVC``) on TF-IDF of the analyser's tokens and their
-bigrams. It learns from reviewer-labelled texts, from track seed texts (name, description, key words) and
+:class:`TrackClassifier` is a linear model (``LinearSVC``) on TF-IDF of the analyser's tokens (and their
+bigrams once the labelled texts outnumber the batch). It learns from reviewer-labelled texts, from track seed texts (name, description, key words) and
 from unlabelled texts by self-training (confident predictions are added as weighted pseudo-labels, class
 by class). Scores become probabilities through a softmax whose temperature is fitted on held-out folds of
 the labelled texts (calibration); with one track only every text gets that track and a score from its
@@ -99,7 +99,7 @@ def _placeholder_tokens(text: str) -> list[str]:
 
 
 class _TokenBigramTfidf:
-    """TF-IDF of tokens and adjacent token pairs, built from integer token ids.
+    """TF-IDF of tokens (and, with ``bigrams``, adjacent token pairs), built from integer token ids.
 
     The same features as ``TfidfVectorizer(analyzer=with_bigrams, sublinear_tf=True, min_df, max_df)``
     (smooth idf, L2 rows, float32), without making a string per bigram: a bigram is the pair of its
@@ -107,10 +107,18 @@ class _TokenBigramTfidf:
     ``callable(text) -> tokens`` and texts.
     """
 
-    def __init__(self, tokenizer: Callable[[str], Sequence[str]], *, min_df: int = 1, max_df: float = 1.0) -> None:
+    def __init__(
+        self,
+        tokenizer: Callable[[str], Sequence[str]],
+        *,
+        min_df: int = 1,
+        max_df: float = 1.0,
+        bigrams: bool | str = "many-labels",
+    ) -> None:
         self.tokenizer = tokenizer
         self.min_df = min_df
         self.max_df = max_df
+        self.bigrams = bigrams
 
     def _ids(self, texts: Sequence[str], grow: bool) -> list[np.ndarray]:
         vocab = self.token_ids_
@@ -126,10 +134,12 @@ class _TokenBigramTfidf:
         for r, ids in enumerate(id_lists):
             if not len(ids):
                 continue
-            big = ids[:-1] * width + ids[1:]
-            big = big[(ids[:-1] >= 0) & (ids[1:] >= 0)]
             uni = ids[ids >= 0] * width + (width - 1)  # a token is the "pair" (token, end marker)
-            k = np.concatenate([uni, big])
+            if self.bigrams:
+                big = ids[:-1] * width + ids[1:]
+                k = np.concatenate([uni, big[(ids[:-1] >= 0) & (ids[1:] >= 0)]])
+            else:
+                k = uni
             keys.append(k)
             rows.append(np.full(len(k), r, dtype=np.int64))
         if not keys:
@@ -213,13 +223,21 @@ class TrackClassifier:
         at least this, computed on the unlabelled texts given to ``fit`` (the batch to triage) or, without
         any, on the held-out calibration folds.
     tol:
-        Stopping tolerance of the ``LinearSVC`` solver.
+        Stopping tolerance of the ``LinearSVC`` solver. 1e-3 (scikit-learn's default is 1e-4): on the dev
+        tasks the same predictions or within 0.1 % of them at about half the fit time
+        (``benchmarks.classifier_dev``; docs/nlp-results.md "Fifth session").
     class_weight:
         ``"labelled"`` (default): every track weighs in training as if it had as many labelled texts as
         the average track (weights from the labelled texts' track counts, applied to its pseudo-labels
         too), so a rare track is not drowned by a large one: what macro-F1 asks for. ``None``: no weights.
     random_state:
         Seed for the calibration folds and the solver.
+    bigrams:
+        Adjacent token pairs as features beside the tokens: ``True``, ``False`` (tokens only), or
+        ``"many-labels"`` (default): only when the labelled texts outnumber the unlabelled ones (no
+        self-training). Chosen cross-source per regime (docs/nlp-results.md "Fifth session"): with few
+        labels tokens alone were as good on 청와대 and better on 광화문1번가, at a quarter of the fit time;
+        with 70 % labelled the bigrams helped 청와대 and hurt 광화문1번가, so they stay there.
 
     Attributes (after ``fit``): ``classes_``, ``class_weights_``, ``vectorizer_``, ``model_`` (``None`` with one class),
     ``temperature_``, ``temperatures_`` (per calibration), ``cv_accuracy_``, ``review_threshold_``, ``oof_confidence_``, ``centroids_``, ``n_pseudo_labels_``, ``model_version_``.
@@ -235,13 +253,15 @@ class TrackClassifier:
         self_training_share: float = 1.0,
         pseudo_label_weight: float = 0.5,
         min_df: int = 2,
-        tol: float = 1e-4,
+        tol: float = 1e-3,
         class_weight: str | None = "labelled",
         calibration: str = "exact",
         review_threshold: float | None = REVIEW_THRESHOLD,
         review_accuracy: float = 0.9,
         random_state: int | None = None,
+        bigrams: bool | str = "many-labels",
     ) -> None:
+        self.bigrams = bigrams
         self.tokenizer = tokenizer
         self.seeds = seeds
         self.C = C
@@ -263,6 +283,8 @@ class TrackClassifier:
         """
         if self.calibration not in CALIBRATIONS:
             raise ValueError(f"calibration 은 {', '.join(CALIBRATIONS)} 중 하나여야 합니다: {self.calibration!r}")
+        if self.bigrams not in (True, False, "many-labels"):
+            raise ValueError(f"bigrams 는 True, False, 'many-labels' 중 하나여야 합니다: {self.bigrams!r}")
         X = list(X)
         y = [None] * len(X) if y is None else list(y)
         if len(X) != len(y):
@@ -280,10 +302,16 @@ class TrackClassifier:
         lab_texts = [x for x, _ in labelled]
         lab_y = np.array([t for _, t in labelled], dtype=object)
         n_docs = len(lab_texts) + len(unlabelled)
+        # Self-training needs a few labels per track, or it drifts into the largest one; and it is for the
+        # usual case of few labels: once the labelled texts outnumber the unlabelled ones, pseudo-labels
+        # change little (the Blue House split as labels: macro-F1 within ±0.01 either way) and cost 3 fits.
+        few_labels = len(lab_y) < len(unlabelled)
+        bigrams = not few_labels if self.bigrams == "many-labels" else bool(self.bigrams)
         self.vectorizer_ = _TokenBigramTfidf(
             tokenizer,
             min_df=self.min_df if n_docs >= 10 * self.min_df else 1,
             max_df=0.5 if n_docs >= 50 else 1.0,
+            bigrams=bigrams,
         )
         try:
             V = self.vectorizer_.fit_transform(lab_texts + unlabelled)
@@ -316,10 +344,6 @@ class TrackClassifier:
         folds_temperature, self.cv_accuracy_ = self._calibrate(XL, lab_y, lab_w)
         self.temperatures_ = dict.fromkeys(CALIBRATIONS, folds_temperature)
         self.model_ = self._svc().fit(XL, lab_y, sample_weight=lab_w)
-        # Self-training needs a few labels per track, or it drifts into the largest one; and it is for the
-        # usual case of few labels: once the labelled texts outnumber the unlabelled ones, pseudo-labels
-        # change little (the Blue House split as labels: macro-F1 within ±0.01 either way) and cost 3 fits.
-        few_labels = len(lab_y) < XU.shape[0]
         rounds = self.self_training_rounds if few_labels and len(lab_y) >= 3 * len(self.classes_) else 0
         for r in range(rounds):
             S = _decision(self.model_, XU)

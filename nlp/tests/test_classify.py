@@ -84,6 +84,40 @@ def test_token_bigram_tfidf_matches_sklearn_tfidf_of_tokens_and_bigrams():
     assert unseen.shape[0] == len(texts)
 
 
+def test_token_tfidf_without_bigrams_matches_sklearn_tfidf_of_tokens():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from nlp.classify import _TokenBigramTfidf
+
+    texts = ["청년 창업 지원 확대", "청년 주거 지원", "노인 일자리 지원 확대 확대", "청년 창업 공간", "주거 공간"]
+    ours = _TokenBigramTfidf(str.split, min_df=2, bigrams=False).fit_transform(texts).toarray()
+    theirs = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, min_df=2).fit_transform(texts).toarray()
+    assert ours.shape == theirs.shape
+    assert np.allclose(np.sort(ours, axis=1), np.sort(theirs, axis=1), atol=1e-6)
+    assert np.allclose(ours @ ours.T, theirs @ theirs.T, atol=1e-6)
+
+
+def _n_features(clf: TrackClassifier) -> int:
+    return len(clf.vectorizer_.keys_)
+
+
+def test_bigrams_only_when_the_labelled_texts_outnumber_the_batch_by_default():
+    quarter = [tr if i % 4 == 0 else None for i, tr in enumerate(TRACKS)]
+    few = TrackClassifier(split_tokenizer, min_df=1, random_state=0).fit(TEXTS, quarter)
+    assert not few.vectorizer_.bigrams
+    many = TrackClassifier(split_tokenizer, min_df=1, random_state=0).fit(TEXTS, TRACKS)
+    assert many.vectorizer_.bigrams
+    with_pairs = TrackClassifier(split_tokenizer, min_df=1, bigrams=True, random_state=0).fit(TEXTS, quarter)
+    assert with_pairs.vectorizer_.bigrams and _n_features(with_pairs) > _n_features(few)
+    tokens_only = TrackClassifier(split_tokenizer, min_df=1, bigrams=False, random_state=0).fit(TEXTS, TRACKS)
+    assert not tokens_only.vectorizer_.bigrams and _n_features(tokens_only) < _n_features(many)
+
+
+def test_an_unknown_bigrams_setting_is_a_clear_error():
+    with pytest.raises(ValueError, match="bigrams"):
+        TrackClassifier(split_tokenizer, bigrams="sometimes").fit(TEXTS, TRACKS)
+
+
 def test_tracks_weigh_by_the_inverse_of_their_labelled_share():
     # Many labelled 일자리 texts, few of the others: each track weighs as if equally many were labelled.
     labels = [tr if tr == "일자리" or i % 4 == 0 else None for i, tr in enumerate(TRACKS)]

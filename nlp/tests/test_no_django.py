@@ -24,6 +24,7 @@ CORE = [
     "benchmarks.common",
     "benchmarks.cross_source",
     "benchmarks.calibration",
+    "benchmarks.classifier_dev",
     "benchmarks.triage_eval",
     "benchmarks.routing",
     "benchmarks.similar_lookup",

@@ -1,0 +1,130 @@
+"""Development harness of the track classifier: macro-F1, ECE and fit time of ``TrackClassifier`` variants
+on few-shot (or 70/30) tasks of both dev sources, classifier only.
+
+The Mecab tokens of every dev text are computed once and kept in a JSON file outside the repository
+(``--cache``, default ``$TMPDIR/ideas_dev_tokens.json``), so variants are compared in seconds of
+classifier time, not minutes of analysis. Develop on the selection seeds (10, 11, …); the judging seeds
+(0, 1) belong to ``benchmarks.cross_source`` / ``benchmarks.calibration``.
+
+    .venv/bin/python -m benchmarks.classifier_dev --seeds 10 11 --variant '{}' --variant '{"tol": 1e-3}'
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score
+
+from benchmarks.common import Task, full_scale_task, full_task, small_task
+from benchmarks.cross_source import SOURCES, _texts
+from nlp.analyzer import analyze_corpus, get_analyzer
+from nlp.calibration import expected_calibration_error
+from nlp.classify import TrackClassifier
+
+logger = logging.getLogger("benchmarks.classifier_dev")
+
+
+class TokenCache:
+    """Mecab tokens per text, kept in a JSON file between runs."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tokens: dict[str, list[str]] = {}
+        if path.exists():
+            with open(path, encoding="utf-8") as fh:
+                self.tokens = json.load(fh)
+        self.dirty = False
+
+    def warm(self, texts: list[str]) -> None:
+        new = [t for t in dict.fromkeys(texts) if t not in self.tokens]
+        if new:
+            mecab = get_analyzer("mecab")
+            self.tokens.update(
+                zip(new, (a.tokens for a in analyze_corpus(new, mecab, n_jobs=2 if len(new) > 500 else 1)), strict=True)
+            )
+            self.dirty = True
+
+    def save(self) -> None:
+        if self.dirty:
+            tmp = self.path.with_suffix(".tmp")
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump(self.tokens, fh, ensure_ascii=False)
+            os.replace(tmp, self.path)
+            self.dirty = False
+
+    def __call__(self, text: str) -> list[str]:
+        hit = self.tokens.get(text)
+        if hit is None:  # a track name used as its own seed text
+            hit = self.tokens[text] = get_analyzer("mecab").tokens(text)
+        return hit
+
+
+def run(task: Task, cache: TokenCache, params: dict) -> dict:
+    """Fit one variant on ``task``; macro-F1, accuracy and ECE on the non-planted batch rows."""
+    lab, inp = _texts(task.labelled), _texts(task.inputs)
+    cache.warm(lab + inp)
+    start = time.perf_counter()
+    clf = TrackClassifier(cache, random_state=0, **params)
+    clf.fit(lab + inp, [r["track"] for r in task.labelled] + [None] * len(inp))
+    seconds = time.perf_counter() - start
+    pos = [i for i, r in enumerate(task.inputs) if r["id"] in task.truth]
+    truth = np.array([task.truth[task.inputs[i]["id"]] for i in pos], dtype=object)
+    P = clf.predict_proba([inp[i] for i in pos])
+    pred = clf.classes_[P.argmax(axis=1)]
+    conf = P.max(axis=1)
+    correct = (pred == truth).astype(float)
+    order = np.argsort(-conf)
+    top = {q: float(correct[order[: max(1, round(q * len(order)))]].mean()) for q in (0.02, 0.05, 0.1)}
+    return {
+        "f1": f1_score(truth, pred, average="macro", zero_division=0),
+        "acc": float(correct.mean()),
+        "ece": expected_calibration_error(conf, correct),
+        "top": top,
+        "seconds": seconds,
+        "pred": pred,
+        "cv": getattr(clf, "large_target_value_", clf.cv_accuracy_),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sources", nargs="+", default=list(SOURCES))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[10, 11])
+    parser.add_argument("--task", choices=["few", "full", "full-scale"], default="few")
+    parser.add_argument("--variant", action="append", default=[], help="JSON of TrackClassifier params")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ideas_dev_tokens.json")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    variants = [json.loads(v) for v in args.variant] or [{}]
+    cache = TokenCache(args.cache)
+    make = {"few": small_task, "full": full_task, "full-scale": lambda s, seed: full_scale_task(s, seed=seed)}[
+        args.task
+    ]
+    for source in args.sources:
+        for seed in args.seeds:
+            task = make(source, seed=seed)
+            first = None
+            for params in variants:
+                r = run(task, cache, params)
+                cache.save()
+                first = r["pred"] if first is None else first
+                same = float((r["pred"] == first).mean())
+                top = " ".join(f"{q:.0%}:{v:.2f}" for q, v in r["top"].items())
+                print(
+                    f"{source:12s} {args.task} seed {seed:2d} {json.dumps(params):60s} F1 {r['f1']:.3f} "
+                    f"same {same:.4f} acc {r['acc']:.3f} cv {r['cv'] or 0:.3f} ECE {r['ece']:.3f} top {top} fit {r['seconds']:.1f}s",
+                    flush=True,
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
