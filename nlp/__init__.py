@@ -47,7 +47,9 @@ previous=None) -> list[ClusterSummary]``
 Every automatic output records :data:`MODEL_VERSION` and a confidence.
 """
 
-__version__ = "0.1.0"
+# 0.2.0: few-label fits use the tokens alone (no bigrams) and the solver tolerance 1e-3; the streamed index
+# build. Persisted indexes and saved classifiers of another version are refused and rebuilt by the refit.
+__version__ = "0.2.0"
 
 #: Name and version recorded with every automatic output.
 MODEL_VERSION = f"ilsa-nlp-{__version__}"
