@@ -41,7 +41,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = os.environ.get("PY", str(ROOT / ".venv" / "bin" / "python"))
-DEV = Path(os.environ.get("IDEAS_DEV_DATA", ROOT.parent.parent / "shared" / "data" / "dev"))
+DEV = Path(os.environ.get("IDEAS_DEV_DATA", ROOT.parent / "shared" / "data" / "dev"))  # as benchmarks.common.data_dir
 
 
 def _env() -> dict[str, str]:
