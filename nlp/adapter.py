@@ -800,7 +800,7 @@ def corpus_refit(*, name: str | None = None, n_clusters: int | None = None, prog
     ``progress(corpus, stage, done, total)``, when given, is called as the work goes on, per corpus and
     stage: ``"index"`` (the persisted index's analysis, per chunk; or the stage `index_publish` names),
     ``"analyse"`` (every item, after each), ``"links"`` and ``"cluster"`` (0 of 1 at the start, 1 of 1 at the
-    end). `nlp.refits` stores it for the triage screen."""
+    end). `nlp.tasks` stores it for the triage screen."""
     summary = {"items": 0, "retried": 0, "failed": 0, "clusters": 0, "indexed": 0}
     for corpus in [corpus_named(name)] if name else corpora():
         for key, value in _refit(corpus, n_clusters=n_clusters, progress=progress).items():

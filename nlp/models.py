@@ -109,11 +109,11 @@ class ClusterSnapshot(models.Model):
 
 
 class RefitRun(models.Model):
-    """One refit of the NLP models (`nlp.refits`): active (queued until a process starts it:
+    """One refit of the NLP models (`nlp.tasks`): active (queued until a process starts it:
     ``started_at`` empty, then running), finished or failed; the stage it is at and how far each corpus
     got (``progress``: ``{corpus: {"stage", "done", "total"}}``), written at most every
-    `nlp.refits.PROGRESS_SECONDS`; ``heartbeat_at`` is renewed by the running process while it lives, so
-    a run whose worker died is recognised by its age (`nlp.refits.stale_after`). At most one run is
+    `nlp.tasks.PROGRESS_SECONDS`; ``heartbeat_at`` is renewed by the running process while it lives, so
+    a run whose worker died is recognised by its age (`nlp.tasks.stale_after`). At most one run is
     active: a partial unique constraint, so the database refuses a second one, also to parallel requests."""
 
     class Status(models.TextChoices):

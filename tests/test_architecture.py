@@ -40,7 +40,7 @@ PROJECT = (
 )
 
 #: The Django side of nlp: everything else in nlp/ is the Django-free core.
-NLP_DJANGO = {"adapter", "snapshots", "refits", "tasks", "models", "apps", "management", "migrations"}
+NLP_DJANGO = {"adapter", "snapshots", "tasks", "models", "apps", "management", "migrations"}
 
 #: Layer of each part, bottom (0) to top.
 RANK = {

@@ -1,4 +1,4 @@
-"""Refit progress on the triage screen (`nlp.refits`): one row per refit run, its progress written at most
+"""Refit progress on the triage screen (`nlp.tasks`): one row per refit run, its progress written at most
 every few seconds, one refit at a time (the database refuses a second, also to parallel requests), a run
 whose worker died recognised by its heartbeat's age, and what the screen says (progress, the last finished
 refit, a failure) with a query count that does not grow."""
@@ -19,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from core.models import AuditEntry
 from ideas.tests.factories import IdeaFactory, PolicyTrackFactory, make_contest
 from moderation.tests.factories import staff_moderator
-from nlp import refits
+from nlp import tasks as refits
 from nlp.models import RefitRun
 
 pytestmark = pytest.mark.django_db

@@ -247,9 +247,9 @@ def triage_tag_remove_bulk(*, ideas: Iterable[Idea], tag_name: str, actor, conte
 
 
 def triage_refit_enqueue(*, actor, context: AuditContext | None = None) -> str:
-    """Request a refit (`nlp.refits.refit_request`: a refit run row, then `nlp.tasks.refit_all` enqueued:
+    """Request a refit (`nlp.tasks.refit_request`: a refit run row, then `nlp.tasks.refit_all` enqueued:
     re-fit the classifier on the current labels, re-suggest tracks, re-cluster every idea) and audit it
-    ("nlp.refit"). Returns the task result id. Raises `nlp.refits.RefitBusy` (a ValidationError) while
+    ("nlp.refit"). Returns the task result id. Raises `nlp.tasks.RefitBusy` (a ValidationError) while
     another refit is queued or running.
 
     Not atomic around the enqueue: with the immediate backend (dev, tests) the re-fit runs right
@@ -257,7 +257,7 @@ def triage_refit_enqueue(*, actor, context: AuditContext | None = None) -> str:
     """
     if not rules.has_perm("nlp.refit_triage", actor):
         raise PermissionDenied(_("다시 학습을 요청할 권한이 없습니다."))
-    from nlp.refits import refit_request
+    from nlp.tasks import refit_request
 
     run = refit_request(requested_by=actor)
     audit_record(

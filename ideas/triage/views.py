@@ -24,7 +24,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from core.forms import IdChoiceField
 from core.http import audit_context, parse_id
 from nlp.classify import REVIEW_THRESHOLD
-from nlp.refits import refit_status
+from nlp.tasks import refit_status
 
 from ..models import ContestPage, Idea, PolicyTrack
 from . import selectors, services

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from nlp.adapter import classifier_publish, index_publish
 from nlp.corpora import corpora
-from nlp.refits import RefitBusy, refit_request, refit_run
+from nlp.tasks import RefitBusy, refit_request, refit_run
 
 
 class Command(BaseCommand):
