@@ -7,6 +7,10 @@ classifier time, not minutes of analysis. Develop on the selection seeds (10, 11
 (0, 1) belong to ``benchmarks.cross_source`` / ``benchmarks.calibration``.
 
     .venv/bin/python -m benchmarks.classifier_dev --seeds 10 11 --variant '{}' --variant '{"tol": 1e-3}'
+
+A variant is a JSON object of ``TrackClassifier`` parameters plus the experimental options of
+``benchmarks.classifier_variants`` (``{"method": "nbsvm"}``, ``{"seed_weight": 10}``, …); a variant with
+``"members": [{…}, {…}]`` averages the members' calibrated probabilities (``ProbabilityAverage``).
 """
 
 from __future__ import annotations
@@ -23,11 +27,11 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import f1_score
 
+from benchmarks.classifier_variants import ExperimentalClassifier, ProbabilityAverage
 from benchmarks.common import Task, full_scale_task, full_task, small_task
 from benchmarks.cross_source import SOURCES, _texts
 from nlp.analyzer import analyze_corpus, get_analyzer
 from nlp.calibration import expected_calibration_error
-from nlp.classify import TrackClassifier
 
 logger = logging.getLogger("benchmarks.classifier_dev")
 
@@ -72,7 +76,10 @@ def run(task: Task, cache: TokenCache, params: dict) -> dict:
     lab, inp = _texts(task.labelled), _texts(task.inputs)
     cache.warm(lab + inp)
     start = time.perf_counter()
-    clf = TrackClassifier(cache, random_state=0, **params)
+    if "members" in params:
+        clf = ProbabilityAverage(cache, random_state=0, **params)
+    else:
+        clf = ExperimentalClassifier(cache, random_state=0, **params)
     clf.fit(lab + inp, [r["track"] for r in task.labelled] + [None] * len(inp))
     seconds = time.perf_counter() - start
     pos = [i for i, r in enumerate(task.inputs) if r["id"] in task.truth]
