@@ -320,7 +320,13 @@ class ProbabilityAverage:
     def __init__(
         self, tokenizer, members: list[dict], weights: list[float] | None = None, sharpen: bool = False, **common
     ) -> None:
-        self.members = [ExperimentalClassifier(tokenizer, **{**common, **m}) for m in members]
+        views = tokenizer if isinstance(tokenizer, dict) else {"tokens": tokenizer}
+        self.members = [
+            ExperimentalClassifier(
+                views[m.get("view", "tokens")], **{**common, **{k: v for k, v in m.items() if k != "view"}}
+            )
+            for m in members
+        ]
         self.weights = weights or [1.0 / len(members)] * len(members)
         self.sharpen = sharpen
 

@@ -66,3 +66,16 @@ def test_nbsvm_weights_features_by_their_log_count_ratio():
     assert m.coef_[0, 0] > 0 > m.coef_[0, 1] and m.coef_[1, 1] > 0 > m.coef_[1, 0]
     assert m.coef_[0, 2] == pytest.approx(0.0, abs=1e-6)  # log-count ratio 0: the shared feature is dropped
     assert list(m.classes_[m.decision_function(X).argmax(axis=1)]) == list(y)
+
+
+def test_probability_average_members_read_their_own_view():
+    seen = []
+
+    def first_words(text):
+        seen.append(text)
+        return text.split()[:4]
+
+    avg = ProbabilityAverage({"tokens": split_tokenizer, "phrases": first_words}, [{}, {"view": "phrases"}])
+    avg.fit(TEXTS, HALF)
+    assert seen and avg.members[0].tokenizer is split_tokenizer and avg.members[1].tokenizer is first_words
+    assert np.allclose(avg.predict_proba(TEXTS).sum(axis=1), 1.0)
