@@ -25,7 +25,8 @@ averaged) are :class:`ProbabilityAverage`.
 as a labelled text (it also enters the calibration folds that many times). ``seed_weight``: the seed
 texts weigh that many times more in every fit (the folds unchanged). ``agree="nbem"``: co-training's
 agreement — the self-training's pseudo-labels are only the batch texts on which NB-EM predicts the same
-track as the SVM.
+track as the SVM. ``seed_in_folds=False``: the seed texts are left out of the calibration folds (they
+are in them in the shipped method, one row per track).
 """
 
 from __future__ import annotations
@@ -194,6 +195,7 @@ class ExperimentalClassifier(TrackClassifier):
         seed_copies: int = 0,
         seed_weight: float = 1.0,
         agree: str = "",
+        seed_in_folds: bool = True,
         **params,
     ) -> None:
         super().__init__(tokenizer, **params)
@@ -209,6 +211,7 @@ class ExperimentalClassifier(TrackClassifier):
         self.seed_copies = seed_copies
         self.seed_weight = seed_weight
         self.agree = agree
+        self.seed_in_folds = seed_in_folds
 
     def fit(self, X, y=None):
         if self.method not in METHODS:
@@ -285,6 +288,18 @@ class ExperimentalClassifier(TrackClassifier):
         self.temperature_ = self.temperatures_[self.calibration]
         return self
 
+    def _seed_matrix(self) -> sp.csr_matrix:
+        if self._seed_rows is None:
+            self._seed_rows = self.vectorizer_.transform(self._seed_texts)
+        return self._seed_rows
+
+    def _calibrate(self, XL, y, w):
+        if self.seed_in_folds:
+            return super()._calibrate(XL, y, w)
+        sim = np.asarray((XL @ self._seed_matrix().T).max(axis=1).todense()).ravel()
+        keep = sim < 0.9999
+        return super()._calibrate(XL[keep], y[keep], w[keep])
+
     def _unlabelled_rows(self) -> sp.csr_matrix:
         if self._XU is None:
             self._XU = self.vectorizer_.transform(self._unlabelled_texts)
@@ -293,9 +308,7 @@ class ExperimentalClassifier(TrackClassifier):
     def _svc(self):
         model = self._model()
         if self.seed_weight != 1.0:
-            if self._seed_rows is None:
-                self._seed_rows = self.vectorizer_.transform(self._seed_texts)
-            model = _SeedWeighted(model, self._seed_rows, self.seed_weight)
+            model = _SeedWeighted(model, self._seed_matrix(), self.seed_weight)
         return model
 
     def _model(self):

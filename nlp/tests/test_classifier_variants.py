@@ -32,6 +32,7 @@ def test_the_svm_variant_is_exactly_the_shipped_classifier():
         {"seed_weight": 10},
         {"seed_copies": 2},
         {"agree": "nbem"},
+        {"seed_in_folds": False},
     ],
 )
 def test_every_variant_fits_and_gives_probabilities(params):
