@@ -7,6 +7,10 @@ classifier time, not minutes of analysis. Develop on the selection seeds (10, 11
 (0, 1) belong to ``benchmarks.cross_source`` / ``benchmarks.calibration``.
 
     .venv/bin/python -m benchmarks.classifier_dev --seeds 10 11 --variant '{}' --variant '{"tol": 1e-3}'
+
+A variant is a JSON object of ``TrackClassifier`` parameters plus the experimental options of
+``benchmarks.classifier_variants`` (``{"method": "nbsvm"}``, ``{"seed_weight": 10}``, …); a variant with
+``"members": [{…}, {…}]`` averages the members' calibrated probabilities (``ProbabilityAverage``).
 """
 
 from __future__ import annotations
@@ -23,20 +27,22 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import f1_score
 
+from benchmarks.classifier_variants import ExperimentalClassifier, ProbabilityAverage
 from benchmarks.common import Task, full_scale_task, full_task, small_task
 from benchmarks.cross_source import SOURCES, _texts
 from nlp.analyzer import analyze_corpus, get_analyzer
 from nlp.calibration import expected_calibration_error
-from nlp.classify import TrackClassifier
 
 logger = logging.getLogger("benchmarks.classifier_dev")
 
 
 class TokenCache:
-    """Mecab tokens per text, kept in a JSON file between runs."""
+    """Mecab tokens (or, with ``attr="phrases"``, the analyser's noun phrases: nouns of two or more
+    characters and compounds of adjacent nouns) per text, kept in a JSON file between runs."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, attr: str = "tokens") -> None:
         self.path = path
+        self.attr = attr
         self.tokens: dict[str, list[str]] = {}
         if path.exists():
             with open(path, encoding="utf-8") as fh:
@@ -48,7 +54,11 @@ class TokenCache:
         if new:
             mecab = get_analyzer("mecab")
             self.tokens.update(
-                zip(new, (a.tokens for a in analyze_corpus(new, mecab, n_jobs=2 if len(new) > 500 else 1)), strict=True)
+                zip(
+                    new,
+                    (getattr(a, self.attr) for a in analyze_corpus(new, mecab, n_jobs=2 if len(new) > 500 else 1)),
+                    strict=True,
+                )
             )
             self.dirty = True
 
@@ -63,16 +73,23 @@ class TokenCache:
     def __call__(self, text: str) -> list[str]:
         hit = self.tokens.get(text)
         if hit is None:  # a track name used as its own seed text
-            hit = self.tokens[text] = get_analyzer("mecab").tokens(text)
+            hit = self.tokens[text] = getattr(get_analyzer("mecab"), self.attr)(text)
         return hit
 
 
-def run(task: Task, cache: TokenCache, params: dict) -> dict:
-    """Fit one variant on ``task``; macro-F1, accuracy and ECE on the non-planted batch rows."""
+def run(task: Task, cache: TokenCache, params: dict, phrases: TokenCache | None = None) -> dict:
+    """Fit one variant on ``task``; macro-F1, accuracy and ECE on the non-planted batch rows. A variant
+    (or a member) with ``"view": "phrases"`` reads the noun phrases (``phrases``) instead of the tokens."""
     lab, inp = _texts(task.labelled), _texts(task.inputs)
-    cache.warm(lab + inp)
+    views = {"tokens": cache, "phrases": phrases}
+    for view in {p.get("view", "tokens") for p in [params, *params.get("members", [])]}:
+        views[view].warm(lab + inp)
     start = time.perf_counter()
-    clf = TrackClassifier(cache, random_state=0, **params)
+    if "members" in params:
+        clf = ProbabilityAverage(views, random_state=0, **params)
+    else:
+        params = dict(params)
+        clf = ExperimentalClassifier(views[params.pop("view", "tokens")], random_state=0, **params)
     clf.fit(lab + inp, [r["track"] for r in task.labelled] + [None] * len(inp))
     seconds = time.perf_counter() - start
     pos = [i for i, r in enumerate(task.inputs) if r["id"] in task.truth]
@@ -105,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     variants = [json.loads(v) for v in args.variant] or [{}]
     cache = TokenCache(args.cache)
+    phrases = TokenCache(args.cache.with_name(args.cache.stem + "_phrases.json"), "phrases")
     make = {"few": small_task, "full": full_task, "full-scale": lambda s, seed: full_scale_task(s, seed=seed)}[
         args.task
     ]
@@ -113,8 +131,9 @@ def main(argv: list[str] | None = None) -> int:
             task = make(source, seed=seed)
             first = None
             for params in variants:
-                r = run(task, cache, params)
+                r = run(task, cache, params, phrases)
                 cache.save()
+                phrases.save()
                 first = r["pred"] if first is None else first
                 same = float((r["pred"] == first).mean())
                 top = " ".join(f"{q:.0%}:{v:.2f}" for q, v in r["top"].items())

@@ -25,6 +25,7 @@ CORE = [
     "benchmarks.cross_source",
     "benchmarks.calibration",
     "benchmarks.classifier_dev",
+    "benchmarks.classifier_variants",
     "benchmarks.triage_eval",
     "benchmarks.routing",
     "benchmarks.similar_lookup",
