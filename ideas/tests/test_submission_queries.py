@@ -36,7 +36,8 @@ TOPICS = [
 #: savepoints); in production each save queues one task instead. A change that adds one to either has
 #: to say why here.
 SUBMIT_STATEMENTS = 31
-ANALYSE_STATEMENTS = 26
+#: PostgreSQL has one more: the full-text `search_vector` UPDATE (`ideas.search.search_index_update`).
+ANALYSE_STATEMENTS = {"sqlite": 26, "postgresql": 27}
 
 
 def _text(i: int) -> tuple[str, str]:
@@ -102,7 +103,7 @@ def _submit_and_analyse(contest) -> tuple[int, int, Idea]:
 def test_a_submission_and_its_analysis_cost_the_same_statements_at_10_and_at_60_ideas(index_dir, size):
     contest = _started(size)
     submit, analyse, idea = _submit_and_analyse(contest)
-    assert (submit, analyse) == (SUBMIT_STATEMENTS, ANALYSE_STATEMENTS)
+    assert (submit, analyse) == (SUBMIT_STATEMENTS, ANALYSE_STATEMENTS[connection.vendor])
     # and it did the whole work: stored, tagged, similar ideas, suggested track, field posts linked to it
     idea.refresh_from_db()
     assert idea.analysed_at is not None and idea.suggested_track is not None
