@@ -108,8 +108,16 @@ def _store_machine_tags(idea: Idea, tags, model_version: str) -> None:
         return
     # One read for the tags that exist (most, once a corpus is warm), one write for the links.
     existing = {tag.name: tag for tag in TaggitTag.objects.filter(name__in=list(wanted))}
-    for name in wanted.keys() - existing.keys():
-        existing[name], _created = TaggitTag.objects.get_or_create(name=name)  # taggit makes the slug
+    missing = [name for name in wanted if name not in existing]
+    if missing:
+        # The new tags in one INSERT (a parallel analysis may have made some: skipped) and one read back,
+        # instead of a get_or_create (read, savepoints, insert) per tag.
+        TaggitTag.objects.bulk_create(
+            [TaggitTag(name=name, slug=TaggitTag().slugify(name)) for name in missing], ignore_conflicts=True
+        )
+        existing.update((tag.name, tag) for tag in TaggitTag.objects.filter(name__in=missing))
+        for name in wanted.keys() - existing.keys():  # its slug was taken by another name: taggit picks one
+            existing[name], _created = TaggitTag.objects.get_or_create(name=name)
     IdeaTag.objects.bulk_create(
         [
             IdeaTag(

@@ -55,6 +55,8 @@ def _schedule_analysis(idea: Idea) -> None:
 
 def _save_attachments(idea: Idea, files: Iterable) -> None:
     files = list(files or [])
+    if not files:
+        return
     if idea.attachments.count() + len(files) > settings.IDEAS_MAX_ATTACHMENTS:
         raise ValidationError(
             {"attachments": _("첨부 파일은 %(n)d개까지 올릴 수 있습니다.") % {"n": settings.IDEAS_MAX_ATTACHMENTS}}
@@ -117,7 +119,8 @@ def idea_submit(
         # A parallel request with the same form token won the race.
         return Idea.objects.get(author=author, submission_token=idea.submission_token)
     idea.reference = f"{timezone.localtime().year}-{idea.pk:05d}"
-    idea.save(update_fields=["reference"])
+    # A queryset update: a save() would queue one more reference-index task for the same new idea.
+    Idea.objects.filter(pk=idea.pk).update(reference=idea.reference)
     _save_attachments(idea, attachments)
     _record_status(idea, "", IdeaStatus.SUBMITTED, author)
     screening_on_submit(item=idea, is_edit=False, signals=signals)

@@ -80,7 +80,7 @@ def _signature(qs, changed_field: str, corpus: str | None = None) -> tuple:
     looked = _looked.get()
     if looked is not None and corpus is not None and corpus in looked:
         return looked[corpus]
-    agg = qs.aggregate(n=Count("pk"), last=Max(changed_field), top=Max("pk"))
+    agg = qs.aggregate(n=Count("*"), last=Max(changed_field), top=Max("pk"))
     sig = (agg["n"], agg["last"], agg["top"])
     if looked is not None and corpus is not None:
         looked[corpus] = sig
@@ -485,7 +485,9 @@ def _cluster_new_item(item, *, corpus: Corpus, result: ItemResult) -> None:
     items (:func:`nearest_cluster`), so it is grouped without a full refit; the refit re-clusters all."""
     if corpus.store_clusters is None or not result.similar:
         return
-    if _clusters_of(corpus, [item.pk]):
+    group_of = corpus.extra.get("group_of")
+    # The item as loaded for this analysis tells (no query) when the corpus reads clusters off the item.
+    if group_of(item) is not None if group_of is not None else _clusters_of(corpus, [item.pk]):
         return
     cluster = nearest_cluster(result.similar, _clusters_of(corpus, [pk for pk, _ in result.similar]))
     if cluster is not None:
@@ -645,9 +647,17 @@ def refresh_links(item, *, corpus: Corpus | None = None, reverse: bool = True) -
             _refresh_links_to(item, target=corpus, source=source)
 
 
+#: Items whose links `_store_links` replaces in one DELETE and one INSERT.
+LINK_CHUNK = 500
+
+
 def _store_links(items, *, source: Corpus, targets) -> None:
+    """Replace the stored links of ``items`` (of ``source``) to each corpus named in ``targets``: the
+    index look-ups, then per chunk of :data:`LINK_CHUNK` items one transaction of one DELETE and one
+    INSERT (before: a savepoint, a DELETE and an INSERT per item)."""
     from .models import ItemLink
 
+    items = list(items)
     for name in targets:
         try:
             target = corpus_named(name)
@@ -657,29 +667,37 @@ def _store_links(items, *, source: Corpus, targets) -> None:
         index = index_for(target)
         floor = float(target.extra.get("link_min_score", LINK_MIN_SCORE))
         target_ct = _ct(target.model)
-        for item in items:
-            found = []
-            if index is not None:
-                mine = item.pk if target is source else None
-                found = [(pk, s) for pk, s in index.query(source.text(item), k=LINK_K, exclude_id=mine) if s >= floor]
-            item_ct = _ct(item)
-            with transaction.atomic():
-                ItemLink.objects.filter(source_type=item_ct, source_id=item.pk, target_corpus=name).delete()
-                ItemLink.objects.bulk_create(
-                    [
-                        ItemLink(
-                            source_type=item_ct,
-                            source_id=item.pk,
-                            source_corpus=source.name,
-                            target_type=target_ct,
-                            target_id=pk,
-                            target_corpus=name,
-                            score=round(float(s), 4),
-                            model_version=MODEL_VERSION,
-                        )
-                        for pk, s in found
+        for start in range(0, len(items), LINK_CHUNK):
+            links, by_type = [], {}
+            for item in items[start : start + LINK_CHUNK]:
+                item_ct = _ct(item)
+                by_type.setdefault(item_ct, []).append(item.pk)
+                found = []
+                if index is not None:
+                    mine = item.pk if target is source else None
+                    found = [
+                        (pk, s) for pk, s in index.query(source.text(item), k=LINK_K, exclude_id=mine) if s >= floor
                     ]
-                )
+                links += [
+                    ItemLink(
+                        source_type=item_ct,
+                        source_id=item.pk,
+                        source_corpus=source.name,
+                        target_type=target_ct,
+                        target_id=pk,
+                        target_corpus=name,
+                        score=round(float(s), 4),
+                        model_version=MODEL_VERSION,
+                    )
+                    for pk, s in found
+                ]
+            stale = Q()
+            for ct, pks in by_type.items():
+                stale |= Q(source_type=ct, source_id__in=pks)
+            with transaction.atomic():
+                ItemLink.objects.filter(stale, target_corpus=name).delete()
+                if links:
+                    ItemLink.objects.bulk_create(links)
 
 
 def _refresh_links_to(item, *, target: Corpus, source: Corpus) -> None:

@@ -153,8 +153,11 @@ class _TokenBigramTfidf:
         X.sum_duplicates()
         np.log(X.data, out=X.data)
         X.data += 1.0
-        X = X @ sp.diags(self.idf_)
-        return l2_normalize(X.tocsr(), copy=False)
+        # Scale each stored value by its column's idf in place: O(stored values). A product with
+        # ``sp.diags(idf_)`` built (and converted) the whole vocabulary's diagonal per call, ~90 ms per
+        # single-text prediction at 100,000 ideas (millions of bigram keys).
+        X.data *= self.idf_[X.indices]
+        return l2_normalize(X, copy=False)
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Learn the vocabulary and idf of ``texts`` and return their L2-normalised TF-IDF rows."""
