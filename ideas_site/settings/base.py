@@ -243,6 +243,9 @@ IDEAS_NLP_ANALYZER = "mecab"
 # current build memory-mapped). None: every process builds its own index. One directory per database:
 # every web and worker machine of one site reads the same one (a shared volume, like MEDIA_ROOT).
 IDEAS_NLP_INDEX_DIR = Path(os.environ.get("IDEAS_NLP_INDEX_DIR") or BASE_DIR / "var" / "nlp-index")
+# How often a process counts a corpus's live items again (seconds): what leaves without a timestamp
+# (a withdrawal written as a queryset update, a deleted row) is seen within this; never a count per request.
+IDEAS_NLP_RECOUNT_SECONDS = float(os.environ.get("IDEAS_NLP_RECOUNT_SECONDS") or 5)
 
 LOGGING = {
     "version": 1,

@@ -27,6 +27,9 @@ DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="ideas-
 
 # Tests build their similarity indexes in process; the persisted ones are tested with a tmp dir.
 IDEAS_NLP_INDEX_DIR = None
+# Count a corpus's live items at every look (production: every 5 s per process; nlp/tests/test_persisted_index.py
+# tests that interval).
+IDEAS_NLP_RECOUNT_SECONDS = 0
 
 # Tests write rows directly (factories): no anonymous page cache unless a test turns it on.
 IDEAS_PAGE_CACHE = False

@@ -44,6 +44,7 @@ def corpus():
 def as_other_process(monkeypatch):
     """A second process: its own caches (the build on disk and the database are what processes share)."""
     monkeypatch.setattr(adapter, "_caches", {})
+    monkeypatch.setattr(adapter, "_counts", {})
 
 
 def similar(text, k=10):
@@ -245,3 +246,35 @@ def test_a_saved_classifier_of_other_tracks_or_a_broken_file_is_not_used(index_d
     (index_dir / "ideas" / classifier_store.FILE_NAME).write_bytes(b"not a pickle")
     as_other_process(monkeypatch)
     assert adapter.classifier_for(corpus()) is not None and fits == [1, 1]
+
+
+def test_a_process_counts_the_live_items_at_most_every_few_seconds_and_still_sees_a_new_item_at_once(
+    index_dir, ideas, settings, monkeypatch
+):
+    """The signature's count reads every live item: taken at most every IDEAS_NLP_RECOUNT_SECONDS, so a
+    withdrawal without a timestamp is seen within that time; a new item (a new last id) at the next look."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.IDEAS_NLP_RECOUNT_SECONDS = 5
+    now = [1000.0]
+    monkeypatch.setattr(adapter, "_clock", lambda: now[0])
+    adapter.index_publish(corpus())
+    care = ideas[0]
+    assert care.pk in [pk for pk, _ in similar("어르신 돌봄 말벗 안부")]  # this look counted
+
+    Idea.objects.filter(pk=care.pk).update(status=IdeaStatus.WITHDRAWN)  # no timestamp bump
+    now[0] += 2
+    with CaptureQueriesContext(connection) as looked:
+        assert care.pk in [pk for pk, _ in similar("어르신 돌봄 말벗 안부")]  # not yet seen: 2 s after the count
+    assert not any("COUNT(" in q["sql"].upper() for q in looked.captured_queries)
+
+    new = IdeaFactory(contest=care.contest, title_public=NEW[0], summary_public="", body_public=NEW[1])
+    now[0] += 1
+    assert similar("따릉이 자전거 정비소")[0][0] == new.pk  # a new item: seen at once, without a count
+
+    now[0] += 2.5  # 5.5 s after the count: this look counts again and masks the withdrawn idea
+    with CaptureQueriesContext(connection) as looked:
+        assert care.pk not in [pk for pk, _ in similar("어르신 돌봄 말벗 안부 어르신 돌봄")]
+    assert any("COUNT(" in q["sql"].upper() for q in looked.captured_queries)
+    assert len(adapter._cache(corpus()).index) == Idea.objects.exclude(status=IdeaStatus.WITHDRAWN).count()
