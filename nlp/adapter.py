@@ -719,7 +719,8 @@ def route_suggestions(
             classifier = classifier_for(own)
             if classifier is not None:
                 track = str(classifier.predict([text])[0])
-        return router.suggest(text, track=track, n=k, exclude=item.pk if item is not None else None)
+        with _cache(own).lock:  # a saved router is updated in place by the delta: not while it answers
+            return router.suggest(text, track=track, n=k, exclude=item.pk if item is not None else None)
     except Exception as exc:  # the analyser is missing or broken: say so, the caller degrades
         raise AnalysisUnavailable(str(exc)) from exc
 
