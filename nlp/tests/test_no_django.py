@@ -27,6 +27,7 @@ CORE = [
     "benchmarks.classifier_dev",
     "benchmarks.triage_eval",
     "benchmarks.routing",
+    "benchmarks.routing_delta",
     "benchmarks.similar_lookup",
     "benchmarks.index_scale",
     "benchmarks.grievance_links",
