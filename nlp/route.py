@@ -247,6 +247,7 @@ class RouteSuggester:
         track prior's counts; a text already in the history (a re-routing, an edit) has its former route
         and track taken out of the counts first, and is analysed and indexed again only when its text
         changed. The linear estimate is left as fitted: it learns them at the next :meth:`fit`.
+        The new and edited texts are indexed in one :meth:`SimilarityIndex.add`. ``ids`` are distinct.
         Applying the same state twice changes nothing. Returns ``self``."""
         self._check()
         ids, X, y = list(ids), list(X), list(y)
@@ -262,7 +263,8 @@ class RouteSuggester:
         self._add_classes({str(r) for r in y if not _is_missing(r)})
         counts = {t: Counter(d) for t, d in self._history_counts.items()}
         route_counts = Counter(self.route_counts_)
-        for i, (id_, text, route) in enumerate(zip(ids, X, y, strict=True)):
+        added: list[tuple[int, object, int, str | None]] = []
+        for i, (id_, route) in enumerate(zip(ids, y, strict=True)):
             pos = self.index_.position(id_) if self.index_ is not None else None
             if pos is not None and self._routes[pos] >= 0:  # take its former state out
                 old_route, old_track = str(self.classes_[self._routes[pos]]), self._tracks[pos]
@@ -279,19 +281,23 @@ class RouteSuggester:
             route_counts[route] += 1
             if track is not None:
                 counts.setdefault(track, Counter())[route] += 1
-            if i in fresh:
+            if i in fresh:  # indexed below, all in one add
                 if pos is not None:  # an edit: the index replaces its entry at a new position
                     self._routes[pos] = -1
-                if self.index_ is None:
-                    self.index_ = SimilarityIndex(self.analyzer_, min_df=1)
-                self.index_.add([id_], [text], tokens=[fresh[i]])
-                pos = self.index_.position(id_)
-                grow = pos + 1 - len(self._routes)
-                if grow > 0:
-                    self._routes = np.concatenate([self._routes, np.full(grow, -1, dtype=np.int64)])
-                    self._tracks = np.concatenate([self._tracks, np.full(grow, None, dtype=object)])
+                added.append((i, id_, self._col[route], track))
+                continue
             self._routes[pos] = self._col[route]
             self._tracks[pos] = track
+        if added:
+            if self.index_ is None:
+                self.index_ = SimilarityIndex(self.analyzer_, min_df=1)
+            self.index_.add([a[1] for a in added], [X[a[0]] for a in added], tokens=[fresh[a[0]] for a in added])
+            grow = len(self.index_.ids_) - len(self._routes)
+            self._routes = np.concatenate([self._routes, np.full(grow, -1, dtype=np.int64)])
+            self._tracks = np.concatenate([self._tracks, np.full(grow, None, dtype=object)])
+            for _i, id_, col, track in added:
+                pos = self.index_.position(id_)
+                self._routes[pos], self._tracks[pos] = col, track
         self.route_counts_ = {r: n for r, n in route_counts.items() if n > 0}
         self._history_counts = {t: {r: n for r, n in c.items() if n > 0} for t, c in counts.items()}
         self._history_counts = {t: d for t, d in self._history_counts.items() if d}

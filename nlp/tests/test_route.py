@@ -156,6 +156,9 @@ def test_an_edited_text_is_indexed_again_under_its_id():
     sug.update([0], [ROADS], [ROUTES[0]], [TRACKS[0]])
     assert sug.suggest(ROADS)[0][0] == ROUTES[0]
     assert sug.history_ids().count(0) == 1 and sug.n_history_ == len(TEXTS)
+    sug.update([1, 55], ["하천 정화 쓰레기 수거", ROADS], [ROUTES[1], "도로관리과"])  # an edit and a new one, one add
+    assert sug.suggest("하천 정화 쓰레기")[0][0] == ROUTES[1] and sug.in_history(55)
+    assert sorted(sug.history_ids()) == sorted([*range(len(TEXTS)), 55]) and sug.n_history_ == len(TEXTS) + 1
 
 
 def test_set_prior_replaces_the_given_prior_as_a_fit_with_it_would():
