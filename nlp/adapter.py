@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from . import MODEL_VERSION, classifier_store, index_store
+from . import MODEL_VERSION, index_store, model_store
 from .analyzer import get_analyzer
 from .classify import TrackClassifier
 from .cluster import TopicClusterer
@@ -126,6 +126,18 @@ def _signature(qs, changed_field: str, corpus: str | None = None) -> _Sig:
 
 
 @dataclass
+class _RouteDelta:
+    """The items a process has applied on top of the saved routing model (:func:`router_for`)."""
+
+    model: RouteSuggester
+    since: datetime | None  # items changed after this (less a margin) are looked at again
+    live: int  # live items at the baseline (the fit, or the last full check)
+    top: int | None  # the largest pk at the baseline: a live item above it is new
+    new: set = field(default_factory=set)  # pks of the new items seen since the baseline
+    key: tuple | None = None  # (signature, prior) last applied
+
+
+@dataclass
 class _Cache:
     lock: threading.Lock = field(default_factory=threading.Lock)
     index_sig: tuple | None = None
@@ -133,11 +145,12 @@ class _Cache:
     idf: Mapping | None = None
     build: str | None = None  # the persisted build the index was loaded from
     bad_builds: set = field(default_factory=set)  # builds that failed to load (never tried again)
+    saved: dict = field(default_factory=dict)  # model name -> (file stamp, model or None if unusable, meta)
     clf_sig: tuple | None = None
-    classifier: TrackClassifier | None = None
+    classifier: TrackClassifier | None = None  # fitted in this process (no usable saved one)
     route_sig: tuple | None = None
-    router: RouteSuggester | None = None
-    router_pos: dict = field(default_factory=dict)  # item pk -> its position in the router's history
+    router: RouteSuggester | None = None  # fitted in this process (no usable saved one)
+    route_delta: _RouteDelta | None = None  # what this process applied on top of the saved router
 
 
 _caches: dict[str, _Cache] = {}
@@ -418,6 +431,34 @@ def warm_up_in_background() -> threading.Thread:
     return thread
 
 
+def _saved_model(corpus: Corpus, cache: _Cache, name: str) -> tuple[object, dict] | None:
+    """``(model, meta)`` of the model ``name`` the refit saved for ``corpus`` (:mod:`nlp.model_store`),
+    loaded once per process and loaded again when the refit saves another (a file stamp checked at each
+    call); None without ``IDEAS_NLP_INDEX_DIR``, without a saved one, or when it cannot be used (a file
+    that failed is not read again until the refit replaces it). Call with ``cache.lock`` held."""
+    root = _index_root(corpus)
+    if root is None:
+        return None
+    stamp = model_store.stamp(root, name=name)
+    if stamp is None:
+        return None
+    held = cache.saved.get(name)
+    if held is None or held[0] != stamp:
+        loaded = model_store.load(root, name=name, analyzer=_analyzer())
+        held = (stamp, *loaded) if loaded is not None else (stamp, None, None)
+        cache.saved[name] = held
+    return (held[1], held[2]) if held[1] is not None else None
+
+
+def _model_publish(corpus: Corpus, cache: _Cache, name: str, model: object, meta: dict) -> None:
+    """Save ``model`` for every process (with ``IDEAS_NLP_INDEX_DIR``) and use it in this one from now on
+    as if loaded. Call with ``cache.lock`` held."""
+    root = _index_root(corpus)
+    if root is not None and model is not None:
+        model_store.save(model, root, name=name, meta=meta)
+        cache.saved[name] = (model_store.stamp(root, name=name), model, meta)
+
+
 def classifier_for(corpus: Corpus) -> TrackClassifier | None:
     """The corpus's label classifier: the labels' seed texts, the items a person labelled (a
     reviewer's correction replaces the author's pick), the unlabelled items too. None without labels.
@@ -433,17 +474,10 @@ def classifier_for(corpus: Corpus) -> TrackClassifier | None:
     seeds = corpus.labels()
     frozen_seeds = tuple(sorted(seeds.items()))
     cache = _cache(corpus)
-    root = _index_root(corpus)
-    stored = classifier_store.stamp(root) if root is not None else None
     with cache.lock:
-        if stored is not None:
-            key = ("saved", stored, frozen_seeds)
-            if cache.clf_sig == key:
-                return cache.classifier
-            loaded = classifier_store.load(root, tokenizer=_analyzer().tokens)
-            if loaded is not None and tuple(tuple(p) for p in loaded[1].get("seeds", ())) == frozen_seeds:
-                cache.classifier, cache.clf_sig = loaded[0], key
-                return cache.classifier
+        saved = _saved_model(corpus, cache, model_store.CLASSIFIER)
+        if saved is not None and tuple(tuple(p) for p in saved[1].get("seeds", ())) == frozen_seeds:
+            return saved[0]
         qs = corpus.queryset()
         sig = (_signature(qs, corpus.changed_field, corpus.name), frozen_seeds)
         if cache.clf_sig != sig:
@@ -462,13 +496,11 @@ def classifier_publish(corpus: Corpus) -> TrackClassifier | None:
     qs = corpus.queryset()
     sig = (_signature(qs, corpus.changed_field), tuple(sorted(seeds.items())))
     classifier = _fit_classifier(corpus, qs, seeds)
-    root = _index_root(corpus)
     cache = _cache(corpus)
     with cache.lock:
         cache.classifier, cache.clf_sig = classifier, sig
-        if root is not None and classifier is not None:
-            classifier_store.save(classifier, root, meta={"seeds": sorted(seeds.items()), "corpus": corpus.name})
-            cache.clf_sig = ("saved", classifier_store.stamp(root), tuple(sorted(seeds.items())))
+        meta = {"seeds": sorted(seeds.items()), "corpus": corpus.name}
+        _model_publish(corpus, cache, model_store.CLASSIFIER, classifier, meta)
     return classifier
 
 
@@ -606,34 +638,113 @@ def _frozen(prior: dict) -> tuple:
     return tuple(sorted((str(t), tuple(sorted((str(r), float(w)) for r, w in d.items()))) for t, d in prior.items()))
 
 
-def _router(corpus: Corpus) -> tuple[RouteSuggester | None, dict]:
+def _fit_router(corpus: Corpus, qs, prior: dict) -> tuple[RouteSuggester, dict]:
+    """A routing model fitted on every routed live item of ``qs`` (named by pk), and the baseline of the
+    delta: ``{"live": live items read, "top": their largest pk}``."""
+    rows = list(_rows(corpus, qs.order_by("pk")))
+    routed = [(r, route) for r in rows if (route := corpus.route_of(r))]
+    router = RouteSuggester(_analyzer(), random_state=0).fit(
+        [corpus.text(r) for r, _ in routed],
+        [route for _, route in routed],
+        [corpus.label_of(r) if corpus.label_of else None for r, _ in routed],
+        prior=prior,
+        ids=[r.pk for r, _ in routed],
+    )
+    return router, {"live": len(rows), "top": rows[-1].pk if rows else None}
+
+
+def _route_delta_apply(corpus: Corpus, delta: _RouteDelta, qs, sig: tuple) -> None:
+    """Bring the saved router up to date with the database (:meth:`RouteSuggester.update`): the items
+    changed after ``delta.since`` that are routed, or were (re-routed, edited, un-routed: the new state
+    replaces the former); then, when the live items are not the baseline's plus the new ones (an item
+    withdrawn or merged), those of the history no longer live leave it (one query of the live pks)."""
+    router = delta.model
+    changed = corpus.changed_field
+    touched = list(_rows(corpus, qs.filter(**{f"{changed}__gt": delta.since}))) if delta.since is not None else []
+    rows = [(r, corpus.route_of(r)) for r in sorted(touched, key=lambda r: r.pk)]
+    rows = [(r, route) for r, route in rows if route or router.in_history(r.pk)]
+    if rows:
+        router.update(
+            [r.pk for r, _ in rows],
+            [corpus.text(r) for r, _ in rows],
+            [route for _, route in rows],
+            [corpus.label_of(r) if corpus.label_of else None for r, _ in rows],
+        )
+    delta.new.update(r.pk for r in touched if delta.top is None or r.pk > delta.top)
+    if sig[0] != delta.live + len(delta.new):
+        live = set(qs.values_list("pk", flat=True))
+        gone = [pk for pk in router.history_ids() if pk not in live]
+        if gone:
+            router.update(gone, [""] * len(gone), [None] * len(gone))
+        delta.live, delta.top, delta.new = len(live), max(live, default=None), set()
+    if sig[1] is not None:
+        since = sig[1] - INDEX_DELTA_MARGIN
+        delta.since = since if delta.since is None else max(delta.since, since)
+
+
+def _router(corpus: Corpus) -> RouteSuggester | None:
     if corpus.route_of is None:
-        return None, {}
+        return None
     prior = corpus.route_prior() if corpus.route_prior else {}
     qs = corpus.queryset()
-    sig = (_signature(qs, corpus.changed_field, corpus.name), _frozen(prior))
+    key = (_signature(qs, corpus.changed_field, corpus.name), _frozen(prior))
     cache = _cache(corpus)
     with cache.lock:
-        if cache.route_sig != sig:
-            rows = [(r, corpus.route_of(r)) for r in qs.order_by("pk")]
-            rows = [(r, route) for r, route in rows if route]
-            cache.router = RouteSuggester(_analyzer(), random_state=0).fit(
-                [corpus.text(r) for r, _ in rows],
-                [route for _, route in rows],
-                [corpus.label_of(r) if corpus.label_of else None for r, _ in rows],
-                prior=prior,
-            )
-            cache.router_pos = {r.pk: n for n, (r, _) in enumerate(rows)}
-            cache.route_sig = sig
-        return cache.router, cache.router_pos
+        saved = _saved_model(corpus, cache, model_store.ROUTER)
+        if saved is not None:
+            router, meta = saved
+            delta = cache.route_delta
+            if delta is None or delta.model is not router:
+                since = datetime.fromisoformat(meta["since"]) if meta.get("since") else None
+                delta = cache.route_delta = _RouteDelta(router, since, meta["live"], meta["top"])
+            if delta.key != key:
+                if _frozen(router.prior_) != key[1]:
+                    router.set_prior(prior)
+                delta.key = None  # until applied
+                _route_delta_apply(corpus, delta, qs, key[0])
+                delta.key = key
+            return router
+        if cache.route_sig != key:
+            cache.router = _fit_router(corpus, qs, prior)[0]
+            cache.route_sig = key
+        return cache.router
 
 
 def router_for(corpus: Corpus) -> RouteSuggester | None:
     """The corpus's routing model (:class:`nlp.route.RouteSuggester`), fitted on its items that have a
     route (``route_of``), their labels (``label_of``, the track) and the corpus's ``route_prior``; None
-    when the corpus keeps no routes. Cached per process and rebuilt when the items change (the signature
-    of :func:`index_for`: a re-routing saved through the model bumps ``updated_at``) or the prior does."""
-    return _router(corpus)[0]
+    when the corpus keeps no routes.
+
+    With a persisted index directory (``IDEAS_NLP_INDEX_DIR``), the model the last refit fitted and saved
+    (:func:`router_publish`) is loaded once per process (its neighbours' index memory-mapped) and used
+    until the refit saves another; a new or re-routed item is not a reason to fit again: whenever the
+    corpus's signature changes, the items changed since are applied as a delta
+    (:meth:`RouteSuggester.update`: the neighbours and the track prior learn them at once, the linear
+    estimate at the next refit), and a changed ``route_prior`` replaces the saved one.
+    Without one (or when the saved model cannot be used: another model version, a broken file), the
+    model is fitted in this process and fitted again whenever the items change (the signature of
+    :func:`index_for`: a re-routing saved through the model bumps ``updated_at``) or the prior does."""
+    return _router(corpus)
+
+
+def router_publish(corpus: Corpus) -> RouteSuggester | None:
+    """Fit the corpus's routing model on every routed live item now and, with ``IDEAS_NLP_INDEX_DIR``,
+    save it for every process (:func:`router_for` loads it), with what the delta needs (the items
+    changed after the fit's start are applied on top). Run by the refit. Returns the model (None when
+    the corpus keeps no routes); this process uses it from now on."""
+    if corpus.route_of is None:
+        return None
+    started = timezone.now()
+    prior = corpus.route_prior() if corpus.route_prior else {}
+    qs = corpus.queryset()
+    key = (_signature(qs, corpus.changed_field), _frozen(prior))
+    router, base = _fit_router(corpus, qs, prior)
+    cache = _cache(corpus)
+    with cache.lock:
+        cache.router, cache.route_sig = router, key
+        meta = {"corpus": corpus.name, "since": (started - INDEX_DELTA_MARGIN).isoformat(), **base}
+        _model_publish(corpus, cache, model_store.ROUTER, router, meta)
+    return router
 
 
 def route_suggestions(
@@ -655,15 +766,15 @@ def route_suggestions(
             track = own.label_of(item)
     text = text or ""
     try:
-        router, positions = _router(own)
+        router = _router(own)
         if router is None:
             return []
         if track is None and text.strip():
             classifier = classifier_for(own)
             if classifier is not None:
                 track = str(classifier.predict([text])[0])
-        exclude = positions.get(item.pk) if item is not None else None
-        return router.suggest(text, track=track, n=k, exclude=exclude)
+        with _cache(own).lock:  # a saved router is updated in place by the delta: not while it answers
+            return router.suggest(text, track=track, n=k, exclude=item.pk if item is not None else None)
     except Exception as exc:  # the analyser is missing or broken: say so, the caller degrades
         raise AnalysisUnavailable(str(exc)) from exc
 
@@ -869,8 +980,9 @@ def corpus_refit(*, name: str | None = None, n_clusters: int | None = None, prog
 
     ``progress(corpus, stage, done, total)``, when given, is called as the work goes on, per corpus and
     stage: ``"index"`` (the persisted index's analysis, per chunk; or the stage `index_publish` names),
-    ``"analyse"`` (every item, after each), ``"links"`` and ``"cluster"`` (0 of 1 at the start, 1 of 1 at the
-    end). `nlp.tasks` stores it for the triage screen."""
+    ``"classifier"`` and ``"routing"`` (the saved models; routing only for corpora that keep routes),
+    ``"links"`` and ``"cluster"`` (0 of 1 at the start, 1 of 1 at the end), ``"analyse"`` (every item,
+    after each). `nlp.tasks` stores it for the triage screen."""
     summary = {"items": 0, "retried": 0, "failed": 0, "clusters": 0, "indexed": 0}
     for corpus in [corpus_named(name)] if name else corpora():
         for key, value in _refit(corpus, n_clusters=n_clusters, progress=progress).items():
@@ -903,6 +1015,11 @@ def _refit(corpus: Corpus, *, n_clusters: int | None, progress=None) -> dict:
     report(corpus.name, "classifier", 0, 1)
     classifier_publish(corpus)
     report(corpus.name, "classifier", 1, 1)
+    # The routing model likewise (corpora that keep routes): loaded by every process, new routes as a delta.
+    if corpus.route_of is not None:
+        report(corpus.name, "routing", 0, 1)
+        router_publish(corpus)
+        report(corpus.name, "routing", 1, 1)
     # Every item again: tags, similar items and duplicates see the whole corpus as it is now.
     pks = list(corpus.queryset().order_by("pk").values_list("pk", flat=True))
     report(corpus.name, "analyse", 0, len(pks))

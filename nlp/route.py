@@ -16,6 +16,11 @@ The mixture is ``Σ w_c · P_c / Σ w_c`` over the estimates available for the t
 neighbour sharing a feature has no neighbour estimate). With no history and no prior there is nothing
 to suggest: :meth:`RouteSuggester.suggest` returns ``[]``. Deterministic: ties go to the route name.
 
+Between fits, :meth:`RouteSuggester.update` applies items routed, re-routed, edited or un-routed since
+as a small delta to the two cheap estimates (the neighbours' index and the prior's counts); the linear
+estimate keeps what it learned at the fit until the next one. :meth:`RouteSuggester.set_prior` replaces
+the caller-given prior the same way.
+
 No Django here: the adapter (:func:`nlp.adapter.route_suggestions`) feeds it the corpus's routed items.
 """
 
@@ -30,7 +35,7 @@ from nlp import MODEL_VERSION
 from nlp.analyzer import as_analyzer
 from nlp.classify import TrackClassifier
 from nlp.similar import SimilarityIndex
-from nlp.text import normalize
+from nlp.text import normalize, squash
 
 __all__ = ["COMPONENTS", "RouteSuggester", "mix", "top_k_accuracy"]
 
@@ -110,8 +115,9 @@ class RouteSuggester:
         Seed of the linear estimate.
 
     Attributes (after ``fit``): ``classes_`` (sorted routes), ``n_history_``, ``route_counts_``
-    (``{route: n}``), ``track_counts_`` (``{track: {route: n}}``, history plus ``prior``), ``index_``
-    (``None`` without history), ``linear_`` (``None`` until ``min_linear``), ``model_version_``.
+    (``{route: n}``), ``track_counts_`` (``{track: {route: n}}``, history plus ``prior``), ``prior_`` (the
+    ``prior`` given), ``index_`` (``None`` without history; its ids are the history texts' ``ids``),
+    ``linear_`` (``None`` until ``min_linear``), ``model_version_``.
     """
 
     def __init__(
@@ -148,19 +154,25 @@ class RouteSuggester:
         *,
         prior: Mapping[object, Mapping[object, float]] | None = None,
         tokens: Sequence[Sequence[str]] | None = None,
+        ids: Sequence[object] | None = None,
     ):
         """Learn from texts ``X`` routed to ``y`` (``None``/``""`` = not routed yet: ignored), with each
         text's track in ``tracks`` (optional). ``prior`` adds ``{track: {route: pseudo-count}}``;
-        ``tokens`` are the texts' tokens when already known. Returns ``self``."""
+        ``tokens`` are the texts' tokens when already known. ``ids`` name the texts (e.g. the items'
+        primary keys: what ``exclude`` and :meth:`update` take); without them a routed text is named by
+        its position among the routed texts. Returns ``self``."""
         X = list(X)
         y = list(y)
         tracks = [None] * len(X) if tracks is None else list(tracks)
         if not (len(X) == len(y) == len(tracks)) or (tokens is not None and len(tokens) != len(X)):
             raise ValueError("X, y, tracks 의 길이가 다릅니다")
+        if ids is not None and len(ids) != len(X):
+            raise ValueError("X 와 ids 의 길이가 다릅니다")
         keep = [i for i, r in enumerate(y) if not _is_missing(r)]
         texts = [X[i] for i in keep]
         routes = [str(y[i]) for i in keep]
         own_tracks = [None if _is_missing(tracks[i]) else str(tracks[i]) for i in keep]
+        names = list(range(len(keep))) if ids is None else [ids[i] for i in keep]
         self.analyzer_ = as_analyzer(self.tokenizer)
         toks = [list(tokens[i]) for i in keep] if tokens is not None else [self._tokens(t) for t in texts]
         self.n_history_ = len(texts)
@@ -169,19 +181,19 @@ class RouteSuggester:
         for t, r in zip(own_tracks, routes, strict=True):
             if t is not None:
                 counts[t][r] += 1
-        for t, dist in (prior or {}).items():
-            for r, w in dist.items():
-                if w > 0:
-                    counts[str(t)][str(r)] += float(w)
-        self.track_counts_ = {t: dict(c) for t, c in counts.items()}
+        self._history_counts = {t: dict(c) for t, c in counts.items()}
+        self.prior_ = {str(t): {str(r): float(w) for r, w in d.items()} for t, d in (prior or {}).items()}
+        self._count_tracks()
         self.classes_ = np.array(
             sorted(set(routes) | {r for c in self.track_counts_.values() for r in c}), dtype=object
         )
         self._col = {r: i for i, r in enumerate(self.classes_)}
+        # route (column) and track of each index position; -1 / None: not (or no longer) in the history
         self._routes = np.array([self._col[r] for r in routes], dtype=np.int64)
+        self._tracks = np.array(own_tracks, dtype=object)
         self.index_ = None
         if texts:
-            self.index_ = SimilarityIndex(self.analyzer_, min_df=1).fit(list(range(len(texts))), texts, tokens=toks)
+            self.index_ = SimilarityIndex(self.analyzer_, min_df=1).fit(names, texts, tokens=toks)
         self.linear_ = None
         big_routes = [r for r, n in self.route_counts_.items() if n >= 2]
         if self.linear_weight > 0 and len(texts) >= self.min_linear and len(big_routes) >= 2:
@@ -197,13 +209,133 @@ class RouteSuggester:
         self.model_version_ = MODEL_VERSION
         return self
 
+    def _count_tracks(self) -> None:
+        """``track_counts_``: the history's counts plus the prior's pseudo-counts."""
+        counts: dict[str, Counter] = defaultdict(Counter)
+        for source in (self._history_counts, self.prior_):
+            for t, dist in source.items():
+                for r, w in dist.items():
+                    if w > 0:
+                        counts[t][r] += w
+        self.track_counts_ = {t: dict(c) for t, c in counts.items()}
+
+    def _add_classes(self, routes) -> None:
+        """Give routes not seen yet a column (``classes_`` stays sorted; the history's columns follow)."""
+        new = set(routes) - set(self._col)
+        if not new:
+            return
+        classes = sorted(set(self._col) | new)
+        remap = np.array([classes.index(r) for r in self.classes_], dtype=np.int64)
+        self._routes = np.where(self._routes >= 0, remap[np.maximum(self._routes, 0)], -1)
+        self.classes_ = np.array(classes, dtype=object)
+        self._col = {r: i for i, r in enumerate(self.classes_)}
+
+    # -- between fits: the delta ---------------------------------------------------------------------
+    def update(
+        self,
+        ids: Sequence[object],
+        X: Sequence[str],
+        y: Sequence[object],
+        tracks: Sequence[object] | None = None,
+        *,
+        tokens: Sequence[Sequence[str]] | None = None,
+    ):
+        """Apply, without fitting again, texts routed since the fit: text ``X[i]`` named ``ids[i]`` is now
+        routed to ``y[i]`` with track ``tracks[i]`` (``None``/``""`` route: not routed, e.g. a route taken
+        back — it leaves the history). Only the cheap estimates learn it: a new text joins the neighbours'
+        index (with the vocabulary learned at the fit; its unseen words get features of their own) and the
+        track prior's counts; a text already in the history (a re-routing, an edit) has its former route
+        and track taken out of the counts first, and is analysed and indexed again only when its text
+        changed. The linear estimate is left as fitted: it learns them at the next :meth:`fit`.
+        The new and edited texts are indexed in one :meth:`SimilarityIndex.add`. ``ids`` are distinct.
+        Applying the same state twice changes nothing. Returns ``self``."""
+        self._check()
+        ids, X, y = list(ids), list(X), list(y)
+        tracks = [None] * len(X) if tracks is None else list(tracks)
+        if not (len(ids) == len(X) == len(y) == len(tracks)) or (tokens is not None and len(tokens) != len(X)):
+            raise ValueError("ids, X, y, tracks 의 길이가 다릅니다")
+        # the texts to analyse first (new ones, edited ones), so a failing analyser changes nothing
+        fresh: dict[int, list[str]] = {}
+        for i, (id_, text, route) in enumerate(zip(ids, X, y, strict=True)):
+            pos = self.index_.position(id_) if self.index_ is not None else None
+            if not _is_missing(route) and (pos is None or self.index_.texts_[pos] != squash(normalize(text))):
+                fresh[i] = list(tokens[i]) if tokens is not None else self._tokens(text)
+        self._add_classes({str(r) for r in y if not _is_missing(r)})
+        counts = {t: Counter(d) for t, d in self._history_counts.items()}
+        route_counts = Counter(self.route_counts_)
+        added: list[tuple[int, object, int, str | None]] = []
+        for i, (id_, route) in enumerate(zip(ids, y, strict=True)):
+            pos = self.index_.position(id_) if self.index_ is not None else None
+            if pos is not None and self._routes[pos] >= 0:  # take its former state out
+                old_route, old_track = str(self.classes_[self._routes[pos]]), self._tracks[pos]
+                route_counts[old_route] -= 1
+                if old_track is not None:
+                    counts.setdefault(old_track, Counter())[old_route] -= 1
+            if _is_missing(route):
+                if pos is not None:
+                    self.index_.remove([id_])
+                    self._routes[pos] = -1
+                continue
+            route = str(route)
+            track = None if _is_missing(tracks[i]) else str(tracks[i])
+            route_counts[route] += 1
+            if track is not None:
+                counts.setdefault(track, Counter())[route] += 1
+            if i in fresh:  # indexed below, all in one add
+                if pos is not None:  # an edit: the index replaces its entry at a new position
+                    self._routes[pos] = -1
+                added.append((i, id_, self._col[route], track))
+                continue
+            self._routes[pos] = self._col[route]
+            self._tracks[pos] = track
+        if added:
+            if self.index_ is None:
+                self.index_ = SimilarityIndex(self.analyzer_, min_df=1)
+            self.index_.add([a[1] for a in added], [X[a[0]] for a in added], tokens=[fresh[a[0]] for a in added])
+            grow = len(self.index_.ids_) - len(self._routes)
+            self._routes = np.concatenate([self._routes, np.full(grow, -1, dtype=np.int64)])
+            self._tracks = np.concatenate([self._tracks, np.full(grow, None, dtype=object)])
+            for _i, id_, col, track in added:
+                pos = self.index_.position(id_)
+                self._routes[pos], self._tracks[pos] = col, track
+        self.route_counts_ = {r: n for r, n in route_counts.items() if n > 0}
+        self._history_counts = {t: {r: n for r, n in c.items() if n > 0} for t, c in counts.items()}
+        self._history_counts = {t: d for t, d in self._history_counts.items() if d}
+        self.n_history_ = int((self._routes >= 0).sum())
+        self._count_tracks()
+        return self
+
+    def set_prior(self, prior: Mapping[object, Mapping[object, float]] | None):
+        """Replace the caller-given prior (``{track: {route: pseudo-count}}``, as ``fit``'s) without fitting
+        again. Returns ``self``."""
+        self._check()
+        self.prior_ = {str(t): {str(r): float(w) for r, w in d.items()} for t, d in (prior or {}).items()}
+        self._add_classes({r for d in self.prior_.values() for r, w in d.items() if w > 0})
+        self._count_tracks()
+        return self
+
+    def in_history(self, id_: object) -> bool:
+        """Whether the text named ``id_`` is in the history (routed, at the fit or by :meth:`update`)."""
+        pos = self.index_.position(id_) if self.index_ is not None else None
+        return pos is not None and self._routes[pos] >= 0
+
+    def history_ids(self) -> list[object]:
+        """The ids of the texts in the history (what the neighbours vote from), in index order."""
+        if self.index_ is None:
+            return []
+        return [i for p, i in enumerate(self.index_.ids_) if self._routes[p] >= 0]
+
     def _tokens(self, text: str) -> list[str]:
         return self.analyzer_.tokens(normalize(text))
 
     def _release_memo(self, memo_tokenizer) -> None:
-        """The linear estimate tokenizes with the analyser again (a memo of texts is not kept)."""
-        if self.linear_ is not None and self.linear_.vectorizer_.tokenizer is memo_tokenizer:
-            self.linear_.vectorizer_.tokenizer = self._tokens
+        """The linear estimate tokenizes with the analyser again (the memo of every history text's tokens
+        is not kept: it would stay alive as long as the model, and could not be saved)."""
+        if self.linear_ is not None:
+            if self.linear_.vectorizer_.tokenizer is memo_tokenizer:
+                self.linear_.vectorizer_.tokenizer = self._tokens
+            if self.linear_.tokenizer is memo_tokenizer:
+                self.linear_.tokenizer = self._tokens
 
     def _check(self) -> None:
         if not hasattr(self, "classes_"):
@@ -239,7 +371,8 @@ class RouteSuggester:
     ) -> dict[str, np.ndarray | None]:
         """Each estimate's probabilities for texts ``X`` (rows) over ``classes_`` (columns): ``{name:
         matrix or None}`` in :data:`COMPONENTS` order; an all-zero row means no estimate for that text.
-        ``exclude[i]``: the position in the history of text ``i`` itself (left out of its neighbours)."""
+        ``exclude[i]``: the id of text ``i`` itself in the history (left out of its neighbours; the
+        position among the routed texts when ``fit`` was given no ``ids``)."""
         self._check()
         X = list(X)
         tracks = [None] * len(X) if tracks is None else list(tracks)
@@ -250,9 +383,10 @@ class RouteSuggester:
             P = np.zeros((len(X), n))
             for i, (x, tk) in enumerate(zip(X, toks, strict=True)):
                 skip = exclude[i] if exclude is not None else None
-                for pos, score in self.index_.query(x, k=self.k, tokens=tk, exclude_id=skip):
-                    if score > 0:
-                        P[i, self._routes[pos]] += score
+                for id_, score in self.index_.query(x, k=self.k, tokens=tk, exclude_id=skip):
+                    col = self._routes[self.index_.position(id_)]
+                    if score > 0 and col >= 0:
+                        P[i, col] += score
             sums = P.sum(axis=1, keepdims=True)
             out["neighbours"] = np.divide(P, sums, out=np.zeros_like(P), where=sums > 0)
         if n:
@@ -308,7 +442,7 @@ class RouteSuggester:
         self, text: str, track: object = None, n: int = 3, *, exclude: object = None
     ) -> list[tuple[str, float]]:
         """The ``n`` most probable routes for ``text`` (of track ``track``) as ``(route, confidence)``,
-        best first; ``[]`` when there is nothing to go on. ``exclude``: the text's own history position."""
+        best first; ``[]`` when there is nothing to go on. ``exclude``: the text's own id in the history."""
         self._check()
         if not len(self.classes_):
             return []

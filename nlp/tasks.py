@@ -64,6 +64,7 @@ STAGE_LABELS = {
     "index": gettext_lazy("유사도 색인 분석 중"),
     "index_write": gettext_lazy("유사도 색인 저장 중"),
     "classifier": gettext_lazy("분류기 학습 중"),
+    "routing": gettext_lazy("부서 배정 모델 학습 중"),
     "analyse": gettext_lazy("분석 중"),
     "links": gettext_lazy("연결 갱신 중"),
     "cluster": gettext_lazy("주제 묶는 중"),

@@ -2,6 +2,7 @@
 standing for grievances: ``route`` is the department a note was sent to. Sentences written for these tests."""
 
 import dataclasses
+import shutil
 
 import pytest
 
@@ -91,3 +92,116 @@ def test_a_corpus_that_keeps_no_routes_suggests_nothing():
     assert route_suggestions(corpus="ideas", text="택시 기사 쉼터") == []
     with pytest.raises(KeyError):
         route_suggestions(corpus="nope", text="택시")
+
+
+# ---- the saved routing model (`router_publish`, `IDEAS_NLP_INDEX_DIR`): loaded, never fitted per item ----
+
+
+@pytest.fixture
+def index_dir(settings, tmp_path):
+    settings.IDEAS_NLP_INDEX_DIR = tmp_path / "nlp-index"
+    adapter.reset_caches()
+    return settings.IDEAS_NLP_INDEX_DIR
+
+
+@pytest.fixture
+def fits(monkeypatch):
+    """Counts the routing models fitted in this process."""
+    done = []
+    real = adapter._fit_router
+    monkeypatch.setattr(adapter, "_fit_router", lambda *a, **kw: done.append(1) or real(*a, **kw))
+    return done
+
+
+def as_other_process(monkeypatch):
+    """A second process: its own caches (the saved model on disk and the database are what they share)."""
+    monkeypatch.setattr(adapter, "_caches", {})
+
+
+def test_a_saved_router_is_loaded_by_another_process_and_answers_exactly_as_the_fitted_one(
+    history, index_dir, monkeypatch, fits
+):
+    own = corpus_named("field-notes")
+    fitted = adapter.router_publish(own)
+    assert (index_dir / "field-notes" / "router.pickle").exists()
+    new = note("택시 기사들이 쉴 곳이 없어 길에 차를 세우고 쉽니다. 택시 쉼터를 만들어 주세요.")
+    asked = [(history[0], None), (history[4], None), (new, None), (new, "교통")]
+    expected = [fitted.suggest(own.text(n), track=t, exclude=n.pk) for n, t in asked]
+
+    as_other_process(monkeypatch)
+    assert [route_suggestions(corpus="field-notes", item=n, track=t) for n, t in asked] == expected
+    loaded = router_for(own)
+    assert loaded is not fitted and fits == [1]  # the one fit is the refit's; this process loaded it
+
+
+def test_a_new_note_is_not_a_refit_and_a_new_department_counts_at_once(history, index_dir, monkeypatch, fits):
+    adapter.router_publish(corpus_named("field-notes"))
+    as_other_process(monkeypatch)
+    loaded = router_for(corpus_named("field-notes"))
+    plain = note("공원 산책로 가로등이 꺼져 밤에 어둡습니다. 가로등을 고쳐 주세요.")  # not routed
+    assert router_for(corpus_named("field-notes")) is loaded and not loaded.in_history(plain.pk)
+    lamp = note("골목 가로등이 고장 나 밤길이 위험합니다. 가로등 수리를 해 주세요.", "roads")
+    assert router_for(corpus_named("field-notes")) is loaded and loaded.in_history(lamp.pk)
+    found = route_suggestions(corpus="field-notes", item=plain)
+    assert "roads" in [r for r, _ in found]  # the new department, from the delta (neighbours and counts)
+    assert fits == [1]  # only the refit's
+
+
+def test_a_re_routed_or_withdrawn_note_is_applied_as_a_delta(index_dir, monkeypatch, fits):
+    only = note(TAXI[0], "childcare")
+    new = note(TAXI[1])
+    adapter.router_publish(corpus_named("field-notes"))
+    as_other_process(monkeypatch)
+    assert route_suggestions(corpus="field-notes", item=new)[0][0] == "childcare"
+    only.route = "taxi-logistics"
+    only.save()
+    assert [r for r, _ in route_suggestions(corpus="field-notes", item=new)] == ["taxi-logistics"]
+    only.delete()
+    assert route_suggestions(corpus="field-notes", item=new) == []
+    assert not router_for(corpus_named("field-notes")).in_history(only.pk) and fits == [1]
+
+
+def test_a_changed_prior_replaces_the_saved_one_without_a_fit(index_dir, monkeypatch, fits):
+    new = note(TAXI[0])
+    own = corpus_named("field-notes")
+    adapter.router_publish(own)
+    as_other_process(monkeypatch)
+    assert route_suggestions(corpus="field-notes", item=new) == []
+    register(dataclasses.replace(own, route_prior=lambda: {"교통": {"taxi-logistics": 3, "roads": 1}}))
+    try:
+        found = route_suggestions(corpus="field-notes", item=new, track="교통")
+        assert [r for r, _ in found] == ["taxi-logistics", "roads"] and fits == [1]
+    finally:
+        register(own)
+
+
+@pytest.mark.parametrize("damage", ["broken file", "older model version", "index gone"])
+def test_a_saved_router_that_cannot_be_used_is_fitted_in_the_process_not_an_error(
+    history, index_dir, monkeypatch, fits, damage
+):
+    from nlp import model_store
+
+    with monkeypatch.context() as m:
+        if damage == "older model version":
+            m.setattr(model_store, "MODEL_VERSION", "ilsa-nlp-0.0.1")
+        adapter.router_publish(corpus_named("field-notes"))
+    root = index_dir / "field-notes"
+    if damage == "broken file":
+        (root / "router.pickle").write_bytes(b"not a pickle")
+    elif damage == "index gone":
+        for p in root.glob("router-*"):
+            shutil.rmtree(p)
+    as_other_process(monkeypatch)
+    new = note("택시 기사들이 쉴 곳이 없어 길에 차를 세우고 쉽니다. 택시 쉼터를 만들어 주세요.")
+    assert route_suggestions(corpus="field-notes", item=new)[0][0] == "taxi-logistics"
+    assert route_suggestions(corpus="field-notes", item=new)[0][0] == "taxi-logistics"
+    assert fits == [1, 1]  # the refit's, then this process's own (once: the broken file is not read again)
+
+
+def test_the_refit_saves_the_router_and_reports_its_stage(history, index_dir):
+    stages = []
+    adapter.corpus_refit(name="field-notes", progress=lambda corpus, stage, done, total: stages.append(stage))
+    assert "routing" in stages and stages.index("routing") > stages.index("classifier")
+    loaded = adapter._saved_model(corpus_named("field-notes"), adapter._cache(corpus_named("field-notes")), "router")
+    assert loaded is not None and set(loaded[0].history_ids()) == {n.pk for n in history}
+    assert loaded[1]["live"] == len(history) and loaded[1]["top"] == max(n.pk for n in history)

@@ -90,3 +90,35 @@ def test_a_new_post_is_suggested_the_department_earlier_posts_on_its_topic_went_
     assert new.suggested_department == transport
     assert 0 < new.suggested_department_score <= 1
     assert new.department is None and not new.route_confirmed  # staff still confirm it
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["saved model", "broken saved model"])
+def test_a_new_post_is_suggested_from_the_refits_routing_model_without_a_fit_or_by_a_fit_when_broken(
+    settings, tmp_path, monkeypatch, broken
+):
+    from nlp import adapter
+    from nlp.corpora import corpus_named
+
+    settings.IDEAS_NLP_INDEX_DIR = tmp_path
+    adapter.reset_caches()
+    staff = moderator()
+    transport, markets = (
+        DepartmentFactory(name="택시물류과", slug="taxi"),
+        DepartmentFactory(name="전통시장과", slug="markets"),
+    )
+    for title, body in TAXI_POSTS[:2]:
+        grievance_assign(grievance=post(title, body, staff), department=transport, actor=staff)
+    grievance_assign(grievance=post(*MARKET_POST, staff), department=markets, actor=staff)
+    adapter.router_publish(corpus_named("grievances"))  # the refit
+    if broken:
+        (tmp_path / "grievances" / "router.pickle").write_bytes(b"not a pickle")
+    adapter.reset_caches()  # a worker that starts after the refit
+    fits = []
+    real_fit = adapter._fit_router
+    monkeypatch.setattr(adapter, "_fit_router", lambda *a, **kw: fits.append(1) or real_fit(*a, **kw))
+    try:
+        new = post(*TAXI_POSTS[2], staff)
+        assert new.suggested_department == transport and 0 < new.suggested_department_score <= 1
+        assert fits == ([1] if broken else [])
+    finally:
+        adapter.reset_caches()

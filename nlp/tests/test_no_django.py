@@ -18,7 +18,7 @@ CORE = [
     "nlp.calibration",
     "nlp.index_store",
     "nlp.index_build",
-    "nlp.classifier_store",
+    "nlp.model_store",
     "nlp.__main__",
     # the benchmarks judge the core as it is, without Django
     "benchmarks.common",
@@ -28,6 +28,7 @@ CORE = [
     "benchmarks.classifier_variants",
     "benchmarks.triage_eval",
     "benchmarks.routing",
+    "benchmarks.routing_delta",
     "benchmarks.similar_lookup",
     "benchmarks.index_scale",
     "benchmarks.grievance_links",

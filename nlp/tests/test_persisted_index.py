@@ -209,10 +209,10 @@ def tracks():
 def test_the_refit_saves_the_classifier_and_a_new_process_loads_it_instead_of_fitting(
     index_dir, ideas, tracks, monkeypatch
 ):
-    from nlp import classifier_store
+    from nlp import model_store
 
     adapter.classifier_publish(corpus())
-    assert classifier_store.stamp(index_dir / "ideas") is not None
+    assert model_store.stamp(index_dir / "ideas", name=model_store.CLASSIFIER) is not None
     fitted = adapter.classifier_for(corpus())
     text = f"{TEXTS[0][0]} {TEXTS[0][1]}"
     expected = fitted.predict_with_score([text])
@@ -232,7 +232,7 @@ def test_the_refit_saves_the_classifier_and_a_new_process_loads_it_instead_of_fi
 
 
 def test_a_saved_classifier_of_other_tracks_or_a_broken_file_is_not_used(index_dir, ideas, tracks, monkeypatch):
-    from nlp import classifier_store
+    from nlp import model_store
 
     adapter.classifier_publish(corpus())
     tracks[0].description = "어르신 돌봄과 병원 동행"
@@ -243,7 +243,7 @@ def test_a_saved_classifier_of_other_tracks_or_a_broken_file_is_not_used(index_d
     monkeypatch.setattr(adapter, "_fit_classifier", lambda *a, **kw: fits.append(1) or real_fit(*a, **kw))
     assert adapter.classifier_for(corpus()) is not None and fits == [1]  # fitted here, as without a saved one
 
-    (index_dir / "ideas" / classifier_store.FILE_NAME).write_bytes(b"not a pickle")
+    (index_dir / "ideas" / model_store.file_name(model_store.CLASSIFIER)).write_bytes(b"not a pickle")
     as_other_process(monkeypatch)
     assert adapter.classifier_for(corpus()) is not None and fits == [1, 1]
 

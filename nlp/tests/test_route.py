@@ -110,3 +110,73 @@ def test_log_pooling_lets_an_estimate_that_finds_a_route_unlikely_pull_it_down()
         mix({"neighbours": a}, {"neighbours": 1}, pooling="max")
     sug = RouteSuggester(split_tokenizer, pooling="log").fit(TEXTS, ROUTES, TRACKS)
     assert sug.suggest(TEXTS[8], track="교통")[0][0] == "교통정책과"
+
+
+# ---- between fits: the delta (update, set_prior) -----------------------------------------------------
+
+ROADS = "보도 블록 파손 도로 포장 보수 공사"
+
+
+def test_an_update_adds_a_routed_text_to_the_neighbours_and_the_prior_without_fitting_again():
+    sug = RouteSuggester(split_tokenizer, linear_weight=0).fit(TEXTS, ROUTES, TRACKS, ids=range(100, 100 + len(TEXTS)))
+    linear, n = sug.linear_, sug.n_history_
+    sug.update([7], [ROADS], ["도로관리과"], ["교통"])
+    assert "도로관리과" in sug.classes_ and list(sug.classes_) == sorted(sug.classes_)
+    assert sug.n_history_ == n + 1 and sug.in_history(7) and sug.linear_ is linear
+    assert sug.suggest("도로 포장 보수", track="교통")[0][0] == "도로관리과"  # found by its own words
+    # the prior's counts are those of a fit on the whole history
+    whole = RouteSuggester(split_tokenizer, linear_weight=0).fit(
+        [*TEXTS, ROADS], [*ROUTES, "도로관리과"], [*TRACKS, "교통"]
+    )
+    assert sug.track_counts_ == whole.track_counts_ and sug.route_counts_ == whole.route_counts_
+    P = sug.component_proba(["전혀 무관한 낱말들"], ["교통"])["prior"]
+    assert np.array_equal(P, whole.component_proba(["전혀 무관한 낱말들"], ["교통"])["prior"])
+
+
+def test_a_re_routed_text_moves_its_counts_and_its_vote_and_applying_it_twice_changes_nothing():
+    ids = list(range(len(TEXTS)))
+    sug = RouteSuggester(split_tokenizer, prior_weight=0, linear_weight=0, k=1).fit(TEXTS, ROUTES, TRACKS, ids=ids)
+    text = TEXTS[0]
+    assert sug.suggest(text)[0][0] == ROUTES[0]
+    sug.update([0], [text], ["교통정책과"], [TRACKS[0]])
+    assert sug.suggest(text)[0][0] == "교통정책과"  # its own vote, moved; not analysed again
+    assert sug.route_counts_[ROUTES[0]] == ROUTES.count(ROUTES[0]) - 1
+    before = (sug.route_counts_.copy(), sug.track_counts_.copy(), sug.predict_proba(TEXTS, TRACKS))
+    sug.update([0], [text], ["교통정책과"], [TRACKS[0]])
+    assert (sug.route_counts_, sug.track_counts_) == before[:2]
+    assert np.array_equal(sug.predict_proba(TEXTS, TRACKS), before[2])
+    sug.update([0], [text], [None])  # its route taken back: it leaves the history
+    assert not sug.in_history(0) and 0 not in sug.history_ids()
+    assert sug.n_history_ == len(TEXTS) - 1 and sug.route_counts_.get("교통정책과") == ROUTES.count("교통정책과")
+    assert all(pk != 0 for pk, _ in sug.index_.query(text, k=len(TEXTS)))
+
+
+def test_an_edited_text_is_indexed_again_under_its_id():
+    sug = RouteSuggester(split_tokenizer, prior_weight=0, linear_weight=0, k=1).fit(TEXTS, ROUTES, TRACKS)
+    sug.update([0], [ROADS], [ROUTES[0]], [TRACKS[0]])
+    assert sug.suggest(ROADS)[0][0] == ROUTES[0]
+    assert sug.history_ids().count(0) == 1 and sug.n_history_ == len(TEXTS)
+    sug.update([1, 55], ["하천 정화 쓰레기 수거", ROADS], [ROUTES[1], "도로관리과"])  # an edit and a new one, one add
+    assert sug.suggest("하천 정화 쓰레기")[0][0] == ROUTES[1] and sug.in_history(55)
+    assert sorted(sug.history_ids()) == sorted([*range(len(TEXTS)), 55]) and sug.n_history_ == len(TEXTS) + 1
+
+
+def test_set_prior_replaces_the_given_prior_as_a_fit_with_it_would():
+    prior = {"교통": {"도로관리과": 3}}
+    sug = RouteSuggester(split_tokenizer, linear_weight=0).fit(TEXTS, ROUTES, TRACKS, prior={"교통": {"교통정책과": 5}})
+    sug.set_prior(prior)
+    whole = RouteSuggester(split_tokenizer, linear_weight=0).fit(TEXTS, ROUTES, TRACKS, prior=prior)
+    assert sug.track_counts_ == whole.track_counts_ and list(sug.classes_) == list(whole.classes_)
+    assert np.array_equal(sug.predict_proba(TEXTS, TRACKS), whole.predict_proba(TEXTS, TRACKS))
+
+
+def test_an_update_of_a_router_without_history_starts_its_neighbours():
+    sug = RouteSuggester(split_tokenizer).fit([], [], prior={"교통": {"교통정책과": 1}})
+    assert sug.index_ is None
+    sug.update([1], [ROADS], ["도로관리과"], ["교통"])
+    assert sug.index_ is not None and sug.suggest("도로 포장 보수")[0][0] == "도로관리과"
+
+
+def test_the_linear_estimate_keeps_no_memo_of_the_history_tokens():
+    sug = fitted(min_linear=6)
+    assert sug.linear_.tokenizer == sug._tokens and sug.linear_.vectorizer_.tokenizer == sug._tokens

@@ -31,3 +31,24 @@ def test_routing_benchmark_prints_top1_top3_beside_the_references(tmp_path, monk
             assert 0.0 <= top1 <= top3 <= 1.0
     assert len(re.findall(r"selected on \w+", out)) == 2
     assert out.count("| cosine | links | same category") == 2
+
+
+def test_routing_delta_benchmark_prints_the_delta_beside_the_refit_and_the_stale_model(tmp_path, monkeypatch, capsys):
+    from benchmarks import routing_delta
+
+    rows = [
+        [f"{i}{n}", title, content + extra, track, f"2019-{1 + n % 12:02d}-{1 + k:02d}"]
+        for n, extra in enumerate(VARIANTS)
+        for k, (i, title, content, track) in enumerate(IDEAS)
+    ]
+    write_csv(tmp_path / "gwanghwamun.csv", ["id", "title", "content", "category", "start_date"], rows)
+    monkeypatch.setenv("IDEAS_DEV_DATA", str(tmp_path))
+
+    assert routing_delta.main(["--sources", "gwanghwamun", "--analyzer", "split", "--shares", "0.25"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| gwanghwamun |")]
+    assert len(lines) == 1
+    cells = [c.strip() for c in lines[0].split("|")[1:-1]]
+    assert cells[1] == "38 / 10 / 10"
+    for cell in (cells[2], cells[3], cells[5]):
+        top1, top3 = (float(v) for v in cell.split(" / "))
+        assert 0.0 <= top1 <= top3 <= 1.0

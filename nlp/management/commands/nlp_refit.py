@@ -5,7 +5,7 @@ Run it periodically (cron, or `manage.py nlp_refit --enqueue` to hand it to a ta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from nlp.adapter import classifier_publish, index_publish
+from nlp.adapter import classifier_publish, index_publish, router_publish
 from nlp.corpora import corpora
 from nlp.tasks import RefitBusy, refit_request, refit_run
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--index-only",
             action="store_true",
-            help="분석은 그대로 두고 유사도 색인과 트랙 분류기만 새로 만들어 저장합니다 (대량으로 넣은 뒤, 첫 배포)",
+            help="분석은 그대로 두고 유사도 색인, 트랙 분류기, 부서 배정 모델만 새로 만들어 저장합니다 (대량으로 넣은 뒤, 첫 배포)",
         )
 
     def handle(self, *args, **options):
@@ -28,6 +28,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"저장한 유사도 색인 {len(saved)}개: {', '.join(saved) or '-'}"))
             fitted = [c.name for c in corpora() if classifier_publish(c) is not None]
             self.stdout.write(self.style.SUCCESS(f"저장한 분류기 {len(fitted)}개: {', '.join(fitted) or '-'}"))
+            routed = [c.name for c in corpora() if router_publish(c) is not None]
+            self.stdout.write(self.style.SUCCESS(f"저장한 부서 배정 모델 {len(routed)}개: {', '.join(routed) or '-'}"))
             return
         try:
             if options["enqueue"]:

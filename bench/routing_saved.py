@@ -1,0 +1,266 @@
+# ruff: noqa: S603  (a benchmark starting its own process)
+"""Routing suggestions for a new grievance: the saved routing model against a fit per request.
+
+    IDEAS_DEV_DATA=/path/to/shared/data/dev BENCH_DB=ideas_b16 REDIS_URL=redis://127.0.0.1:6379/12 \\
+        .venv/bin/python bench/routing_saved.py [--sizes 2000,20000] [--n 20] [--ref-n 2]
+
+One child process (bench/env.sh: PostgreSQL ``BENCH_DB``, the production profile) grows the database to
+each size of **routed** grievances (confirmed departments), generated from the dev texts read at run
+time (Blue House petitions and 광화문1번가 proposals; each category is a department that declares the
+track of that category; the texts cycle when a size exceeds them), then, at each size, in the same run:
+
+- ``reference``: no index directory (``IDEAS_NLP_INDEX_DIR=None``): `nlp.adapter.route_suggestions` fits
+  the routing model in the process whenever the corpus changed — i.e. for every new grievance, as all
+  requests did before the saved model (``--ref-n`` new grievances, each followed by one request);
+- ``ours``: the refit's `router_publish` (timed once: the refit pays it), then a fresh process's
+  caches: the first request after a new grievance (loads the saved model), ``--n`` more new
+  grievances each followed by a request, and one re-routed grievance followed by a request — each
+  request applies the changes since as a delta, with no fit (counted).
+
+Every new grievance has a track (its category's), so the track classifier is not involved; each is
+created unrouted through the factory, and removed at the end. The reference's new grievances are asked
+again from the saved model: the history is the same (they are unrouted), so the answers must be equal.
+Prints a table and ratios ours / reference (p50 of the requests after the first), and the load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = os.environ.get("PY", str(ROOT / ".venv" / "bin" / "python"))
+HISTORY, NEW = "B16H-", "B16N-"  # references of the generated grievances (history, new)
+
+
+def _env() -> dict[str, str]:
+    out = subprocess.run(
+        ["bash", "-c", f"source {ROOT / 'bench' / 'env.sh'} && env -0"],  # noqa: S607
+        capture_output=True,
+        check=True,
+    ).stdout
+    return dict(line.split("=", 1) for line in out.decode().split("\0") if "=" in line)
+
+
+def _pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
+
+
+def _dev_rows(seed: int) -> list[dict]:
+    import random
+
+    from benchmarks.common import read_rows
+
+    rows = [r for name in ("bluehouse", "gwanghwamun") for r in read_rows(name)]
+    rows = [r for r in rows if r["title"].strip() and len(r["content"].strip()) >= 50]
+    random.Random(seed).shuffle(rows)
+    return rows
+
+
+def _world(rows):
+    """Departments and tracks, one per category (each department declares its category's track)."""
+    from grievances.tests.factories import DepartmentFactory, IndustryFactory
+    from ideas.tests.factories import PolicyTrackFactory, UserFactory
+
+    cats = sorted({r["category"] for r in rows})
+    tracks, depts = {}, {}
+    for n, c in enumerate(cats):
+        tracks[c] = PolicyTrackFactory(slug=f"b16-t{n}", name=f"{c} (b16)", description=c, keywords=c)
+        depts[c] = DepartmentFactory(slug=f"b16-d{n}", name=f"{c}과 (b16)", email=f"b16-d{n}@seoul.example.kr")
+        depts[c].tracks.add(tracks[c])
+    from django.contrib.auth import get_user_model
+
+    author = get_user_model().objects.filter(username="b16-author").first() or UserFactory(username="b16-author")
+    return tracks, depts, author, IndustryFactory(slug="b16-industry", name="b16 업종")
+
+
+def _grow(size: int, rows, world) -> int:
+    """Routed history grievances up to ``size``; returns how many were created."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from grievances.models import Grievance
+    from grievances.tests.factories import GrievanceFactory
+
+    tracks, depts, author, industry = world
+    have = Grievance.objects.filter(reference__startswith=HISTORY).count()
+    batch = []
+    for n in range(have, size):
+        r = rows[n % len(rows)]
+        title, body = r["title"].strip()[:200], r["content"].strip()[:5000]
+        g = GrievanceFactory.build(
+            reference=f"{HISTORY}{n:07d}",
+            author=author,
+            industry=industry,
+            title=title,
+            title_public=title,
+            body=body,
+            body_public=body,
+            track=tracks[r["category"]],
+            department=depts[r["category"]],
+            route_confirmed=True,
+        )
+        batch.append(g)
+        if len(batch) == 2000:
+            Grievance.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        Grievance.objects.bulk_create(batch)
+    # the history was routed before today: its last change is not within the delta's margin of the refit
+    # (each request would read it all again otherwise — a bulk import just before a refit does that)
+    old = timezone.now() - timedelta(days=1)
+    Grievance.objects.filter(reference__startswith=HISTORY, updated_at__gt=old).update(updated_at=old)
+    return max(0, size - have)
+
+
+def _new(n: int, rows, world, tag: str):
+    from grievances.tests.factories import GrievanceFactory
+
+    tracks, _depts, author, industry = world
+    r = rows[-1 - n % len(rows)]  # from the other end of the shuffled texts
+    title, body = r["title"].strip()[:200], r["content"].strip()[:5000]
+    return GrievanceFactory(
+        reference=f"{NEW}{tag}{n:05d}",
+        author=author,
+        industry=industry,
+        title=title,
+        title_public=title,
+        body=body,
+        body_public=body,
+        track=tracks[r["category"]],
+    )
+
+
+def child(sizes: list[int], n: int, ref_n: int, seed: int) -> list[dict]:
+    import django
+
+    django.setup()
+    from django.test import override_settings
+
+    from grievances.models import Grievance
+    from nlp import adapter
+    from nlp.corpora import corpus_named
+
+    fits = []
+    real_fit = adapter._fit_router
+
+    def counted(*args, **kwargs):
+        fits.append(1)
+        return real_fit(*args, **kwargs)
+
+    adapter._fit_router = counted
+    rows = _dev_rows(seed)
+    world = _world(rows)
+    corpus = corpus_named("grievances")
+    Grievance.objects.filter(reference__startswith=NEW).delete()
+    results = []
+    for size in sizes:
+        t = time.perf_counter()
+        created = _grow(size, rows, world)
+        out: dict = {"size": size, "created": created, "grow_s": time.perf_counter() - t}
+
+        def ask(g):
+            t0 = time.perf_counter()
+            found = adapter.route_suggestions(corpus="grievances", item=g, track=g.track.slug)
+            return (time.perf_counter() - t0) * 1000, found
+
+        # the reference: a fit in the process per request (the corpus changed: a new grievance)
+        with override_settings(IDEAS_NLP_INDEX_DIR=None):
+            adapter.reset_caches()
+            del fits[:]
+            ref, asked = [], []
+            for i in range(ref_n):
+                g = _new(i, rows, world, f"r{size}-")
+                ms, found = ask(g)
+                ref.append(ms)
+                asked.append((g, found))
+            out["ref_ms"], out["ref_fits"] = ref, len(fits)
+        # ours: the refit saves the model once; a fresh process loads it and applies the delta
+        with tempfile.TemporaryDirectory(prefix="bench-routing-") as tmp, override_settings(IDEAS_NLP_INDEX_DIR=tmp):
+            adapter.reset_caches()
+            t0 = time.perf_counter()
+            router = adapter.router_publish(corpus)
+            out["publish_s"] = time.perf_counter() - t0
+            out["history"] = router.n_history_
+            adapter.reset_caches()  # another process: loads what the refit saved
+            del fits[:]
+            ours = []
+            for i in range(n + 1):
+                ours.append(ask(_new(i, rows, world, f"o{size}-"))[0])
+            same = sum(ask(g)[1] == found for g, found in asked)
+            out["same_answers"] = f"{same}/{len(asked)}"
+            moved = Grievance.objects.filter(reference__startswith=HISTORY).order_by("pk").first()
+            depts = world[1]
+            before = moved.department
+            moved.department = next(d for d in depts.values() if d != before)
+            moved.save(update_fields=["department", "updated_at"])
+            rerouted = ask(_new(n + 1, rows, world, f"o{size}-"))[0]
+            loaded = adapter.router_for(corpus)
+            col = loaded._routes[loaded.index_.position(moved.pk)]
+            out["reroute_seen"] = loaded.classes_[col] == moved.department.slug
+            moved.department = before
+            moved.save(update_fields=["department", "updated_at"])
+            out["ours_first_ms"], out["ours_ms"], out["reroute_ms"] = ours[0], ours[1:], rerouted
+            out["ours_fits"] = len(fits)
+            adapter.reset_caches()
+        Grievance.objects.filter(reference__startswith=NEW).delete()
+        results.append(out)
+        print(json.dumps(out), file=sys.stderr, flush=True)
+    adapter._fit_router = real_fit
+    return results
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="2000,20000", help="routed grievances, comma-separated, ascending")
+    ap.add_argument("--n", type=int, default=20, help="new grievances measured with the saved model")
+    ap.add_argument("--ref-n", type=int, default=2, help="new grievances measured with a fit per request")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    code = (
+        f"import sys, json; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r})\n"
+        f"import routing_saved as b; print('RESULT ' + json.dumps(b.child({sizes!r}, {args.n}, {args.ref_n}, "
+        f"{args.seed})))"
+    )
+    load_before = os.getloadavg()
+    env = _env()
+    done = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    if done.returncode:
+        return done.returncode
+    runs = json.loads(next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))[len("RESULT ") :])
+    print(f"database {env['BENCH_DB']}; load average before {load_before}, after {os.getloadavg()}")
+    print("| routed | mode | fits in requests | n | first ms | p50 ms | p95 ms | max ms |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in runs:
+        ref, ours = r["ref_ms"], r["ours_ms"]
+        print(
+            f"| {r['history']:,} | reference (fit per request) | {r['ref_fits']} | {len(ref)} | {ref[0]:,.0f} | "
+            f"{statistics.median(ref):,.0f} | {_pct(ref, 0.95):,.0f} | {max(ref):,.0f} |"
+        )
+        print(
+            f"| {r['history']:,} | ours (saved model + delta) | {r['ours_fits']} | {len(ours)} | "
+            f"{r['ours_first_ms']:,.1f} | {statistics.median(ours):,.1f} | {_pct(ours, 0.95):,.1f} | {max(ours):,.1f} |"
+        )
+    for r in runs:
+        p50 = statistics.median(r["ours_ms"]) / statistics.median(r["ref_ms"])
+        first = r["ours_first_ms"] / statistics.median(r["ref_ms"])
+        print(
+            f"{r['history']:,} routed: ratio ours/reference p50 {p50:.5f}× (first request, loading: {first:.4f}×); "
+            f"the refit's router_publish {r['publish_s']:.1f} s; after a re-routing {r['reroute_ms']:.1f} ms "
+            f"(seen: {r['reroute_seen']}); same answers as the reference's fit: {r['same_answers']}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
