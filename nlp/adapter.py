@@ -671,7 +671,7 @@ def _route_delta_apply(corpus: Corpus, delta: _RouteDelta, qs, sig: tuple) -> No
             [corpus.label_of(r) if corpus.label_of else None for r, _ in rows],
         )
     delta.new.update(r.pk for r in touched if delta.top is None or r.pk > delta.top)
-    if sig[0] != delta.live + len(delta.new):
+    if getattr(sig, "exact", True) and sig[0] != delta.live + len(delta.new):  # counted by this look
         live = set(qs.values_list("pk", flat=True))
         gone = [pk for pk in router.history_ids() if pk not in live]
         if gone:
@@ -697,7 +697,8 @@ def _router(corpus: Corpus) -> RouteSuggester | None:
             if delta is None or delta.model is not router:
                 since = datetime.fromisoformat(meta["since"]) if meta.get("since") else None
                 delta = cache.route_delta = _RouteDelta(router, since, meta["live"], meta["top"])
-            if delta.key != key:
+            # as in index_for: a look that counted checks what a look that did not brought up to date
+            if delta.key != key or (not getattr(delta.key[0], "exact", True) and key[0].exact):
                 if _frozen(router.prior_) != key[1]:
                     router.set_prior(prior)
                 delta.key = None  # until applied
