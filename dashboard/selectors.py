@@ -39,7 +39,7 @@ from moderation.models import ScreeningCase
 from moderation.review.choices import AssignmentStatus, SheetStatus
 from moderation.review.models import Assignment, Decision
 from nlp.corpora import corpora
-from nlp.snapshots import cluster_snapshots_latest, snapshot_clusters
+from nlp.services import cluster_snapshots_latest, snapshot_clusters
 from results import selectors as results_selectors
 from results.choices import ProjectStatus
 from results.models import ProjectIdea
@@ -562,7 +562,7 @@ def field_figures(*, filters: Filters, now: datetime | None = None) -> FieldFigu
     )
 
 
-# ---- topic clusters of the last refit (nlp.snapshots) ---------------------------------------------
+# ---- topic clusters of the last refit (nlp.services) ---------------------------------------------
 
 #: Tracks listed per topic cluster.
 TOPIC_TRACKS = 3

@@ -34,8 +34,8 @@ from .cluster import TopicClusterer
 from .corpora import Corpus, ItemResult, corpora, corpus_for, corpus_named
 from .index_build import HashCounter, IndexBuilder, hashes_of, phrase_idf_from_counts
 from .route import RouteSuggester
+from .services import cluster_snapshot_record
 from .similar import DUP_THRESHOLD, LINK_K, LINK_MIN_SCORE, SimilarityIndex, repost_score
-from .snapshots import cluster_snapshot_record
 from .tags import extract_tags, phrase_idf
 from .text import char_shingles, normalize, squash
 

@@ -54,7 +54,7 @@ class Corpus:
     ``extra``: optional hooks: ``pending()`` (ids left unanalysed), ``group_of(item)`` (the key linked items
     of this corpus are grouped by, e.g. an idea's topic cluster), ``link_min_score`` (the cosine from which
     an item of this corpus is stored as a link, default ``nlp.similar.LINK_MIN_SCORE``), ``quotable()`` (the
-    items whose text a cluster's representative sentences may be copied from, ``nlp.snapshots``; default
+    items whose text a cluster's representative sentences may be copied from, ``nlp.services``; default
     ``public()``, else ``queryset()``).
     """
 

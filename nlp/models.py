@@ -84,8 +84,8 @@ class ClusterSnapshot(models.Model):
     its key terms, 2–3 sentences copied verbatim from members with the member each came from, its size,
     its tracks and how it changed since the previous snapshot.
 
-    Written by `nlp.snapshots.cluster_snapshot_record` at the end of each refit; the last
-    `nlp.snapshots.KEEP_SNAPSHOTS` of a corpus are kept. ``clusters`` is what screens show (small);
+    Written by `nlp.services.cluster_snapshot_record` at the end of each refit; the last
+    `nlp.services.KEEP_SNAPSHOTS` of a corpus are kept. ``clusters`` is what screens show (small);
     ``members`` (``{cluster: [item id, …]}``) is read only by the next refit, to match its clusters.
     """
 

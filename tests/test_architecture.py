@@ -40,7 +40,7 @@ PROJECT = (
 )
 
 #: The Django side of nlp: everything else in nlp/ is the Django-free core.
-NLP_DJANGO = {"adapter", "snapshots", "tasks", "models", "apps", "management", "migrations"}
+NLP_DJANGO = {"adapter", "services", "tasks", "models", "apps", "management", "migrations"}
 
 #: Layer of each part, bottom (0) to top.
 RANK = {
@@ -137,7 +137,7 @@ def test_dependencies_point_one_way():
     [
         ("nlp.similar", "nlp-core"),
         ("nlp.adapter", "nlp"),
-        ("nlp.snapshots", "nlp"),
+        ("nlp.services", "nlp"),
         ("nlp.management.commands.nlp_refit", "nlp"),
         ("moderation.review.services", "review"),
         ("moderation.services", "moderation"),

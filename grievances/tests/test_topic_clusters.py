@@ -10,7 +10,7 @@ from grievances.registration import CORPUS
 from grievances.tests.factories import GrievanceFactory
 from nlp.adapter import corpus_refit
 from nlp.models import ItemAnalysis
-from nlp.snapshots import cluster_snapshot_latest, snapshot_clusters
+from nlp.services import cluster_snapshot_latest, snapshot_clusters
 
 pytestmark = [pytest.mark.django_db, pytest.mark.mecab]
 

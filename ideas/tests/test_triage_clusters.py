@@ -1,4 +1,4 @@
-"""The triage screen explains each cluster from the latest refit's snapshot (`nlp.snapshots`): key terms,
+"""The triage screen explains each cluster from the latest refit's snapshot (`nlp.services`): key terms,
 2–3 sentences copied from its ideas (each linking to its idea), size, top tracks and a change badge
 (신규 / 증가 (+n) / 감소 (−n) / 변화 없음); never a sentence of an idea hidden since; for triage staff only;
 a number of queries that does not grow with the clusters.

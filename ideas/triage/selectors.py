@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 
-from nlp.snapshots import cluster_snapshot_latest, snapshot_clusters
+from nlp.services import cluster_snapshot_latest, snapshot_clusters
 
 from ..analysis import CORPUS, idea_quotable_queryset
 from ..choices import IdeaStatus
@@ -36,7 +36,7 @@ class ClusterSentence:
 
 @dataclass(frozen=True)
 class ClusterExplanation:
-    """What the latest refit's snapshot says about a cluster (`nlp.snapshots`): key ``terms``, 2–3
+    """What the latest refit's snapshot says about a cluster (`nlp.services`): key ``terms``, 2–3
     ``sentences``, ``size`` at the refit, its top ``tracks`` as ``(name, count)``, and ``change`` since the
     refit before (``"new"``, ``"grown"``, ``"shrunk"``, ``"same"``, ``""`` on the first refit) with ``delta``
     (the change in size) and the snapshot's time ``at``."""

@@ -1,4 +1,4 @@
-"""Clusters that explain themselves, kept per refit (`nlp.snapshots`): each refit stores a snapshot of
+"""Clusters that explain themselves, kept per refit (`nlp.services`): each refit stores a snapshot of
 the corpus's clusters (key terms, sentences copied verbatim from live members, size, tracks) compared
 with the previous one; hidden and rejected ideas are never quoted; old snapshots are pruned.
 
@@ -13,7 +13,7 @@ from ideas.choices import IdeaStatus
 from ideas.tests.factories import IdeaFactory, PolicyTrackFactory, make_contest
 from nlp.adapter import corpus_refit
 from nlp.models import ClusterSnapshot
-from nlp.snapshots import KEEP_SNAPSHOTS, cluster_snapshot_latest, cluster_snapshots_latest, snapshot_clusters
+from nlp.services import KEEP_SNAPSHOTS, cluster_snapshot_latest, cluster_snapshots_latest, snapshot_clusters
 
 pytestmark = [pytest.mark.django_db, pytest.mark.mecab]
 
@@ -140,7 +140,7 @@ def test_only_the_last_snapshots_are_kept(contest, tracks):
 
 
 def test_a_title_is_a_line_of_its_own_and_the_texts_are_read_lazily():
-    from nlp.snapshots import _sentence_source, _SentenceSources
+    from nlp.services import _sentence_source, _SentenceSources
 
     text = "빈 상가 청년 창업 공간 구청이 빈 상가를 빌려 주면 좋겠습니다."
     assert (

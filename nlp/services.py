@@ -1,4 +1,6 @@
-"""Clusters that explain themselves, kept per refit: the Django side of `nlp.explain`.
+"""The NLP module's services on the Django side: clusters that explain themselves, kept per refit (the
+Django side of `nlp.explain`). Like `nlp.adapter` and `nlp.tasks`, this module touches models; the
+core beside it imports no Django.
 
 At the end of each refit (`nlp.adapter._refit`) :func:`cluster_snapshot_record` describes every topic
 cluster of the corpus (key terms, 2–3 sentences copied verbatim from members with the member each came
