@@ -91,21 +91,14 @@ def _grow(size: int, rows, world) -> int:
     from grievances.models import Grievance
     from grievances.tests.factories import GrievanceFactory
 
-    tracks, depts, author, industry = world
+    depts = world[1]
     have = Grievance.objects.filter(reference__startswith=HISTORY).count()
     batch = []
     for n in range(have, size):
         r = rows[n % len(rows)]
-        title, body = r["title"].strip()[:200], r["content"].strip()[:5000]
         g = GrievanceFactory.build(
             reference=f"{HISTORY}{n:07d}",
-            author=author,
-            industry=industry,
-            title=title,
-            title_public=title,
-            body=body,
-            body_public=body,
-            track=tracks[r["category"]],
+            **_fields(r, world),
             department=depts[r["category"]],
             route_confirmed=True,
         )
@@ -125,19 +118,23 @@ def _grow(size: int, rows, world) -> int:
 def _new(n: int, rows, world, tag: str):
     from grievances.tests.factories import GrievanceFactory
 
-    tracks, _depts, author, industry = world
     r = rows[-1 - n % len(rows)]  # from the other end of the shuffled texts
+    return GrievanceFactory(reference=f"{NEW}{tag}{n:05d}", **_fields(r, world))
+
+
+def _fields(r, world) -> dict:
+    """A grievance's author, industry, text (the dev row's, as posted and as public) and track."""
+    tracks, _depts, author, industry = world
     title, body = r["title"].strip()[:200], r["content"].strip()[:5000]
-    return GrievanceFactory(
-        reference=f"{NEW}{tag}{n:05d}",
-        author=author,
-        industry=industry,
-        title=title,
-        title_public=title,
-        body=body,
-        body_public=body,
-        track=tracks[r["category"]],
-    )
+    return {
+        "author": author,
+        "industry": industry,
+        "title": title,
+        "title_public": title,
+        "body": body,
+        "body_public": body,
+        "track": tracks[r["category"]],
+    }
 
 
 def child(sizes: list[int], n: int, ref_n: int, seed: int) -> list[dict]:

@@ -76,8 +76,8 @@ def test_a_post_shows_the_ideas_on_its_topic_and_the_idea_shows_the_post(client)
     assert "이 아이디어와 관련된 현장의 목소리" not in client.get(care.get_absolute_url()).content.decode()
 
 
-def test_a_new_post_is_suggested_the_department_earlier_posts_on_its_topic_went_to():
-    staff = moderator()
+def _routed_history(staff):
+    """Two taxi posts sent to 택시물류과 and a market post to 전통시장과; returns 택시물류과."""
     transport, markets = (
         DepartmentFactory(name="택시물류과", slug="taxi"),
         DepartmentFactory(name="전통시장과", slug="markets"),
@@ -85,6 +85,12 @@ def test_a_new_post_is_suggested_the_department_earlier_posts_on_its_topic_went_
     for title, body in TAXI_POSTS[:2]:
         grievance_assign(grievance=post(title, body, staff), department=transport, actor=staff)
     grievance_assign(grievance=post(*MARKET_POST, staff), department=markets, actor=staff)
+    return transport
+
+
+def test_a_new_post_is_suggested_the_department_earlier_posts_on_its_topic_went_to():
+    staff = moderator()
+    transport = _routed_history(staff)
 
     new = post(*TAXI_POSTS[2], staff)
     assert new.suggested_department == transport
@@ -102,13 +108,7 @@ def test_a_new_post_is_suggested_from_the_refits_routing_model_without_a_fit_or_
     settings.IDEAS_NLP_INDEX_DIR = tmp_path
     adapter.reset_caches()
     staff = moderator()
-    transport, markets = (
-        DepartmentFactory(name="택시물류과", slug="taxi"),
-        DepartmentFactory(name="전통시장과", slug="markets"),
-    )
-    for title, body in TAXI_POSTS[:2]:
-        grievance_assign(grievance=post(title, body, staff), department=transport, actor=staff)
-    grievance_assign(grievance=post(*MARKET_POST, staff), department=markets, actor=staff)
+    transport = _routed_history(staff)
     adapter.router_publish(corpus_named("grievances"))  # the refit
     if broken:
         (tmp_path / "grievances" / "router.pickle").write_bytes(b"not a pickle")
