@@ -583,13 +583,17 @@ def analyse(item, *, corpus: Corpus | None = None) -> ItemResult:
     corpus = corpus or corpus_for(item)
     text = corpus.text(item)
     analyzer = _analyzer()
-    analysis = analyzer.analyze(text)
+    analysis = analyzer.analyze(text)  # remembered by the analyser: the steps below read the text again
     index = index_for(corpus)
     tags = extract_tags(text, corpus_idf=_cache(corpus).idf, analyzer=analyzer)
     similar, duplicate = [], None
     if index is not None:
-        similar = [(pk, s) for pk, s in index.query(text, k=SIMILAR_K, exclude_id=item.pk) if s >= SIMILAR_MIN_SCORE]
-        duplicate = index.find_duplicate(text, exclude_id=item.pk, title=corpus.title(item))
+        # One look-up serves both: the nearest SIMILAR_K are the first of the nearest dup_candidates.
+        nearest = index.query(text, k=max(SIMILAR_K, index.dup_candidates), exclude_id=item.pk)
+        similar = [(pk, s) for pk, s in nearest[:SIMILAR_K] if s >= SIMILAR_MIN_SCORE]
+        duplicate = index.find_duplicate(
+            text, candidates=nearest[: index.dup_candidates], exclude_id=item.pk, title=corpus.title(item)
+        )
         if duplicate and duplicate[0] > item.pk:  # the later item is the re-post of the earlier one
             duplicate = None
     classifier = classifier_for(corpus)

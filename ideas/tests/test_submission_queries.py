@@ -115,3 +115,29 @@ def test_a_submission_and_its_analysis_cost_the_same_statements_at_10_and_at_60_
     assert idea.analysed_at is not None and idea.suggested_track is not None
     assert idea.tags.exists() and idea.similarities.exists()
     assert ItemLink.objects.filter(source_corpus="grievances", target_corpus="ideas").exists()
+
+
+class _CountingTagger:
+    """The real MeCab tagger, counting the texts it parses."""
+
+    def __init__(self, tagger):
+        self.tagger, self.parsed = tagger, []
+
+    def parse(self, text):
+        self.parsed.append(text)
+        return self.tagger.parse(text)
+
+
+def test_the_request_and_the_analysis_each_read_the_new_idea_with_one_morphological_pass(index_dir, monkeypatch):
+    contest = _started(10)
+    analyzer = adapter._analyzer()
+    counting = _CountingTagger(analyzer._tagger)
+    monkeypatch.setattr(analyzer, "_tagger", counting)
+    _, _, idea = _submit_and_analyse(contest)
+    text = corpus_named("ideas").text(idea)
+    # the request (the index's delta adding the idea, the duplicate check) one pass; the worker's
+    # analysis (the delta, tags, similar ideas, re-posts, track, the field posts near it) one more —
+    # a pass per step before (8 in all, on the same test)
+    assert counting.parsed.count(text) == 2, counting.parsed.count(text)
+    others = [t for t in counting.parsed if t != text]
+    assert len(others) == len(set(others))  # the title (search), each field post near it: once each
