@@ -513,18 +513,26 @@ def _fit_classifier(corpus: Corpus, qs, seeds: dict[str, str]) -> TrackClassifie
     return TrackClassifier(_analyzer().tokens, seeds=seeds, random_state=0).fit(texts, labels)
 
 
-def item_analyse(*, model_label: str, pk: int, reverse_links: bool = True) -> None:
-    """Analyse one item of a registered model and store tokens, machine tags, suggested label,
-    similar items and duplicate candidate through its corpus.
-
-    A failure is stored through the corpus (``store_error``) and re-raised for the task runner; the item
-    itself is never touched otherwise. ``manage.py nlp_refit`` retries items left unanalysed.
-    """
+def _registered(model_label: str) -> Corpus:
+    """The corpus of a registered model (``app_label.Model``); LookupError for any other model."""
     model = apps.get_model(model_label)
     corpus = corpus_for(model)
     if corpus is None:
         raise LookupError(f"{model_label} is not registered with the NLP module")
-    item = model._default_manager.filter(pk=pk).first()
+    return corpus
+
+
+def item_analyse(*, model_label: str, pk: int, reverse_links: bool = True) -> None:
+    """Analyse one item of a registered model and store tokens, machine tags, suggested label,
+    similar items and duplicate candidate through its corpus, and its links to the corpora it names in
+    ``linked``; with ``reverse_links``, also the links of other corpora's items near it
+    (:func:`links_near_refresh`; the worker's task runs that as a task of its own).
+
+    A failure is stored through the corpus (``store_error``) and re-raised for the task runner; the item
+    itself is never touched otherwise. ``manage.py nlp_refit`` retries items left unanalysed.
+    """
+    corpus = _registered(model_label)
+    item = corpus.model._default_manager.filter(pk=pk).first()
     if item is None:
         return
     try:
@@ -536,6 +544,27 @@ def item_analyse(*, model_label: str, pk: int, reverse_links: bool = True) -> No
     except Exception as exc:
         corpus.store_error(item, f"{type(exc).__name__}: {exc}"[:300])
         raise
+
+
+def linked_from(model_label: str) -> list[Corpus]:
+    """The corpora whose items link to the corpus of ``model_label`` (field posts → ideas)."""
+    name = _registered(model_label).name
+    return [source for source in corpora() if name in source.linked]
+
+
+def links_near_refresh(*, model_label: str, pk: int) -> None:
+    """Refresh the links of the items of other corpora near the item ``pk`` (a new or edited idea: the
+    field posts nearest to it, and those already linked to it), so a post analysed before the idea existed
+    gets linked to it. The worker runs it as its own task after the item's analysis
+    (`nlp.tasks.analyse_item`): the item's own analysis does not wait for it, and its failure does not mark
+    the item's analysis failed."""
+    corpus = _registered(model_label)
+    item = corpus.model._default_manager.filter(pk=pk).first()
+    if item is None:
+        return
+    with one_look():
+        for source in linked_from(model_label):
+            _refresh_links_to(item, target=corpus, source=source)
 
 
 def _clusters_of(corpus: Corpus, pks: list[int]) -> dict[int, tuple[int, str]]:

@@ -324,10 +324,23 @@ logger = logging.getLogger(__name__)
 
 @task()
 def analyse_item(model_label: str, pk: int) -> None:
-    """Analyse one item of a registered corpus: tokens, tags, suggested label, similar items, duplicate."""
-    from .adapter import item_analyse
+    """Analyse one item of a registered corpus: tokens, tags, suggested label, similar items, duplicate,
+    its links; then queue :func:`refresh_links_near` when other corpora link to its corpus."""
+    from .adapter import item_analyse, linked_from
 
-    item_analyse(model_label=model_label, pk=pk)
+    item_analyse(model_label=model_label, pk=pk, reverse_links=False)
+    if linked_from(model_label):
+        refresh_links_near.enqueue(model_label, pk)
+
+
+@task()
+def refresh_links_near(model_label: str, pk: int) -> None:
+    """Refresh the links of other corpora's items near one item (`nlp.adapter.links_near_refresh`): its
+    own task, so the item's analysis is stored without waiting for it and a failure here leaves that
+    analysis as it is (a refit refreshes every link again)."""
+    from .adapter import links_near_refresh
+
+    links_near_refresh(model_label=model_label, pk=pk)
 
 
 @task()

@@ -134,3 +134,40 @@ def test_a_refit_of_the_ideas_refreshes_the_links_of_every_note_once(contest, st
     ItemLink.objects.all().delete()
     corpus_refit(name="ideas")
     assert [i.pk for i, _s in links_from(note, corpus="ideas")] == [taxi.pk]
+
+
+def test_the_worker_stores_the_ideas_analysis_then_refreshes_the_notes_near_it_as_a_task_of_its_own(contest, staff):
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from nlp.tasks import analyse_item
+
+    note = post(NOTE_TITLE, NOTE)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        taxi = submit_idea(contest, title=TAXI_TITLE, body=TAXI)  # as in production: the analysis queued
+        queued = DBTaskResult.objects.filter(task_path__startswith="nlp.")
+        assert [(t.task_path, t.args_kwargs["args"]) for t in queued] == [
+            ("nlp.tasks.analyse_item", ["ideas.Idea", taxi.pk])
+        ]
+        queued.delete()
+        analyse_item.call("ideas.Idea", taxi.pk)  # what the worker runs
+        taxi.refresh_from_db()
+        assert taxi.analysed_at is not None and taxi.analysis_error == ""  # the idea's analysis stored
+        assert links_from(note, corpus="ideas", queryset=Idea.objects.all()) == []  # the note's links: not yet
+        refresh = DBTaskResult.objects.get(task_path__startswith="nlp.")
+        assert refresh.task_path == "nlp.tasks.refresh_links_near"
+        assert refresh.args_kwargs["args"] == ["ideas.Idea", taxi.pk]
+        refresh.task.call(*refresh.args_kwargs["args"])
+    assert [i.pk for i, _s in links_from(note, corpus="ideas", queryset=Idea.objects.all())] == [taxi.pk]
+
+
+def test_nothing_links_to_field_notes_so_their_analysis_queues_no_refresh():
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from nlp.tasks import analyse_item
+
+    note = FieldNote.objects.create(author=UserFactory(), title=NOTE_TITLE, body=NOTE)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        analyse_item.call("kinds.FieldNote", note.pk)
+    assert not DBTaskResult.objects.filter(task_path__startswith="nlp.").exists()
