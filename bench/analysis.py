@@ -9,9 +9,12 @@ every corpus's index), then submits N new ideas through the services the site us
 
 - ``submit``: `ideas.services.idea_submit` — what the web request runs (screening, with the NLP module's
   duplicate check over the index: `nlp.adapter.duplicates_of`);
-- ``analyse``: `nlp.adapter.item_analyse` — what the `nlp.tasks.analyse_item` task runs in the worker
-  after the commit (tags, similar ideas, duplicate, suggested track, nearest cluster, stored);
-- ``total``: both.
+- ``analyse``: the `nlp.tasks.analyse_item` task, as the worker runs it after the commit (tags, similar
+  ideas, duplicate, suggested track, nearest cluster, stored; it queues the next step);
+- ``total``: both;
+- ``links``: the `nlp.tasks.refresh_links_near` task it queued (`nlp.adapter.links_near_refresh`: the
+  links of the field posts near the new idea), which the worker runs next, on its own; before stop 23 it
+  was part of the analysis (``--inline-links`` measures it that way: `item_analyse` with the links).
 
 The first submission after the start is reported on its own; p50/p95 over the others. Texts are dev
 rows (`../shared/data/dev/`, read at run time), each with its own new author. Everything happens in
@@ -65,7 +68,7 @@ def _pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
 
 
-def child(mode: str, n: int, seed: int, submit_only: bool = False) -> dict:
+def child(mode: str, n: int, seed: int, submit_only: bool = False, inline_links: bool = False) -> dict:
     """Runs in the fresh process: start-up, then ``n`` submissions, timed (ms); with ``submit_only`` the
     web request's part alone (no task: e.g. before the refit has saved a classifier)."""
     import django
@@ -79,6 +82,7 @@ def child(mode: str, n: int, seed: int, submit_only: bool = False) -> dict:
     from ideas.tests.factories import UserFactory, make_contest
     from nlp import adapter
     from nlp.corpora import corpus_named
+    from nlp.tasks import analyse_item
 
     setup_ms = (time.perf_counter() - t) * 1000
     out: dict = {"mode": mode, "django_setup_ms": setup_ms}
@@ -87,7 +91,7 @@ def child(mode: str, n: int, seed: int, submit_only: bool = False) -> dict:
     out["warm_up_ms"] = (time.perf_counter() - t) * 1000
     index = adapter.index_for(corpus_named("ideas"))
     out["indexed"] = len(index) if index is not None else 0
-    rows = {"submit": [], "analyse": [], "total": []}
+    rows = {"submit": [], "analyse": [], "total": [], "links": []}
     with transaction.atomic():
         contest = next((c for c in ContestPage.objects.live().specific() if c.is_submission_open), None)
         contest = contest or make_contest("submission", slug="bench-analysis")
@@ -105,12 +109,18 @@ def child(mode: str, n: int, seed: int, submit_only: bool = False) -> dict:
             t0 = time.perf_counter()
             idea = idea_submit(contest=contest, author=author, data=data)
             t1 = time.perf_counter()
-            if not submit_only:
+            if inline_links:
                 adapter.item_analyse(model_label="ideas.Idea", pk=idea.pk)
+            elif not submit_only:
+                analyse_item.call("ideas.Idea", idea.pk)
             t2 = time.perf_counter()
+            if not (submit_only or inline_links):
+                adapter.links_near_refresh(model_label="ideas.Idea", pk=idea.pk)
+            t3 = time.perf_counter()
             rows["submit"].append((t1 - t0) * 1000)
             rows["analyse"].append((t2 - t1) * 1000)
             rows["total"].append((t2 - t0) * 1000)
+            rows["links"].append((t3 - t2) * 1000)
         out["track_known"] = track is not None
         transaction.set_rollback(True)
     for key, values in rows.items():
@@ -123,7 +133,7 @@ def child(mode: str, n: int, seed: int, submit_only: bool = False) -> dict:
     return out
 
 
-def run_mode(mode: str, n: int, seed: int, env: dict, submit_only: bool = False) -> dict:
+def run_mode(mode: str, n: int, seed: int, env: dict, submit_only: bool = False, inline_links: bool = False) -> dict:
     env = dict(env)
     tmp = None
     if mode == "before":
@@ -140,7 +150,7 @@ def run_mode(mode: str, n: int, seed: int, env: dict, submit_only: bool = False)
         env["IDEAS_NLP_INPROCESS_MAX"] = str(10**9)
     code = (
         f"import sys, json; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r})\n"
-        f"import analysis; print('RESULT ' + json.dumps(analysis.child({mode!r}, {n}, {seed}, {submit_only})))"
+        f"import analysis; print('RESULT ' + json.dumps(analysis.child({mode!r}, {n}, {seed}, {submit_only}, {inline_links})))"
     )
     done = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     if tmp:
@@ -159,12 +169,17 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--submit-only", action="store_true", help="the web request's part only (idea_submit)")
+    ap.add_argument(
+        "--inline-links",
+        action="store_true",
+        help="analyse with the field posts' links inline (item_analyse, as before stop 23), no links step",
+    )
     args = ap.parse_args(argv)
     env = _env()
-    runs = [run_mode("ours", args.n, args.seed, env, args.submit_only)]
+    runs = [run_mode("ours", args.n, args.seed, env, args.submit_only, args.inline_links)]
     print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
     for mode in [m for m in args.reference.split(",") if m and m != "none"]:
-        runs.append(run_mode(mode, args.ref_n, args.seed, env, args.submit_only))
+        runs.append(run_mode(mode, args.ref_n, args.seed, env, args.submit_only, args.inline_links))
         print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
     if args.json:
         print(json.dumps(runs, indent=2))
@@ -173,7 +188,7 @@ def main(argv=None) -> int:
     print("| mode | start-up (warm_up) ms | n | step | first ms | p50 ms | p95 ms | max ms |")
     print("|---|---|---|---|---|---|---|---|")
     for r in runs:
-        for step in ("submit", "analyse", "total"):
+        for step in ("submit", "analyse", "total", "links"):
             print(
                 f"| {r['mode']} | {r['warm_up_ms']:.0f} | {r['n']} | {step} | {r[f'{step}_first_ms']:.1f} | "
                 f"{r[f'{step}_p50_ms']:.1f} | {r[f'{step}_p95_ms']:.1f} | {r[f'{step}_max_ms']:.1f} |"

@@ -37,7 +37,7 @@ TOPICS = [
 #: to say why here.
 SUBMIT_STATEMENTS = 31
 #: PostgreSQL has one more: the full-text `search_vector` UPDATE (`ideas.search.search_index_update`).
-ANALYSE_STATEMENTS = {"sqlite": 26, "postgresql": 27}
+ANALYSE_STATEMENTS = {"sqlite": 25, "postgresql": 26}
 
 
 def _text(i: int) -> tuple[str, str]:
