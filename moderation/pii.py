@@ -89,24 +89,39 @@ def _has_final_consonant(c: str) -> bool:
     return _is_hangul_syllable(c) and (ord(c) - 0xAC00) % 28 != 0
 
 
+def _fold_char(c: str) -> str:
+    """What one character folds to ("" for a zero-width one)."""
+    if c in _ZERO_WIDTH_CHARS:
+        return ""
+    digit = unicodedata.digit(c, None)
+    if digit is not None:
+        return str(digit)
+    if c in _DASHES or unicodedata.category(c) == "Pd":
+        return "-"
+    if c != "\n" and c.isspace():
+        return " "
+    out = unicodedata.normalize("NFKC", c)
+    return c if out == c or not out.isascii() else out
+
+
+#: Hangul syllables and ASCII letters, most of a Korean text: :func:`_fold_char` gives each back as it
+#: is (tested over every one), so :func:`_fold_chars` skips its look-ups for them.
+_FOLD_TO_THEMSELVES = frozenset(
+    [chr(cp) for cp in range(0xAC00, 0xD7A4)]
+    + [chr(cp) for cp in range(0x41, 0x5B)]
+    + [chr(cp) for cp in range(0x61, 0x7B)]
+)
+
+
 def _fold_chars(text: str) -> tuple[list[str], list[int]]:
     chars: list[str] = []
     origin: list[int] = []
     for i, c in enumerate(text):
-        if c in _ZERO_WIDTH_CHARS:
+        if c in _FOLD_TO_THEMSELVES:
+            chars.append(c)
+            origin.append(i)
             continue
-        digit = unicodedata.digit(c, None)
-        if digit is not None:
-            out = str(digit)
-        elif c in _DASHES or unicodedata.category(c) == "Pd":
-            out = "-"
-        elif c != "\n" and c.isspace():
-            out = " "
-        else:
-            out = unicodedata.normalize("NFKC", c)
-            if out == c or not out.isascii():
-                out = c
-        for o in out:
+        for o in _fold_char(c):
             chars.append(o)
             origin.append(i)
     return chars, origin

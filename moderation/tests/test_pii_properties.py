@@ -254,3 +254,10 @@ def test_the_particle_after_a_number_in_korean_words_is_not_a_digit():
 def test_a_full_width_or_obfuscated_email_is_masked_and_the_rest_of_the_text_is_left_as_written():
     text = "ＡＢＣ 메일 ｈｏｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ, 전화 ０１０－１２３４－５６７８ 끝"
     assert pii.mask_personal_data(text) == "ＡＢＣ 메일 ho***@example.com, 전화 ０１０－１２３４－**** 끝"
+
+
+def test_the_characters_folding_skips_fold_to_themselves():
+    from moderation.pii import _FOLD_TO_THEMSELVES, _fold_char
+
+    assert len(_FOLD_TO_THEMSELVES) == 11172 + 52  # every Hangul syllable and ASCII letter
+    assert [c for c in _FOLD_TO_THEMSELVES if _fold_char(c) != c] == []
