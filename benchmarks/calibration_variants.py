@@ -126,6 +126,7 @@ class FoldKeepingClassifier(TrackClassifier):
         T = float(_TEMPERATURES[int(np.argmin(losses))])
         self.oof_confidence_ = _softmax(S, T).max(axis=1)
         self.oof_ = {"scores": S, "truth": t, **{k: np.concatenate([n[k] for n in nov]) for k in NOVELTIES}}
+        self._held_out = (S, t, self.oof_["off_centroid"])  # what the shipped "novelty" calibration reads
         return T, float((S.argmax(axis=1) == t).mean())
 
     def agreement(self, X: Sequence[str]) -> np.ndarray:
@@ -148,7 +149,7 @@ def task_rows(task: Task, cache: TokenCache) -> dict[str, np.ndarray]:
     truth = np.array([task.truth[task.inputs[i]["id"]] for i in pos], dtype=object)
     batch = [inp[i] for i in pos]
     out: dict[str, np.ndarray] = {}
-    for method in ("exact", "large"):
+    for method in ("exact", "large", "novelty"):
         P = clf.predict_proba(batch, calibration=method)
         out[f"conf_{method}"] = P.max(axis=1)
     pred = clf.classes_[P.argmax(axis=1)]
@@ -258,6 +259,8 @@ def confidence_variants(kind: str, fit_runs: list[dict], judge_runs: list[dict])
         "exact": [r["conf_exact"] for r in judge_runs],
         "large": [r["conf_large"] for r in judge_runs],
     }
+    if all("conf_novelty" in r for r in judge_runs):  # the shipped nlp.classify "novelty"
+        out["novelty (nlp.classify)"] = [r["conf_novelty"] for r in judge_runs]
     for extra in (None, "agree", *NOVELTIES):
         name = "platt" if extra is None else f"platt+{extra}"
         model = _platt(
