@@ -284,7 +284,9 @@ class TrackClassifier:
     calibration:
         One of :data:`CALIBRATIONS`: how decision scores become confidences. Default ``"novelty"``: with
         few labels the same as ``"exact"``; with many, ``large`` shrunk by the text's distance to its
-        track's labelled texts (chosen cross-source, docs/nlp-results.md "Seventh session").
+        track's labelled texts (chosen cross-source, docs/nlp-results.md "Seventh session"). Its fit is
+        made only when it is the classifier's ``calibration``; otherwise ``predict_proba(...,
+        calibration="novelty")`` is the ``exact`` one.
     review_threshold:
         Suggestions with a confidence under it need review (:meth:`needs_review`; the site shows
         :data:`NEEDS_REVIEW`, "확인 필요"). Default :data:`REVIEW_THRESHOLD`, chosen on a fitting source by
@@ -415,6 +417,9 @@ class TrackClassifier:
         }
         class_w = np.array([self.class_weights_[c] for c in self.classes_])
         lab_w = class_w[np.searchsorted(self.classes_, lab_y)]
+        # With many labels the final model is fitted as the fold models are (no self-training), so their
+        # held-out rows can calibrate it ("novelty"); with few it is "exact" (see CALIBRATIONS).
+        self._want_novelty = not few_labels and self.calibration == "novelty"
         folds_temperature, self.cv_accuracy_ = self._calibrate(XL, lab_y, lab_w)
         self.temperatures_ = dict.fromkeys(CALIBRATIONS, folds_temperature)
         self.model_ = self._svc().fit(XL, lab_y, sample_weight=lab_w)
@@ -445,9 +450,7 @@ class TrackClassifier:
             mean_conf = np.array([_softmax(S, T).max(axis=1).mean() for T in grid])
             self.temperatures_["large"] = float(grid[int(np.argmin(np.abs(mean_conf - self.cv_accuracy_)))])
             self.temperatures_["exact"] = _temperature_for_mean_confidence(S, self.cv_accuracy_)
-        # With many labels the final model is fitted as the fold models were (no self-training), so their
-        # held-out rows can calibrate it; with few it is "exact" (see CALIBRATIONS).
-        self.novelty_ = None if few_labels else self._fit_novelty(XU)
+        self.novelty_ = self._fit_novelty(XU) if self._want_novelty else None
         self._held_out = None
         self.temperatures_["novelty"] = self.temperatures_["large" if self.novelty_ else "exact"]
         self.temperature_ = self.temperatures_[self.calibration]
@@ -497,11 +500,13 @@ class TrackClassifier:
             S = _decision(m, XL[test])
             scores.append(S)
             truth.append(np.searchsorted(m.classes_, y[test]))
-            off.append(_off_centroid(XL[test], _sparse_centroids(XL[train], y[train], m.classes_), S.argmax(axis=1)))
+            if getattr(self, "_want_novelty", False):
+                centroids = _sparse_centroids(XL[train], y[train], m.classes_)
+                off.append(_off_centroid(XL[test], centroids, S.argmax(axis=1)))
         if not scores:
             return 0.2, None
         S, t = np.vstack(scores), np.concatenate(truth)
-        self._held_out = (S, t, np.concatenate(off))
+        self._held_out = (S, t, np.concatenate(off)) if off else None
         losses = [-np.log(_softmax(S, T)[np.arange(len(t)), t] + 1e-12).mean() for T in _TEMPERATURES]
         accuracy = float((S.argmax(axis=1) == t).mean())
         T = float(_TEMPERATURES[int(np.argmin(losses))])

@@ -162,3 +162,10 @@ def test_softmax_with_a_given_top_probability_per_row():
     assert P[0].max() == pytest.approx(0.5, abs=1e-6) and P[1].max() == pytest.approx(0.9, abs=1e-6)
     assert P[2].max() == pytest.approx(1 / 3, abs=1e-4)  # under 1/3 is out of a softmax's reach: clipped
     assert (P.argmax(axis=1)[:2] == [0, 1]).all() and P[0, 1] > P[0, 2] and P[1, 2] > P[1, 0]
+
+
+def test_novelty_is_fitted_only_for_a_classifier_calibrated_by_it():
+    texts, labels = _many_labels()
+    clf = TrackClassifier(split_tokenizer, calibration="large", random_state=0).fit(texts, labels)
+    assert clf.novelty_ is None
+    assert np.allclose(clf.predict_proba(texts, calibration="novelty"), clf.predict_proba(texts, calibration="exact"))
