@@ -15,7 +15,8 @@ Public API (what the Django adapter and the CLI call)
 ``nlp.classify.TrackClassifier(tokenizer=None, *, seeds=None, C=1.0, self_training_rounds=3, ...)``
     ``fit(texts, tracks)`` (``None`` = unlabelled, used for self-training), ``predict``,
     ``predict_proba``, ``predict_with_score`` → (track, calibrated confidence in [0, 1]).
-    ``calibration`` (one of ``nlp.classify.CALIBRATIONS``, default ``"exact"``) turns scores into
+    ``calibration`` (one of ``nlp.classify.CALIBRATIONS``, default ``"novelty"``: ``"exact"`` while it
+    self-trains, with many labels the confidence shrunk by the text's distance to its track) turns scores into
     confidences; ``review_threshold_`` is ``nlp.classify.REVIEW_THRESHOLD`` unless given (chosen by
     ``benchmarks.calibration`` on a fitting source); ``needs_review(score)`` is ``score <
     review_threshold_``, and the site then shows ``nlp.classify.NEEDS_REVIEW`` (``"확인 필요"``).

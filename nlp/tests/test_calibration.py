@@ -119,3 +119,53 @@ def test_classifier_uses_the_fixed_review_threshold_and_can_switch_calibration()
     assert all(clf.needs_review(s) == (s < REVIEW_THRESHOLD) for s in scores)
     with pytest.raises(ValueError, match="calibration"):
         TrackClassifier(split_tokenizer, calibration="isotonic").fit(TEXTS, labels)
+
+
+def _many_labels():
+    """Two thirds of the texts labelled (more than the batch: no self-training), two labels wrong so that
+    the held-out fold rows are not all right."""
+    texts = [f"{t} {c}" for _, t, c, _ in IDEAS] * 3
+    labels = [tr if i % 3 else None for i, tr in enumerate(TRACKS * 3)]
+    labels[1], labels[14] = "환경", "교통"
+    return texts, labels
+
+
+def test_novelty_calibration_keeps_the_ranking_and_the_batch_mean_of_large():
+    texts, labels = _many_labels()
+    clf = TrackClassifier(split_tokenizer, calibration="novelty", random_state=0).fit(texts, labels)
+    assert clf.novelty_ is not None and len(clf.novelty_) == 3
+    batch = [x for x, t in zip(texts, labels, strict=True) if t is None]
+    novelty, large = clf.predict_proba(batch), clf.predict_proba(batch, calibration="large")
+    assert np.allclose(novelty.sum(axis=1), 1.0)
+    # a per-text temperature: every text's tracks in the same order, only the confidence moves
+    assert (np.argsort(-novelty, axis=1) == np.argsort(-large, axis=1)).all()
+    assert not np.allclose(novelty.max(axis=1), large.max(axis=1))
+    assert novelty.max(axis=1).mean() == pytest.approx(large.max(axis=1).mean(), abs=1e-4)
+    assert [s for _, s in clf.predict_with_score(batch)] == pytest.approx(list(novelty.max(axis=1)))
+
+
+def test_novelty_calibration_is_exact_while_the_classifier_self_trains():
+    labels = [tr if i % 2 == 0 else None for i, tr in enumerate(TRACKS)]
+    texts = TEXTS + [f"{t} 다시" for t in TEXTS]  # the unlabelled texts outnumber the labelled ones
+    labels = labels + [None] * len(TEXTS)
+    clf = TrackClassifier(split_tokenizer, calibration="novelty", random_state=0).fit(texts, labels)
+    assert clf.novelty_ is None
+    assert np.allclose(clf.predict_proba(texts), clf.predict_proba(texts, calibration="exact"))
+
+
+def test_softmax_with_a_given_top_probability_per_row():
+    from nlp.classify import _softmax_with_top
+
+    S = np.array([[2.0, 1.0, -1.0], [0.0, 3.0, 1.0], [1.0, 1.0, 0.0]])
+    P = _softmax_with_top(S, np.array([0.5, 0.9, 0.2]))
+    assert np.allclose(P.sum(axis=1), 1.0)
+    assert P[0].max() == pytest.approx(0.5, abs=1e-6) and P[1].max() == pytest.approx(0.9, abs=1e-6)
+    assert P[2].max() == pytest.approx(1 / 3, abs=1e-4)  # under 1/3 is out of a softmax's reach: clipped
+    assert (P.argmax(axis=1)[:2] == [0, 1]).all() and P[0, 1] > P[0, 2] and P[1, 2] > P[1, 0]
+
+
+def test_novelty_is_fitted_only_for_a_classifier_calibrated_by_it():
+    texts, labels = _many_labels()
+    clf = TrackClassifier(split_tokenizer, calibration="large", random_state=0).fit(texts, labels)
+    assert clf.novelty_ is None
+    assert np.allclose(clf.predict_proba(texts, calibration="novelty"), clf.predict_proba(texts, calibration="exact"))
