@@ -98,7 +98,8 @@ def _signature(qs, changed_field: str, corpus: str | None = None) -> _Sig:
     """``(count, last change, last id)`` of ``qs``, read once per corpus in :func:`one_look`.
 
     The last change and the last id are one statement of two index look-ups (PostgreSQL turns ``MAX``
-    into a backward index scan: `idea_nlp_live`, the primary key), whatever the corpus's size: they
+    into a backward index scan: a partial index of the live items — `idea_nlp_live`, `grievance_nlp_live`,
+    `opinion_nlp_live` —, the primary key), whatever the corpus's size: they
     change whenever an item is added or edited. The live count — the one part that reads every item
     (an index-only scan, ~20 ms at 100,000 ideas) — notices what leaves without a timestamp (a
     withdrawal or merge written as a queryset update, a deleted row, a transaction that committed late):
@@ -400,8 +401,9 @@ def _index_add(corpus: Corpus, index: SimilarityIndex, rows, analyzer) -> None:
 
 #: Items read from the database per chunk while building a persisted index.
 INDEX_CHUNK = 2000
-#: A build covers the items changed up to its start; the delta re-applies the items changed in this
-#: margin before it (a transaction that committed late), which is harmless (an add replaces).
+#: A build (or a saved model) covers the items changed up to its start; every delta (:class:`_Changes`)
+#: reads again the items changed in this margin before the newest change it saw (a transaction that
+#: committed late, with an older timestamp), and applies only those whose changed value it has not applied.
 INDEX_DELTA_MARGIN = timedelta(minutes=1)
 
 
