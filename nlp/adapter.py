@@ -126,6 +126,11 @@ def _signature(qs, changed_field: str, corpus: str | None = None) -> _Sig:
     return sig
 
 
+#: A delta whose window holds more rows already applied than this (a bulk import within the margin)
+#: reads the window's keys first (one statement more) instead of reading those rows whole again.
+DELTA_KEYS_FIRST = 100
+
+
 @dataclass
 class _Delta:
     """What one look of a :class:`_Changes` cursor found (:meth:`_Changes.read`): ``rows``, the live rows
@@ -149,8 +154,9 @@ class _Changes:
     which trails the newest change seen by :data:`INDEX_DELTA_MARGIN` (a transaction that commits late
     with an older timestamp is still read), less those whose changed value was already applied
     (``applied``: pk -> that value, kept only inside the window, so bounded by the rows changed within one
-    margin) — the window's keys are read in one narrow statement and only the rows not applied as they
-    are are read whole. And, on a look that counted (:attr:`_Sig.exact`) whose count is not the one held
+    margin) — with more than :data:`DELTA_KEYS_FIRST` of them, the window's keys are read first in one
+    narrow statement and only the rows to apply are read whole; with fewer, the window is read whole in
+    one statement and the rows applied are skipped. And, on a look that counted (:attr:`_Sig.exact`) whose count is not the one held
     (the baseline's ``live`` items plus the ``new`` pks above its largest pk ``top`` seen since), "which
     pks left and which live ones I miss" (one query of the live pks, which become the new baseline; a
     live pk is missed when neither the consumer holds it nor the baseline's ``known`` pks had it — a
@@ -169,11 +175,16 @@ class _Changes:
         """The rows to apply since the last :meth:`advance`; ``held()`` gives the pks the consumer holds
         (called only when this look counted and the count disagreed)."""
         changed = corpus.changed_field
-        stamps = {}
+        rows = []
         if self.since is not None:
-            window = qs.filter(**{f"{changed}__gt": self.since}).values_list("pk", changed)
-            stamps = {pk: s for pk, value in window if self.applied.get(pk) != (s := _stamp(value))}
-        rows = list(_rows(corpus, qs.filter(pk__in=list(stamps)))) if stamps else []
+            window = qs.filter(**{f"{changed}__gt": self.since})
+            if len(self.applied) > DELTA_KEYS_FIRST:
+                keys = window.values_list("pk", changed)
+                todo = [pk for pk, value in keys if self.applied.get(pk) != _stamp(value)]
+                rows = list(_rows(corpus, qs.filter(pk__in=todo))) if todo else []
+            else:
+                rows = list(_rows(corpus, window))
+        rows = [r for r in rows if self.applied.get(r.pk) != _stamp(getattr(r, changed))]
         stamps = {r.pk: _stamp(getattr(r, changed)) for r in rows}  # as read (a later edit wins)
         delta = _Delta(rows, stamps)
         new = self.new | {pk for pk in stamps if self.top is None or pk > self.top}
