@@ -197,6 +197,13 @@ class Opinion(Editable, Submission):
         indexes = [
             models.Index(fields=["topic", "parent", "-created_at"], name="opinion_topic_latest"),
             models.Index(fields=["topic", "parent", "-support_count"], name="opinion_topic_support"),
+            # The NLP corpus's signature (`nlp.adapter._signature` over `Opinion.objects.public()`: last
+            # change and last id at every look, the count every few seconds): this small index, not the table.
+            models.Index(
+                fields=["updated_at", "id"],
+                name="opinion_nlp_live",
+                condition=models.Q(published_at__isnull=False, hidden_at__isnull=True, deleted_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

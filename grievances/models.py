@@ -360,6 +360,14 @@ class Grievance(Analysed, Submission):
             models.Index(fields=["status", "due_at"], name="grievance_due"),
             models.Index(fields=["kind", "-published_at"], name="grievance_kind"),
             models.Index(fields=["district", "-published_at"], name="grievance_district"),
+            # The NLP corpus's signature (`nlp.adapter._signature`: last change and last id of the live
+            # posts, `registration.grievance_corpus_queryset`, at every look; their count every few
+            # seconds): a backward scan of this small index, not a read of the whole table.
+            models.Index(
+                fields=["updated_at", "id"],
+                name="grievance_nlp_live",
+                condition=~Q(status=GrievanceStatus.DRAFT) & Q(merged_into__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -98,7 +98,8 @@ def _signature(qs, changed_field: str, corpus: str | None = None) -> _Sig:
     """``(count, last change, last id)`` of ``qs``, read once per corpus in :func:`one_look`.
 
     The last change and the last id are one statement of two index look-ups (PostgreSQL turns ``MAX``
-    into a backward index scan: `idea_nlp_live`, the primary key), whatever the corpus's size: they
+    into a backward index scan: a partial index of the live items — `idea_nlp_live`, `grievance_nlp_live`,
+    `opinion_nlp_live` —, the primary key), whatever the corpus's size: they
     change whenever an item is added or edited. The live count — the one part that reads every item
     (an index-only scan, ~20 ms at 100,000 ideas) — notices what leaves without a timestamp (a
     withdrawal or merge written as a queryset update, a deleted row, a transaction that committed late):
@@ -125,16 +126,105 @@ def _signature(qs, changed_field: str, corpus: str | None = None) -> _Sig:
     return sig
 
 
-@dataclass
-class _RouteDelta:
-    """The items a process has applied on top of the saved routing model (:func:`router_for`)."""
+#: A delta whose window holds more rows already applied than this (a bulk import within the margin)
+#: reads the window's keys first (one statement more) instead of reading those rows whole again.
+DELTA_KEYS_FIRST = 100
 
-    model: RouteSuggester
-    since: datetime | None  # items changed after this (less a margin) are looked at again
-    live: int  # live items at the baseline (the fit, or the last full check)
-    top: int | None  # the largest pk at the baseline: a live item above it is new
-    new: set = field(default_factory=set)  # pks of the new items seen since the baseline
-    key: tuple | None = None  # (signature, prior) last applied
+
+@dataclass
+class _Delta:
+    """What one look of a :class:`_Changes` cursor found (:meth:`_Changes.read`): ``rows``, the live rows
+    changed since the last look and not yet applied as they are now; on a counting look that disagreed
+    with the count held, ``gone`` (pks held, or just read, that are no longer live: withdrawn, merged,
+    deleted), ``missing`` (live rows the consumer does not hold, read) and ``live`` (the live pks)."""
+
+    rows: list
+    stamps: dict  # pk -> _stamp(changed value) of every row read (rows and missing)
+    gone: set = field(default_factory=set)
+    missing: list = field(default_factory=list)
+    live: set | None = None
+
+
+@dataclass
+class _Changes:
+    """One consumer's cursor over a corpus's live rows: the one "changed since / gone since" mechanism of
+    every delta here (the persisted index's, :func:`index_for`; the saved router's, :func:`router_for`).
+
+    It answers "which rows changed since I last looked": the rows whose changed field is after ``since``,
+    which trails the newest change seen by :data:`INDEX_DELTA_MARGIN` (a transaction that commits late
+    with an older timestamp is still read), less those whose changed value was already applied
+    (``applied``: pk -> that value, kept only inside the window, so bounded by the rows changed within one
+    margin) — with more than :data:`DELTA_KEYS_FIRST` of them, the window's keys are read first in one
+    narrow statement and only the rows to apply are read whole; with fewer, the window is read whole in
+    one statement and the rows applied are skipped. And, on a look that counted (:attr:`_Sig.exact`) whose count is not the one held
+    (the baseline's ``live`` items plus the ``new`` pks above its largest pk ``top`` seen since), "which
+    pks left and which live ones I miss" (one query of the live pks, which become the new baseline; a
+    live pk is missed when neither the consumer holds it nor the baseline's ``known`` pks had it — a
+    router holds only the routed items, the unrouted ones it saw are not read again).
+    Use: ``delta = changes.read(...)``, apply it, then ``changes.advance(delta, sig)``."""
+
+    since: datetime | None  # rows changed after this are read
+    live: int  # live rows at the baseline (the fit or build, or the last look that compared the live pks)
+    top: int | None  # the largest pk at the baseline: a live row above it is new
+    new: set = field(default_factory=set)  # pks of the new rows applied since the baseline
+    applied: dict = field(default_factory=dict)  # pk -> _stamp(changed value) applied, values after `since`
+    key: tuple | None = None  # what the consumer last brought up to date (its signature)
+    known: np.ndarray | None = None  # the live pks at the baseline, sorted (None: those the consumer holds)
+
+    def read(self, corpus: Corpus, qs, sig: tuple, held) -> _Delta:
+        """The rows to apply since the last :meth:`advance`; ``held()`` gives the pks the consumer holds
+        (called only when this look counted and the count disagreed)."""
+        changed = corpus.changed_field
+        rows = []
+        if self.since is not None:
+            window = qs.filter(**{f"{changed}__gt": self.since})
+            if len(self.applied) > DELTA_KEYS_FIRST:
+                keys = window.values_list("pk", changed)
+                todo = [pk for pk, value in keys if self.applied.get(pk) != _stamp(value)]
+                rows = list(_rows(corpus, qs.filter(pk__in=todo))) if todo else []
+            else:
+                rows = list(_rows(corpus, window))
+        rows = [r for r in rows if self.applied.get(r.pk) != _stamp(getattr(r, changed))]
+        stamps = {r.pk: _stamp(getattr(r, changed)) for r in rows}  # as read (a later edit wins)
+        delta = _Delta(rows, stamps)
+        new = self.new | {pk for pk in stamps if self.top is None or pk > self.top}
+        if getattr(sig, "exact", True) and sig[0] != self.live + len(new):
+            live = set(qs.values_list("pk", flat=True))
+            have = set(held()) | set(stamps) | new
+            delta.gone, delta.live = have - live, live
+            unseen = live - have
+            if unseen and self.known is not None:  # seen at the baseline (a consumer may hold only some)
+                pks = np.fromiter(unseen, dtype=np.int64, count=len(unseen))
+                unseen = set(pks[~np.isin(pks, self.known)].tolist())
+            if unseen:
+                delta.missing = list(_rows(corpus, qs.filter(pk__in=list(unseen))))
+                stamps.update((r.pk, _stamp(getattr(r, changed))) for r in delta.missing)
+        return delta
+
+    def advance(self, delta: _Delta, sig: tuple) -> None:
+        """Record ``delta`` as applied at the signature ``sig``: the window moves to ``sig``'s last change
+        less the margin, and what was applied before the window is forgotten."""
+        if delta.live is not None:
+            self.live, self.top, self.new = len(delta.live), max(delta.live, default=None), set()
+            self.known = np.array(sorted(delta.live), dtype=np.int64)
+        else:
+            self.new |= {pk for pk in delta.stamps if self.top is None or pk > self.top}
+        if sig[1] is not None:
+            since = sig[1] - INDEX_DELTA_MARGIN
+            self.since = since if self.since is None else max(self.since, since)
+        self.applied.update(delta.stamps)
+        if self.since is not None:
+            floor = _stamp(self.since)
+            self.applied = {pk: s for pk, s in self.applied.items() if s > floor}
+
+
+def _applied_since(ids, stamps, since: datetime | None) -> dict:
+    """``{id: stamp}`` of a build's or a fit's items whose changed value is after ``since`` (what a new
+    :class:`_Changes` cursor starts from, so the rows the build already holds are not applied again)."""
+    if since is None or stamps is None:
+        return {}
+    stamps = np.asarray(stamps)
+    return {int(ids[p]): int(stamps[p]) for p in np.flatnonzero(stamps > _stamp(since))}
 
 
 @dataclass
@@ -150,7 +240,9 @@ class _Cache:
     classifier: TrackClassifier | None = None  # fitted in this process (no usable saved one)
     route_sig: tuple | None = None
     router: RouteSuggester | None = None  # fitted in this process (no usable saved one)
-    route_delta: _RouteDelta | None = None  # what this process applied on top of the saved router
+    index_changes: _Changes | None = None  # the delta's cursor of the loaded build
+    route_changes: _Changes | None = None  # the delta's cursor of the saved router
+    router_loaded: RouteSuggester | None = None  # the saved router that cursor belongs to
 
 
 _caches: dict[str, _Cache] = {}
@@ -210,26 +302,19 @@ def index_for(corpus: Corpus) -> SimilarityIndex | None:
             return cache.index
         analyzer = _analyzer()
         if usable:
-            index, since = cache.index, cache.index_sig[1] if cache.index_sig is not None else None
+            index = cache.index
             if build != cache.build:
                 loaded = index_store.load_current(root, analyzer=analyzer)
                 if loaded is None or loaded[0] != build:
                     cache.bad_builds.add(build)
                     index = None
                 else:
-                    index, since = loaded[1], datetime.fromisoformat(loaded[1].meta_["since"])
+                    index = loaded[1]
             if index is not None:
                 cache.build, cache.index_sig = None, None  # until the delta is applied
-                stamps = index.extras_.get("changed") if index is not cache.index else None
-                _apply_delta(
-                    corpus,
-                    index,
-                    qs,
-                    since=since,
-                    count=sig[0] if sig.exact else None,
-                    analyzer=analyzer,
-                    stamps=stamps,
-                )
+                if index is not cache.index or cache.index_changes is None:
+                    cache.index_changes = _build_changes(index)
+                _apply_delta(corpus, index, qs, cache.index_changes, sig, analyzer)
                 if index is not cache.index:
                     cache.index, cache.idf = index, index_store.HashedIdf.from_extras(index.extras_)
                 cache.build, cache.index_sig = build, sig
@@ -291,28 +376,27 @@ def _stamp(value) -> int:
     return int(value.timestamp() * 1_000_000) if value is not None else 0
 
 
-def _apply_delta(
-    corpus: Corpus, index: SimilarityIndex, qs, *, since, count: int | None, analyzer, stamps=None
-) -> None:
-    """Bring a loaded build up to date: add the items changed after ``since`` (new ones, and edited ones
-    whose former text is replaced; with a build's ``stamps``, the changed-field value of each item it
-    indexed, an item still as it was indexed is left alone), then, when the index still does not hold
-    exactly the ``count`` live items, mask the ones no longer live (withdrawn, merged) and add any live
-    one it misses (``count`` None: this look did not count, see :func:`_signature`; a later one will)."""
-    touched = list(_rows(corpus, qs.filter(**{f"{corpus.changed_field}__gt": since}))) if since is not None else []
-    if stamps is not None:
-        positions = [index.position(r.pk) for r in touched]
-        touched = [
-            r
-            for r, p in zip(touched, positions, strict=True)
-            if p is None or p >= len(stamps) or stamps[p] != _stamp(getattr(r, corpus.changed_field))
-        ]
-    _index_add(corpus, index, touched, analyzer)
-    if count is not None and len(index) != count:
-        live = set(qs.values_list("pk", flat=True))
-        indexed = set(index.live_ids())
-        index.remove(indexed - live)
-        _index_add(corpus, index, list(_rows(corpus, qs.filter(pk__in=live - indexed))), analyzer)
+def _build_changes(index: SimilarityIndex) -> _Changes:
+    """The delta's cursor of a loaded build: the items changed after the build's ``since`` (its start less
+    the margin) are read, less those it indexed as they are (its ``changed`` column); its items are the
+    baseline (a build is written in pk order: the last id is the largest)."""
+    since = datetime.fromisoformat(index.meta_["since"]) if index.meta_.get("since") else None
+    n = len(index.ids_)
+    top = index.meta_.get("top", index.ids_[n - 1] if n else None)
+    applied = _applied_since(index.ids_, index.extras_.get("changed"), since)
+    return _Changes(since, len(index), top, applied=applied)
+
+
+def _apply_delta(corpus: Corpus, index: SimilarityIndex, qs, changes: _Changes, sig: tuple, analyzer) -> None:
+    """Bring a loaded build up to date through its cursor (:class:`_Changes`): add the items changed since
+    the last look (new ones, and edited ones whose former text is replaced; an item already indexed as it
+    is now is left alone), then, when this look counted and the index does not hold the live count, mask
+    the ones no longer live (withdrawn, merged, deleted) and add any live one it misses."""
+    delta = changes.read(corpus, qs, sig, held=index.live_ids)
+    _index_add(corpus, index, delta.rows, analyzer)
+    index.remove(delta.gone)
+    _index_add(corpus, index, delta.missing, analyzer)
+    changes.advance(delta, sig)
 
 
 def _index_add(corpus: Corpus, index: SimilarityIndex, rows, analyzer) -> None:
@@ -328,8 +412,9 @@ def _index_add(corpus: Corpus, index: SimilarityIndex, rows, analyzer) -> None:
 
 #: Items read from the database per chunk while building a persisted index.
 INDEX_CHUNK = 2000
-#: A build covers the items changed up to its start; the delta re-applies the items changed in this
-#: margin before it (a transaction that committed late), which is harmless (an add replaces).
+#: A build (or a saved model) covers the items changed up to its start; every delta (:class:`_Changes`)
+#: reads again the items changed in this margin before the newest change it saw (a transaction that
+#: committed late, with an older timestamp), and applies only those whose changed value it has not applied.
 INDEX_DELTA_MARGIN = timedelta(minutes=1)
 
 
@@ -357,7 +442,9 @@ def index_publish(corpus: Corpus, *, chunk_size: int = INDEX_CHUNK, progress=Non
     phrase_df = HashCounter()
     try:
         rows = _rows(corpus, qs).iterator(chunk_size=chunk_size)
+        top = None
         while chunk := list(islice(rows, chunk_size)):
+            top = chunk[-1].pk
             texts = [corpus.text(r) for r in chunk]
             analyses = [analyzer.analyze(t) for t in texts]
             builder.add(
@@ -382,7 +469,7 @@ def index_publish(corpus: Corpus, *, chunk_size: int = INDEX_CHUNK, progress=Non
             if progress is not None:
                 progress(done, n, stage="index_write")
 
-        meta = {"corpus": corpus.name, "items": n, "since": (started - INDEX_DELTA_MARGIN).isoformat()}
+        meta = {"corpus": corpus.name, "items": n, "since": (started - INDEX_DELTA_MARGIN).isoformat(), "top": top}
         path = index_store.publish_build(
             builder, root, meta=meta, extras=phrase_idf_from_counts(phrase_df, n), progress=indexed
         )
@@ -671,9 +758,11 @@ def _frozen(prior: dict) -> tuple:
     return tuple(sorted((str(t), tuple(sorted((str(r), float(w)) for r, w in d.items()))) for t, d in prior.items()))
 
 
-def _fit_router(corpus: Corpus, qs, prior: dict) -> tuple[RouteSuggester, dict]:
+def _fit_router(corpus: Corpus, qs, prior: dict, since: datetime | None = None) -> tuple[RouteSuggester, dict]:
     """A routing model fitted on every routed live item of ``qs`` (named by pk), and the baseline of the
-    delta: ``{"live": live items read, "top": their largest pk}``."""
+    delta's cursor (:class:`_Changes`): ``{"live": live items read, "top": their largest pk, "known":
+    their pks (sorted), "applied": {pk: changed value} of those changed after ``since``}`` (the fit holds
+    them as they are)."""
     rows = list(_rows(corpus, qs.order_by("pk")))
     routed = [(r, route) for r in rows if (route := corpus.route_of(r))]
     router = RouteSuggester(_analyzer(), random_state=0).fit(
@@ -683,18 +772,23 @@ def _fit_router(corpus: Corpus, qs, prior: dict) -> tuple[RouteSuggester, dict]:
         prior=prior,
         ids=[r.pk for r, _ in routed],
     )
-    return router, {"live": len(rows), "top": rows[-1].pk if rows else None}
+    applied = {}
+    if since is not None:
+        floor = _stamp(since)
+        applied = {r.pk: s for r in rows if (s := _stamp(getattr(r, corpus.changed_field))) > floor}
+    known = np.fromiter((r.pk for r in rows), dtype=np.int64, count=len(rows))
+    return router, {"live": len(rows), "top": rows[-1].pk if rows else None, "applied": applied, "known": known}
 
 
-def _route_delta_apply(corpus: Corpus, delta: _RouteDelta, qs, sig: tuple) -> None:
-    """Bring the saved router up to date with the database (:meth:`RouteSuggester.update`): the items
-    changed after ``delta.since`` that are routed, or were (re-routed, edited, un-routed: the new state
-    replaces the former); then, when the live items are not the baseline's plus the new ones (an item
-    withdrawn or merged), those of the history no longer live leave it (one query of the live pks)."""
-    router = delta.model
-    changed = corpus.changed_field
-    touched = list(_rows(corpus, qs.filter(**{f"{changed}__gt": delta.since}))) if delta.since is not None else []
-    rows = [(r, corpus.route_of(r)) for r in sorted(touched, key=lambda r: r.pk)]
+def _route_delta_apply(corpus: Corpus, router: RouteSuggester, changes: _Changes, qs, sig: tuple) -> None:
+    """Bring the saved router up to date with the database (:meth:`RouteSuggester.update`) through its
+    cursor (:class:`_Changes`): the items changed since the last look that are routed, or were (re-routed,
+    edited, un-routed: the new state replaces the former; an item already applied as it is now is not
+    read again); then, when this look counted and the live items are not the ones the cursor holds (an
+    item withdrawn, merged or deleted; one committed late), those of the history no longer live leave it
+    and the routed live ones it misses join it."""
+    delta = changes.read(corpus, qs, sig, held=router.history_ids)
+    rows = [(r, corpus.route_of(r)) for r in sorted(delta.rows + delta.missing, key=lambda r: r.pk)]
     rows = [(r, route) for r, route in rows if route or router.in_history(r.pk)]
     if rows:
         router.update(
@@ -703,16 +797,10 @@ def _route_delta_apply(corpus: Corpus, delta: _RouteDelta, qs, sig: tuple) -> No
             [route for _, route in rows],
             [corpus.label_of(r) if corpus.label_of else None for r, _ in rows],
         )
-    delta.new.update(r.pk for r in touched if delta.top is None or r.pk > delta.top)
-    if getattr(sig, "exact", True) and sig[0] != delta.live + len(delta.new):  # counted by this look
-        live = set(qs.values_list("pk", flat=True))
-        gone = [pk for pk in router.history_ids() if pk not in live]
-        if gone:
-            router.update(gone, [""] * len(gone), [None] * len(gone))
-        delta.live, delta.top, delta.new = len(live), max(live, default=None), set()
-    if sig[1] is not None:
-        since = sig[1] - INDEX_DELTA_MARGIN
-        delta.since = since if delta.since is None else max(delta.since, since)
+    gone = sorted(pk for pk in delta.gone if router.in_history(pk))
+    if gone:
+        router.update(gone, [""] * len(gone), [None] * len(gone))
+    changes.advance(delta, sig)
 
 
 def _router(corpus: Corpus) -> RouteSuggester | None:
@@ -726,17 +814,20 @@ def _router(corpus: Corpus) -> RouteSuggester | None:
         saved = _saved_model(corpus, cache, model_store.ROUTER)
         if saved is not None:
             router, meta = saved
-            delta = cache.route_delta
-            if delta is None or delta.model is not router:
+            changes = cache.route_changes
+            if changes is None or cache.router_loaded is not router:
                 since = datetime.fromisoformat(meta["since"]) if meta.get("since") else None
-                delta = cache.route_delta = _RouteDelta(router, since, meta["live"], meta["top"])
+                changes = cache.route_changes = _Changes(
+                    since, meta["live"], meta["top"], applied=dict(meta.get("applied", {})), known=meta.get("known")
+                )
+                cache.router_loaded = router
             # as in index_for: a look that counted checks what a look that did not brought up to date
-            if delta.key != key or (not getattr(delta.key[0], "exact", True) and key[0].exact):
+            if changes.key != key or (not getattr(changes.key[0], "exact", True) and key[0].exact):
                 if _frozen(router.prior_) != key[1]:
                     router.set_prior(prior)
-                delta.key = None  # until applied
-                _route_delta_apply(corpus, delta, qs, key[0])
-                delta.key = key
+                changes.key = None  # until applied
+                _route_delta_apply(corpus, router, changes, qs, key[0])
+                changes.key = key
             return router
         if cache.route_sig != key:
             cache.router = _fit_router(corpus, qs, prior)[0]
@@ -772,11 +863,12 @@ def router_publish(corpus: Corpus) -> RouteSuggester | None:
     prior = corpus.route_prior() if corpus.route_prior else {}
     qs = corpus.queryset()
     key = (_signature(qs, corpus.changed_field), _frozen(prior))
-    router, base = _fit_router(corpus, qs, prior)
+    since = started - INDEX_DELTA_MARGIN
+    router, base = _fit_router(corpus, qs, prior, since=since)
     cache = _cache(corpus)
     with cache.lock:
         cache.router, cache.route_sig = router, key
-        meta = {"corpus": corpus.name, "since": (started - INDEX_DELTA_MARGIN).isoformat(), **base}
+        meta = {"corpus": corpus.name, "since": since.isoformat(), **base}
         _model_publish(corpus, cache, model_store.ROUTER, router, meta)
     return router
 
