@@ -207,9 +207,15 @@ def measure(n: int, seed: int, tag: str) -> dict:
     return {"first_ms": ms[0], "ms": ms[1:], "answers": answers, "fits": len(fits), "history": history}
 
 
-def compare(before: Path, n: int, rounds: int, seed: int) -> int:
+def _migrate(env: dict, target: list[str]) -> None:
+    subprocess.run([PY, "manage.py", "migrate", *target, "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
+
+
+def compare(before: Path, n: int, rounds: int, seed: int, before_schema: str | None = None) -> int:
     """``--compare``: the code of ``before`` (a checkout of the reference commit) and of this checkout,
-    alternated ``rounds`` times, each a fresh process loading the same saved router (:func:`measure`)."""
+    alternated ``rounds`` times, each a fresh process loading the same saved router (:func:`measure`).
+    ``before_schema`` (``app:migration``): the database is migrated back to it for each run of the code
+    before (an index that code did not have is dropped) and forward again for this checkout's."""
     env = _env()
     if not Path(env["IDEAS_NLP_INDEX_DIR"], "router.pickle").exists():
         print(f"no saved router in {env['IDEAS_NLP_INDEX_DIR']}: run --prepare SIZE first", file=sys.stderr)
@@ -218,6 +224,8 @@ def compare(before: Path, n: int, rounds: int, seed: int) -> int:
     runs: dict[str, list[dict]] = {"before": [], "after": []}
     for r in range(rounds):
         for mode, root in (("before", before), ("after", ROOT)):
+            if before_schema:
+                _migrate(env, before_schema.split(":") if mode == "before" else [before_schema.split(":")[0]])
             code = (
                 f"import sys, json; sys.path.insert(0, {str(ROOT / 'bench')!r}); sys.path.insert(0, {str(root)!r})\n"
                 f"import routing_saved as b; print('RESULT ' + json.dumps(b.measure({n}, {seed}, 'c{r}')))"
@@ -358,9 +366,14 @@ def main(argv=None) -> int:
         "this checkout's, alternated, on the router --prepare saved; no fit per request",
     )
     ap.add_argument("--rounds", type=int, default=3, help="alternations of --compare")
+    ap.add_argument(
+        "--before-schema",
+        metavar="APP:MIGRATION",
+        help="with --compare: migrate the database back to this for the code before, forward for this checkout",
+    )
     args = ap.parse_args(argv)
     if args.compare:
-        return compare(Path(args.compare), args.n, args.rounds, args.seed)
+        return compare(Path(args.compare), args.n, args.rounds, args.seed, args.before_schema)
     if args.prepare:
         code = (
             f"import sys; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r})\n"
