@@ -217,7 +217,7 @@ def compare(before: Path, n: int, rounds: int, seed: int, before_schema: str | N
     ``before_schema`` (``app:migration``): the database is migrated back to it for each run of the code
     before (an index that code did not have is dropped) and forward again for this checkout's."""
     env = _env()
-    if not Path(env["IDEAS_NLP_INDEX_DIR"], "router.pickle").exists():
+    if not Path(env["IDEAS_NLP_INDEX_DIR"], "grievances", "router.pickle").exists():
         print(f"no saved router in {env['IDEAS_NLP_INDEX_DIR']}: run --prepare SIZE first", file=sys.stderr)
         return 2
     load_before = os.getloadavg()
