@@ -21,6 +21,17 @@ Every new grievance has a track (its category's), so the track classifier is not
 created unrouted through the factory, and removed at the end. The reference's new grievances are asked
 again from the saved model: the history is the same (they are unrouted), so the answers must be equal.
 Prints a table and ratios ours / reference (p50 of the requests after the first), and the load.
+
+Before / after a change of the request path (no fit per request; stop 23), on a router saved once:
+
+    … bench/routing_saved.py --prepare 20000        # the history and its saved router (the refit's fit)
+    … bench/routing_saved.py --compare /tmp/before [--before-schema grievances:0004_idea_referral] \
+        [--n 12] [--rounds 2]
+
+``/tmp/before`` is the reference commit's code (``git archive <commit> | tar -x -C /tmp/before``); each
+round runs it and this checkout in fresh processes on the same saved router and database
+(``--before-schema`` migrates back for the code before), prints p50/p95 per run, the ratios, and whether
+every run gave the same suggestions (routes and confidences).
 """
 
 from __future__ import annotations
