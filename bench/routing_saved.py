@@ -21,6 +21,17 @@ Every new grievance has a track (its category's), so the track classifier is not
 created unrouted through the factory, and removed at the end. The reference's new grievances are asked
 again from the saved model: the history is the same (they are unrouted), so the answers must be equal.
 Prints a table and ratios ours / reference (p50 of the requests after the first), and the load.
+
+Before / after a change of the request path (no fit per request; stop 23), on a router saved once:
+
+    … bench/routing_saved.py --prepare 20000        # the history and its saved router (the refit's fit)
+    … bench/routing_saved.py --compare /tmp/before [--before-schema grievances:0004_idea_referral] \
+        [--n 12] [--rounds 2]
+
+``/tmp/before`` is the reference commit's code (``git archive <commit> | tar -x -C /tmp/before``); each
+round runs it and this checkout in fresh processes on the same saved router and database
+(``--before-schema`` migrates back for the code before), prints p50/p95 per run, the ratios, and whether
+every run gave the same suggestions (routes and confidences).
 """
 
 from __future__ import annotations
@@ -137,6 +148,137 @@ def _fields(r, world) -> dict:
     }
 
 
+def prepare(size: int, seed: int) -> dict:
+    """Bring the database to exactly ``size`` routed history grievances (the generated ones beyond it
+    are deleted, missing ones created) and, when the saved router (``IDEAS_NLP_INDEX_DIR``) is not one
+    fitted on that history, fit and save it as the refit does (`router_publish`). What the ``--compare``
+    runs load: one refit per size, paid once, shared by the code before and after a change."""
+    import django
+
+    django.setup()
+    from grievances.models import Grievance
+    from nlp import adapter, model_store
+    from nlp.corpora import corpus_named
+
+    rows = _dev_rows(seed)
+    world = _world(rows)
+    Grievance.objects.filter(reference__startswith=NEW).delete()
+    trimmed = Grievance.objects.filter(reference__startswith=HISTORY, reference__gte=f"{HISTORY}{size:07d}").delete()[0]
+    t = time.perf_counter()
+    created = _grow(size, rows, world)
+    out = {"size": size, "created": created, "trimmed": trimmed, "grow_s": round(time.perf_counter() - t, 1)}
+    corpus = corpus_named("grievances")
+    root = os.environ["IDEAS_NLP_INDEX_DIR"]
+    saved = (
+        model_store.load(root, name=model_store.ROUTER) if model_store.stamp(root, name=model_store.ROUTER) else None
+    )
+    live = corpus.queryset().count()
+    if saved is not None and saved[1].get("live") == live and not created and not trimmed:
+        out["publish_s"] = None  # the saved router is this history's
+    else:
+        t = time.perf_counter()
+        adapter.router_publish(corpus)
+        out["publish_s"] = round(time.perf_counter() - t, 1)
+    out["live"] = live
+    print(json.dumps(out), file=sys.stderr, flush=True)
+    return out
+
+
+def measure(n: int, seed: int, tag: str) -> dict:
+    """One process's requests against the saved router of the database as it is (:func:`prepare`): the
+    first request after a new grievance (loads the saved model), then ``n`` new grievances each followed by
+    a request. The new grievances are the same texts and tracks in every run (by index), so two runs, of
+    the code before and after a change, must give the same answers. Removed at the end."""
+    import django
+
+    django.setup()
+    from grievances.models import Grievance
+    from nlp import adapter
+    from nlp.corpora import corpus_named
+
+    rows = _dev_rows(seed)
+    world = _world(rows)
+    Grievance.objects.filter(reference__startswith=NEW).delete()
+    fits = []
+    real_fit = adapter._fit_router
+    adapter._fit_router = lambda *a, **k: fits.append(1) or real_fit(*a, **k)
+    adapter.reset_caches()
+    ms, answers = [], []
+    try:
+        for i in range(n + 1):
+            g = _new(i, rows, world, tag)
+            t0 = time.perf_counter()
+            found = adapter.route_suggestions(corpus="grievances", item=g, track=g.track.slug)
+            ms.append((time.perf_counter() - t0) * 1000)
+            answers.append([[r, c] for r, c in found])
+        history = adapter.router_for(corpus_named("grievances")).n_history_
+    finally:
+        adapter._fit_router = real_fit
+        Grievance.objects.filter(reference__startswith=NEW).delete()
+    return {"first_ms": ms[0], "ms": ms[1:], "answers": answers, "fits": len(fits), "history": history}
+
+
+def _migrate(env: dict, target: list[str]) -> None:
+    subprocess.run([PY, "manage.py", "migrate", *target, "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
+
+
+def compare(before: Path, n: int, rounds: int, seed: int, before_schema: str | None = None) -> int:
+    """``--compare``: the code of ``before`` (a checkout of the reference commit) and of this checkout,
+    alternated ``rounds`` times, each a fresh process loading the same saved router (:func:`measure`).
+    ``before_schema`` (``app:migration``): the database is migrated back to it for each run of the code
+    before (an index that code did not have is dropped) and forward again for this checkout's."""
+    env = _env()
+    if not Path(env["IDEAS_NLP_INDEX_DIR"], "grievances", "router.pickle").exists():
+        print(f"no saved router in {env['IDEAS_NLP_INDEX_DIR']}: run --prepare SIZE first", file=sys.stderr)
+        return 2
+    load_before = os.getloadavg()
+    runs: dict[str, list[dict]] = {"before": [], "after": []}
+    for r in range(rounds):
+        for mode, root in (("before", before), ("after", ROOT)):
+            if before_schema:
+                _migrate(env, before_schema.split(":") if mode == "before" else [before_schema.split(":")[0]])
+            code = (
+                f"import sys, json; sys.path.insert(0, {str(ROOT / 'bench')!r}); sys.path.insert(0, {str(root)!r})\n"
+                f"import routing_saved as b; print('RESULT ' + json.dumps(b.measure({n}, {seed}, 'c{r}')))"
+            )
+            done = subprocess.run(
+                [PY, "-c", code],
+                cwd=root,
+                env={**env, "PYTHONDONTWRITEBYTECODE": "1"},
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            if done.returncode:
+                return done.returncode
+            out = json.loads(next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))[len("RESULT ") :])
+            runs[mode].append(out)
+            print(
+                f"{mode} round {r}: p50 {statistics.median(out['ms']):.1f} ms, load {os.getloadavg()}", file=sys.stderr
+            )
+    history = runs["after"][0]["history"]
+    print(f"database {env['BENCH_DB']}, {history:,} routed grievances in the history; before = {before}")
+    print(f"load average before {load_before}, after {os.getloadavg()}")
+    print("| routed | code | round | fits | n | first ms | p50 ms | p95 ms | max ms |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in range(rounds):
+        for mode in ("before", "after"):
+            o = runs[mode][r]
+            print(
+                f"| {o['history']:,} | {mode} | {r} | {o['fits']} | {len(o['ms'])} | {o['first_ms']:,.1f} | "
+                f"{statistics.median(o['ms']):,.1f} | {_pct(o['ms'], 0.95):,.1f} | {max(o['ms']):,.1f} |"
+            )
+    b_all = [m for o in runs["before"] for m in o["ms"]]
+    a_all = [m for o in runs["after"] for m in o["ms"]]
+    same = all(a["answers"] == b["answers"] for a in runs["after"] for b in runs["before"])
+    print(
+        f"{history:,} routed: after/before p50 {statistics.median(a_all) / statistics.median(b_all):.3f}×, "
+        f"p95 {_pct(a_all, 0.95) / _pct(b_all, 0.95):.3f}× (all rounds pooled: p50 {statistics.median(b_all):.1f} → "
+        f"{statistics.median(a_all):.1f} ms, p95 {_pct(b_all, 0.95):.1f} → {_pct(a_all, 0.95):.1f} ms); "
+        f"same answers (routes and confidences) in every run: {same}"
+    )
+    return 0 if same else 1
+
+
 def child(sizes: list[int], n: int, ref_n: int, seed: int) -> list[dict]:
     import django
 
@@ -222,7 +364,33 @@ def main(argv=None) -> int:
     ap.add_argument("--n", type=int, default=20, help="new grievances measured with the saved model")
     ap.add_argument("--ref-n", type=int, default=2, help="new grievances measured with a fit per request")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--prepare",
+        type=int,
+        metavar="SIZE",
+        help="only bring the database to SIZE routed grievances and save its router (the refit's fit), once",
+    )
+    ap.add_argument(
+        "--compare",
+        metavar="BEFORE_DIR",
+        help="time the requests of the code in BEFORE_DIR (e.g. `git archive <commit>` unpacked) against "
+        "this checkout's, alternated, on the router --prepare saved; no fit per request",
+    )
+    ap.add_argument("--rounds", type=int, default=3, help="alternations of --compare")
+    ap.add_argument(
+        "--before-schema",
+        metavar="APP:MIGRATION",
+        help="with --compare: migrate the database back to this for the code before, forward for this checkout",
+    )
     args = ap.parse_args(argv)
+    if args.compare:
+        return compare(Path(args.compare), args.n, args.rounds, args.seed, args.before_schema)
+    if args.prepare:
+        code = (
+            f"import sys; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r})\n"
+            f"import routing_saved as b; b.prepare({args.prepare}, {args.seed})"
+        )
+        return subprocess.run([PY, "-c", code], cwd=ROOT, env=_env()).returncode
     sizes = [int(s) for s in args.sizes.split(",")]
     code = (
         f"import sys, json; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r})\n"

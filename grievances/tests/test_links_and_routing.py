@@ -122,3 +122,49 @@ def test_a_new_post_is_suggested_from_the_refits_routing_model_without_a_fit_or_
         assert fits == ([1] if broken else [])
     finally:
         adapter.reset_caches()
+
+
+def _plan(sql: str) -> str:
+    """PostgreSQL's plan of ``sql``, with sequential scans priced out (a tiny test table would be read
+    whole anyway): what matters is that the live posts' index *can* answer it."""
+    from django.db import connection
+
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute(f"EXPLAIN {sql}")
+        return "\n".join(r[0] for r in cur.fetchall())
+
+
+def test_a_routing_suggestion_reads_the_live_posts_index_not_the_whole_table(settings, tmp_path):
+    """The signature's last change and the saved router's delta (posts changed since the refit) ran as
+    sequential scans of every post per suggestion: they must be answerable from `grievance_nlp_live`
+    (a partial index whose condition is the corpus's live posts)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from nlp import adapter
+    from nlp.corpora import corpus_named
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plans of PostgreSQL, the production database (SQLite's planner picks by its own rules)")
+    settings.IDEAS_NLP_INDEX_DIR = tmp_path
+    adapter.reset_caches()
+    staff = moderator()
+    _routed_history(staff)
+    adapter.router_publish(corpus_named("grievances"))
+    adapter.reset_caches()
+    new = post(*TAXI_POSTS[2], staff)
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            found = adapter.route_suggestions(corpus="grievances", item=new)
+        assert found and found[0][0] == "taxi"
+        table = connection.ops.quote_name("grievances_grievance")
+        updated = f"{table}.{connection.ops.quote_name('updated_at')}"
+        reads = [q["sql"] for q in captured if f"FROM {table}" in q["sql"] and updated in q["sql"].split("WHERE")[-1]]
+        reads += [q["sql"] for q in captured if f"MAX({updated})" in q["sql"]]
+        assert len(reads) >= 2, [q["sql"][:150] for q in captured]  # the signature and the delta
+        for sql in reads:
+            plan = _plan(sql)
+            assert "grievance_nlp_live" in plan, (sql, plan)
+    finally:
+        adapter.reset_caches()
