@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 
@@ -183,7 +183,13 @@ class _Changes:
                 todo = [pk for pk, value in keys if self.applied.get(pk) != _stamp(value)]
                 rows = list(_rows(corpus, qs.filter(pk__in=todo))) if todo else []
             else:
-                rows = list(_rows(corpus, window))
+                # the rows applied as they are now are left out by the statement itself (pk and changed
+                # value; an edit since changed the value): during a rush of submissions a look reads the
+                # new ones, not again the minute's before them
+                done = Q()
+                for pk, stamp in self.applied.items():
+                    done |= Q(pk=pk, **{changed: _unstamp(stamp)})
+                rows = list(_rows(corpus, window.exclude(done) if self.applied else window))
         rows = [r for r in rows if self.applied.get(r.pk) != _stamp(getattr(r, changed))]
         stamps = {r.pk: _stamp(getattr(r, changed)) for r in rows}  # as read (a later edit wins)
         delta = _Delta(rows, stamps)
@@ -372,8 +378,22 @@ def _index_root(corpus: Corpus) -> Path | None:
     return Path(root) / corpus.name if root else None
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def _stamp(value) -> int:
-    return int(value.timestamp() * 1_000_000) if value is not None else 0
+    """A changed-field value as whole microseconds since the epoch, exact (integer arithmetic: the float
+    of ``timestamp()`` could be one microsecond off), so :func:`_unstamp` gives the value back; 0 for None."""
+    if value is None:
+        return 0
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return (value - _EPOCH) // _MICROSECOND
+
+
+def _unstamp(stamp: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=int(stamp))
 
 
 def _build_changes(index: SimilarityIndex) -> _Changes:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db.models.signals import post_init
+from django.utils import timezone
 
 from grievances.models import Grievance
 from grievances.tests.factories import DepartmentFactory, GrievanceFactory, IndustryFactory
@@ -159,9 +160,9 @@ def test_after_a_bulk_import_further_looks_read_no_post_already_applied(index_di
     imported = Grievance.objects.bulk_create(imported)  # 120 posts in one statement, all inside the margin
     with RowsRead() as read:
         look()
-    # each consumer reads the window whole once (with few rows applied in it: the 4 of the refit) and
-    # applies each imported post once
-    assert read.n == 2 * (len(imported) + 4)
+    # each consumer reads the window once, less the 4 posts of the refit it holds as they are (left out
+    # by the statement: few rows applied), and applies each imported post once
+    assert read.n == 2 * len(imported)
     assert all(router.in_history(g.pk) and index.position(g.pk) is not None for g in imported)
     for n in range(3):  # N further looks, each after one new post: only that post is read
         g = grievance(f"{PARK[0]} {n}", PARK[1], depts["markets"])
@@ -189,3 +190,34 @@ def test_merged_and_deleted_posts_leave_the_index_and_the_router_at_the_next_cou
     assert router.in_history(taxi[0].pk) and index.position(market[1].pk) is not None
     assert len(index) == Grievance.objects.filter(merged_into__isnull=True).count() == 2
     assert taxi[1].pk not in similar("차고지 택시 기사 쉼터")
+
+
+def test_during_a_rush_each_look_reads_only_the_new_post(index_dir, depts, monkeypatch):
+    for title, body in TAXI + MARKET:
+        grievance(title, body, depts["taxi"])
+    index, router = published(monkeypatch)
+    posts = []
+    for n in range(6):  # one post after another, all inside the margin, each followed by a look
+        posts.append(grievance(f"{PARK[0]} {n}", f"{PARK[1]} ({n})", depts["markets"]))
+        with RowsRead() as read:
+            assert same(look(), (index, router))
+        assert read.n == 2  # the new post, once per consumer; not the ones before it, nor the refit's
+    held = adapter._cache(corpus()).route_changes.applied
+    assert all(router.in_history(g.pk) and index.position(g.pk) is not None and g.pk in held for g in posts)
+    # an applied post edited again (a new changed value) is read again
+    Grievance.objects.filter(pk=posts[0].pk).update(body_public="공원 화장실 청소 인력", updated_at=timezone.now())
+    with RowsRead() as read:
+        look()
+    assert read.n == 2 and similar("공원 화장실 청소 인력")[0] == posts[0].pk
+
+
+def test_a_stamp_is_exact_and_gives_the_value_back():
+    from datetime import UTC, datetime
+
+    for value in [
+        datetime(2026, 12, 4, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 12, 4, 0, 0, 0, 1, tzinfo=UTC),
+        datetime(2038, 1, 19, 3, 14, 8, 123457, tzinfo=UTC),
+        timezone.now(),
+    ]:
+        assert adapter._unstamp(adapter._stamp(value)) == value
