@@ -162,12 +162,12 @@ def save(
     *,
     name: str,
     meta: Mapping | None = None,
-    array_min_bytes: int = ARRAY_MIN_BYTES,
+    array_min_bytes: int | None = None,
 ) -> Path:
     """Write ``model`` (fitted) under ``root`` as ``<name>.pickle``, atomically, with ``meta`` (what the
     loader checks or needs besides the model); returns the path. The analyser is left out, each
-    similarity index and each numeric array of at least ``array_min_bytes`` written beside it (see the
-    module's docstring)."""
+    similarity index and each numeric array of at least ``array_min_bytes`` (default
+    :data:`ARRAY_MIN_BYTES`) written beside it (see the module's docstring)."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     path = root / file_name(name)
@@ -178,7 +178,7 @@ def save(
     try:
         with os.fdopen(fd, "wb") as f:
             pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)  # the header, read first by load()
-            pickler = _Pickler(f, root, prefix, array_min_bytes)
+            pickler = _Pickler(f, root, prefix, ARRAY_MIN_BYTES if array_min_bytes is None else array_min_bytes)
             pickler.dump(model)
         os.replace(tmp, path)
     except BaseException:
