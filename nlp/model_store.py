@@ -14,11 +14,18 @@ Two things in a fitted model are not pickled with it:
 - **a** :class:`nlp.similar.SimilarityIndex` (the routing model's neighbours) is written with
   :meth:`SimilarityIndex.save` to a directory beside the file (``<name>-<save>-<n>/``) and loaded
   memory-mapped, so processes share its pages and loading costs milliseconds, not a copy per process.
-  The directories of the current and the previous save are kept (a process may be loading the
-  previous one); older ones are removed by the next save.
+- **every large array** (a numeric :class:`numpy.ndarray` of at least :data:`ARRAY_MIN_BYTES`: the
+  linear model's ``coef_``, the vectorizer's ``idf_``/``keys_``, the centroids) is written as ``.npy`` to
+  a directory of its own beside the file (``<name>-<save>-<n>/``) and loaded memory-mapped read-only
+  (``np.load(mmap_mode="r")``): processes share its pages instead of each holding a copy, and loading
+  reads only the small pickle. A model must not write into its fitted arrays in place (a read-only array
+  raises); small arrays stay in the pickle.
+
+The directories of the current and the previous save are kept (a process may be loading the previous
+one); older ones are removed by the next save.
 
 :func:`load` returns None for a missing or broken file, or one of another format or model version
-(logged): the caller fits its own then, as without one. Only files the refit wrote are loaded (pickle):
+or whose index or arrays are missing or damaged (logged): the caller fits its own then, as without one. Only files the refit wrote are loaded (pickle):
 the directory is the site's own.
 """
 
@@ -36,11 +43,13 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 from . import MODEL_VERSION
 from .analyzer import Analyzer, as_analyzer
 from .similar import IndexFormatError, SimilarityIndex
 
-__all__ = ["CLASSIFIER", "ROUTER", "file_name", "load", "save", "stamp"]
+__all__ = ["ARRAY_MIN_BYTES", "CLASSIFIER", "ArrayError", "ROUTER", "file_name", "load", "save", "stamp"]
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +57,12 @@ logger = logging.getLogger(__name__)
 CLASSIFIER = "classifier"
 ROUTER = "router"
 
-_FORMAT = 2  # 1: the classifier alone, its tokenizer set to None (refused: the refit saves it again)
+#: An array of at least this many bytes is saved beside the pickle and loaded memory-mapped.
+ARRAY_MIN_BYTES = 1 << 20
+
+# 1: the classifier alone, its tokenizer set to None; 2: every array inside the pickle (both refused: the
+# process fits its own until the refit saves it again)
+_FORMAT = 3
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Saves whose index directories are kept (the current one and the one before).
 _KEEP = 2
@@ -61,13 +75,33 @@ def file_name(name: str) -> str:
     return f"{name}.pickle"
 
 
-class _Pickler(pickle.Pickler):
-    """Leaves the analyser out (a reference in its place) and writes each similarity index to a
-    directory of its own under ``root``."""
+class ArrayError(ValueError):
+    """A saved model's array file is missing, truncated or not the array the pickle names."""
 
-    def __init__(self, file, root: Path, prefix: str) -> None:
+
+class _Pickler(pickle.Pickler):
+    """Leaves the analyser out (a reference in its place), writes each similarity index to a directory
+    of its own under ``root`` and each large array to one directory of ``.npy`` files under ``root``."""
+
+    def __init__(self, file, root: Path, prefix: str, array_min_bytes: int) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.root, self.prefix, self.written = root, prefix, []
+        self.array_min_bytes = max(1, int(array_min_bytes))
+        self.arrays_dir: str | None = None
+        self.arrays: dict[int, tuple] = {}  # id(array) -> its reference (an array met twice is saved once)
+
+    def _array_id(self, obj: np.ndarray) -> tuple:
+        pid = self.arrays.get(id(obj))
+        if pid is None:
+            if self.arrays_dir is None:
+                self.arrays_dir = f"{self.prefix}-{len(self.written)}"
+                (self.root / self.arrays_dir).mkdir()
+                self.written.append(self.arrays_dir)
+            file = f"a{len(self.arrays)}.npy"
+            np.save(self.root / self.arrays_dir / file, obj, allow_pickle=False)  # keeps C/Fortran order
+            pid = ("array", self.arrays_dir, file, obj.dtype.str, obj.shape)
+            self.arrays[id(obj)] = pid
+        return pid
 
     def persistent_id(self, obj):
         if isinstance(obj, Analyzer):
@@ -81,6 +115,12 @@ class _Pickler(pickle.Pickler):
             obj.save(self.root / directory, meta={"model": self.prefix})
             self.written.append(directory)
             return ("index", directory)
+        if (
+            type(obj) in (np.ndarray, np.memmap)  # not a subclass whose class the file would lose
+            and obj.nbytes >= self.array_min_bytes
+            and not obj.dtype.hasobject
+        ):
+            return self._array_id(obj)
         return None
 
 
@@ -88,20 +128,46 @@ class _Unpickler(pickle.Unpickler):
     def __init__(self, file, root: Path, analyzer: Analyzer) -> None:
         super().__init__(file)
         self.root, self.analyzer = root, analyzer
+        self.arrays: dict[tuple, np.memmap] = {}  # an array saved once for two references is one again
 
     def persistent_load(self, pid):
-        kind, arg = pid
+        kind, arg, *rest = pid
         if kind == "analyzer":
             return self.analyzer if arg is None else getattr(self.analyzer, arg)
         if kind == "index":
             return SimilarityIndex.load(self.root / arg, analyzer=self.analyzer)
+        if kind == "array":
+            file, dtype, shape = rest
+            if (arg, file) not in self.arrays:
+                self.arrays[arg, file] = _load_array(self.root / arg / file, np.dtype(dtype), tuple(shape))
+            return self.arrays[arg, file]
         raise pickle.UnpicklingError(f"unknown reference {pid!r}")
 
 
-def save(model: object, root: str | os.PathLike, *, name: str, meta: Mapping | None = None) -> Path:
+def _load_array(path: Path, dtype: np.dtype, shape: tuple) -> np.memmap:
+    """The array saved at ``path``, memory-mapped read-only; :class:`ArrayError` when the file is
+    missing, cannot be read or is not of ``dtype`` and ``shape``."""
+    try:
+        array = np.load(path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError) as exc:  # missing, truncated (shorter than its header says), not .npy
+        raise ArrayError(f"배열 파일을 읽을 수 없습니다: {path.name}: {exc}") from exc
+    if array.dtype != dtype or array.shape != shape:
+        raise ArrayError(f"배열 파일이 저장된 배열과 다릅니다: {path.name}")
+    return array
+
+
+def save(
+    model: object,
+    root: str | os.PathLike,
+    *,
+    name: str,
+    meta: Mapping | None = None,
+    array_min_bytes: int | None = None,
+) -> Path:
     """Write ``model`` (fitted) under ``root`` as ``<name>.pickle``, atomically, with ``meta`` (what the
-    loader checks or needs besides the model); returns the path. The analyser is left out and each
-    similarity index written beside it (see the module's docstring)."""
+    loader checks or needs besides the model); returns the path. The analyser is left out, each
+    similarity index and each numeric array of at least ``array_min_bytes`` (default
+    :data:`ARRAY_MIN_BYTES`) written beside it (see the module's docstring)."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     path = root / file_name(name)
@@ -112,7 +178,7 @@ def save(model: object, root: str | os.PathLike, *, name: str, meta: Mapping | N
     try:
         with os.fdopen(fd, "wb") as f:
             pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)  # the header, read first by load()
-            pickler = _Pickler(f, root, prefix)
+            pickler = _Pickler(f, root, prefix, ARRAY_MIN_BYTES if array_min_bytes is None else array_min_bytes)
             pickler.dump(model)
         os.replace(tmp, path)
     except BaseException:
@@ -125,7 +191,7 @@ def save(model: object, root: str | os.PathLike, *, name: str, meta: Mapping | N
 
 
 def _remove_old(root: Path, name: str) -> None:
-    """Remove the index directories of ``name``'s saves but the last :data:`_KEEP`."""
+    """Remove the index and array directories of ``name``'s saves but the last :data:`_KEEP`."""
     pattern = re.compile(rf"^{name}-(\d{{8}}T\d{{12}}-[0-9a-f]{{8}})-\d+$")
     saves: dict[str, list[Path]] = {}
     for p in root.iterdir():
@@ -167,6 +233,9 @@ def load(root: str | os.PathLike, *, name: str, analyzer: object = None) -> tupl
         return None
     except IndexFormatError:
         logger.warning("Saved model %s: its index is damaged; not used", path, exc_info=True)
+        return None
+    except ArrayError:
+        logger.warning("Saved model %s: its arrays are missing or damaged; not used", path, exc_info=True)
         return None
     except Exception:  # noqa: BLE001 - a broken file: the caller fits its own, as without one
         logger.exception("Saved model %s cannot be read", path)

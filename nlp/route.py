@@ -261,6 +261,8 @@ class RouteSuggester:
             if not _is_missing(route) and (pos is None or self.index_.texts_[pos] != squash(normalize(text))):
                 fresh[i] = list(tokens[i]) if tokens is not None else self._tokens(text)
         self._add_classes({str(r) for r in y if not _is_missing(r)})
+        if not self._routes.flags.writeable:  # mapped read-only from a saved model (nlp.model_store)
+            self._routes = np.array(self._routes)  # this process's own copy, written below
         counts = {t: Counter(d) for t, d in self._history_counts.items()}
         route_counts = Counter(self.route_counts_)
         added: list[tuple[int, object, int, str | None]] = []

@@ -175,7 +175,9 @@ def test_a_changed_prior_replaces_the_saved_one_without_a_fit(index_dir, monkeyp
         register(own)
 
 
-@pytest.mark.parametrize("damage", ["broken file", "older model version", "index gone"])
+@pytest.mark.parametrize(
+    "damage", ["broken file", "older model version", "older format", "index gone", "arrays damaged"]
+)
 def test_a_saved_router_that_cannot_be_used_is_fitted_in_the_process_not_an_error(
     history, index_dir, monkeypatch, fits, damage
 ):
@@ -184,6 +186,9 @@ def test_a_saved_router_that_cannot_be_used_is_fitted_in_the_process_not_an_erro
     with monkeypatch.context() as m:
         if damage == "older model version":
             m.setattr(model_store, "MODEL_VERSION", "ilsa-nlp-0.0.1")
+        if damage == "older format":  # format 2: its arrays inside the pickle
+            m.setattr(model_store, "_FORMAT", 2)
+        m.setattr(model_store, "ARRAY_MIN_BYTES", 1)  # every array beside the pickle, mapped
         adapter.router_publish(corpus_named("field-notes"))
     root = index_dir / "field-notes"
     if damage == "broken file":
@@ -191,6 +196,9 @@ def test_a_saved_router_that_cannot_be_used_is_fitted_in_the_process_not_an_erro
     elif damage == "index gone":
         for p in root.glob("router-*"):
             shutil.rmtree(p)
+    elif damage == "arrays damaged":
+        for p in root.glob("router-*/a*.npy"):
+            p.write_bytes(p.read_bytes()[:-8])
     as_other_process(monkeypatch)
     new = note("택시 기사들이 쉴 곳이 없어 길에 차를 세우고 쉽니다. 택시 쉼터를 만들어 주세요.")
     assert route_suggestions(corpus="field-notes", item=new)[0][0] == "taxi-logistics"

@@ -33,6 +33,7 @@ CORE = [
     "benchmarks.similar_lookup",
     "benchmarks.index_scale",
     "benchmarks.grievance_links",
+    "benchmarks.model_store_mmap",
 ]
 
 
