@@ -60,9 +60,11 @@ ROUTER = "router"
 #: An array of at least this many bytes is saved beside the pickle and loaded memory-mapped.
 ARRAY_MIN_BYTES = 1 << 20
 
-# 1: the classifier alone, its tokenizer set to None; 2: every array inside the pickle (both refused: the
-# process fits its own until the refit saves it again)
+# 1: the classifier alone, its tokenizer set to None (refused: the process fits its own until the refit
+# saves it again); 2: every array inside the pickle (still read: the same objects, only not mapped, so a
+# deployment does not leave every process fitting its own until the next refit); 3: large arrays beside it
 _FORMAT = 3
+_READABLE = (2, 3)
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Saves whose index directories are kept (the current one and the one before).
 _KEEP = 2
@@ -222,7 +224,7 @@ def load(root: str | os.PathLike, *, name: str, analyzer: object = None) -> tupl
     try:
         with path.open("rb") as f:
             head = pickle.load(f)  # noqa: S301 - the refit's own file in the site's own directory
-            if not isinstance(head, dict) or head.get("format") != _FORMAT:
+            if not isinstance(head, dict) or head.get("format") not in _READABLE:
                 logger.warning("Saved model %s is of another format; not used", path)
                 return None
             if head.get("model_version") != MODEL_VERSION or head.get("name") != name:

@@ -186,8 +186,8 @@ def test_a_saved_router_that_cannot_be_used_is_fitted_in_the_process_not_an_erro
     with monkeypatch.context() as m:
         if damage == "older model version":
             m.setattr(model_store, "MODEL_VERSION", "ilsa-nlp-0.0.1")
-        if damage == "older format":  # format 2: its arrays inside the pickle
-            m.setattr(model_store, "_FORMAT", 2)
+        if damage == "older format":  # format 1 (the classifier alone, without its tokenizer): refused
+            m.setattr(model_store, "_FORMAT", 1)
         m.setattr(model_store, "ARRAY_MIN_BYTES", 1)  # every array beside the pickle, mapped
         adapter.router_publish(corpus_named("field-notes"))
     root = index_dir / "field-notes"
