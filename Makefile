@@ -83,6 +83,7 @@ bench: install-dev
 	$(BIN)/python -m benchmarks.index_scale --sizes 100000
 	$(BIN)/python -m benchmarks.routing
 	$(BIN)/python -m benchmarks.grievance_links
+	$(BIN)/python -m benchmarks.model_store_mmap
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var
