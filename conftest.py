@@ -28,3 +28,15 @@ def _fresh_limits_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def index_dir(settings, tmp_path):
+    """A persisted NLP index directory of the test's own (`IDEAS_NLP_INDEX_DIR`), with the process's NLP
+    caches forgotten before and after (the next look loads or builds afresh)."""
+    from nlp import adapter
+
+    settings.IDEAS_NLP_INDEX_DIR = tmp_path / "nlp-index"
+    adapter.reset_caches()
+    yield settings.IDEAS_NLP_INDEX_DIR
+    adapter.reset_caches()

@@ -98,13 +98,6 @@ def test_a_corpus_that_keeps_no_routes_suggests_nothing():
 
 
 @pytest.fixture
-def index_dir(settings, tmp_path):
-    settings.IDEAS_NLP_INDEX_DIR = tmp_path / "nlp-index"
-    adapter.reset_caches()
-    return settings.IDEAS_NLP_INDEX_DIR
-
-
-@pytest.fixture
 def fits(monkeypatch):
     """Counts the routing models fitted in this process."""
     done = []

@@ -29,14 +29,6 @@ PARK = ("공원 가로등 고장", "공원 산책로 가로등이 꺼져 밤에 
 
 
 @pytest.fixture
-def index_dir(settings, tmp_path):
-    settings.IDEAS_NLP_INDEX_DIR = tmp_path / "nlp-index"
-    adapter.reset_caches()
-    yield settings.IDEAS_NLP_INDEX_DIR
-    adapter.reset_caches()
-
-
-@pytest.fixture
 def depts():
     return {"taxi": DepartmentFactory(name="택시물류과", slug="taxi"), "markets": DepartmentFactory(slug="markets")}
 

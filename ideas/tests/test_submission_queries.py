@@ -46,8 +46,7 @@ def _text(i: int) -> tuple[str, str]:
 
 
 @pytest.fixture
-def index_dir(settings, tmp_path, monkeypatch):
-    settings.IDEAS_NLP_INDEX_DIR = tmp_path / "nlp-index"
+def index_dir(index_dir, settings, monkeypatch):
     # As in production: a process counts a corpus's live items at most every few seconds (the warm-up
     # counted; the clock stands still, so the submission below falls inside that interval).
     settings.IDEAS_NLP_RECOUNT_SECONDS = 5

@@ -24,14 +24,6 @@ NEW = ("따릉이 정비 일자리", "따릉이 자전거 정비소를 지하철
 
 
 @pytest.fixture
-def index_dir(settings, tmp_path):
-    settings.IDEAS_NLP_INDEX_DIR = tmp_path / "nlp-index"
-    adapter.reset_caches()
-    yield settings.IDEAS_NLP_INDEX_DIR
-    adapter.reset_caches()
-
-
-@pytest.fixture
 def ideas():
     contest = make_contest("submission")
     return [IdeaFactory(contest=contest, title_public=t, summary_public="", body_public=b) for t, b in TEXTS]
