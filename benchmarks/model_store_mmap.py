@@ -76,7 +76,7 @@ def _child(root: Path, name: str, queries_file: Path) -> int:
         answers = repr([model.suggest(q) for q in queries]).encode()
     answer_s = time.perf_counter() - t0
     after_answers = _status_mb()
-    mapped = sum(1 for a in _arrays(model) if isinstance(a, np.memmap))  # how many arrays came back memory-mapped
+    mapped = sum(1 for a in model_arrays(model) if isinstance(a, np.memmap))  # how many arrays came back memory-mapped
     print(
         json.dumps(
             {
@@ -92,7 +92,8 @@ def _child(root: Path, name: str, queries_file: Path) -> int:
     return 0
 
 
-def _arrays(model: object) -> list[np.ndarray]:
+def model_arrays(model: object) -> list[np.ndarray]:
+    """The numeric arrays among the attributes of ``model`` and of the fitted objects (and dicts) it holds."""
     seen, out, todo = set(), [], [model]
     while todo:
         obj = todo.pop()
@@ -100,7 +101,8 @@ def _arrays(model: object) -> list[np.ndarray]:
             continue
         seen.add(id(obj))
         if isinstance(obj, np.ndarray):
-            out.append(obj)
+            if not obj.dtype.hasobject:
+                out.append(obj)
         elif isinstance(obj, dict):
             todo.extend(obj.values())
         elif hasattr(obj, "__dict__") and type(obj).__module__.split(".")[0] in ("nlp", "sklearn", "scipy"):

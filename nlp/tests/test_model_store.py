@@ -9,6 +9,7 @@ import pickle
 import numpy as np
 import pytest
 
+from benchmarks.model_store_mmap import model_arrays
 from nlp import model_store
 from nlp.analyzer import as_analyzer
 from nlp.classify import CALIBRATIONS, TrackClassifier
@@ -93,22 +94,6 @@ def test_a_router_with_removed_rows_or_a_bad_name_is_not_saved(tmp_path):
         model_store.file_name("../router")
 
 
-def _mapped(model: object) -> list[np.ndarray]:
-    """The numeric arrays among the attributes of ``model`` and of the fitted objects it holds."""
-    seen, out, todo = set(), [], [model]
-    while todo:
-        obj = todo.pop()
-        if id(obj) in seen:
-            continue
-        seen.add(id(obj))
-        if isinstance(obj, np.ndarray):
-            if not obj.dtype.hasobject:
-                out.append(obj)
-        elif hasattr(obj, "__dict__") and type(obj).__module__.split(".")[0] in ("nlp", "sklearn", "scipy"):
-            todo.extend(vars(obj).values())
-    return out
-
-
 def _array_files(root) -> list:
     return sorted(root.glob("*-*/a*.npy"))
 
@@ -136,7 +121,7 @@ def test_a_saved_router_s_arrays_come_back_mapped_and_it_answers_and_takes_a_del
     fitted, twin = routed(), routed()
     model_store.save(fitted, tmp_path, name="router", array_min_bytes=1)
     loaded, _ = model_store.load(tmp_path, name="router", analyzer=split_tokenizer)
-    mapped = [a for a in _mapped(loaded) if isinstance(a, np.memmap)]
+    mapped = [a for a in model_arrays(loaded) if isinstance(a, np.memmap)]
     assert any(a is loaded.linear_.model_.coef_ for a in mapped) and any(a is loaded._routes for a in mapped)
     assert all(not a.flags.writeable for a in mapped)
     assert answers(loaded) == answers(fitted)
@@ -156,7 +141,7 @@ def test_small_arrays_stay_in_the_pickle_and_an_array_met_twice_is_saved_once(tm
     model_store.save(fitted, tmp_path, name="classifier")  # the default threshold: 1 MB
     assert _array_files(tmp_path) == [] and not any(p.is_dir() for p in tmp_path.iterdir())
     loaded, _ = model_store.load(tmp_path, name="classifier", analyzer=split_tokenizer)
-    assert not any(isinstance(a, np.memmap) for a in _mapped(loaded))
+    assert not any(isinstance(a, np.memmap) for a in model_arrays(loaded))
     big = np.arange(300_000, dtype=np.float64)  # 2.4 MB: above the default
     model_store.save(
         {"a": big, "b": big, "small": np.arange(3), "labels": np.array(["x"], dtype=object)}, tmp_path, name="pair"
