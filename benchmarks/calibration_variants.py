@@ -50,7 +50,6 @@ import argparse
 import logging
 import sys
 import tempfile
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -62,7 +61,7 @@ from benchmarks.classifier_dev import TokenCache
 from benchmarks.common import Task, full_task, small_task
 from benchmarks.cross_source import SOURCES, _texts
 from nlp.calibration import NO_THRESHOLD, expected_calibration_error, precision_threshold
-from nlp.classify import _TEMPERATURES, CALIBRATION_ONE_FOLD_LABELS, TrackClassifier, _decision, _softmax
+from nlp.classify import TrackClassifier, _decision, _softmax
 
 logger = logging.getLogger("benchmarks.calibration_variants")
 
@@ -94,40 +93,27 @@ class FoldKeepingClassifier(TrackClassifier):
     fold models (``fold_models_``) and their held-out labelled rows (``oof_``: decision scores, true class
     index, novelty against the fold's training rows)."""
 
+    def _calibration_folds(self, XL: sp.csr_matrix, y: np.ndarray, w: np.ndarray) -> list[tuple]:
+        folds = super()._calibration_folds(XL, y, w)  # the shipped method's folds and fits, kept
+        self.fold_models_ = [m for m, *_ in folds]
+        self._folds = folds
+        return folds
+
     def _calibrate(self, XL: sp.csr_matrix, y: np.ndarray, w: np.ndarray) -> tuple[float, float | None]:
-        # The shipped method's folds, step for step (same random draws, same fits in the same order).
-        self.fold_models_: list = []
-        self.oof_: dict | None = None
+        self.fold_models_, self._folds, self.oof_ = [], [], None
         self._labelled_rows = (XL, y)
-        counts = Counter(y)
-        if len(counts) < 2 or min(counts.values()) < 2:
-            return super()._calibrate(XL, y, w)
-        rng = np.random.default_rng(self.random_state)
-        folds = np.empty(len(y), dtype=int)
-        for c in counts:
-            idx = np.flatnonzero(y == c)
-            folds[idx] = rng.permutation(len(idx)) % 3
-        scores, truth, nov = [], [], []
-        n_folds = 1 if len(y) >= CALIBRATION_ONE_FOLD_LABELS else 3
-        for f in range(n_folds):
-            train, test = folds != f, folds == f
-            if len(set(y[train])) < len(counts) or not test.any():
-                continue
-            m = self._svc().fit(XL[train], y[train], sample_weight=w[train])
-            self.fold_models_.append(m)
-            S = _decision(m, XL[test])
-            scores.append(S)
-            truth.append(np.searchsorted(m.classes_, y[test]))
-            nov.append(novelty(XL[test], XL[train], y[train], m.classes_, m.classes_[S.argmax(axis=1)]))
-        if not scores:
-            return 0.2, None
-        S, t = np.vstack(scores), np.concatenate(truth)
-        losses = [-np.log(_softmax(S, T)[np.arange(len(t)), t] + 1e-12).mean() for T in _TEMPERATURES]
-        T = float(_TEMPERATURES[int(np.argmin(losses))])
-        self.oof_confidence_ = _softmax(S, T).max(axis=1)
-        self.oof_ = {"scores": S, "truth": t, **{k: np.concatenate([n[k] for n in nov]) for k in NOVELTIES}}
-        self._held_out = (S, t, self.oof_["off_centroid"])  # what the shipped "novelty" calibration reads
-        return T, float((S.argmax(axis=1) == t).mean())
+        T, accuracy = super()._calibrate(XL, y, w)
+        if self._folds:
+            S = np.vstack([scores for *_, scores in self._folds])
+            t = np.concatenate([np.searchsorted(m.classes_, y[test]) for m, _, test, _ in self._folds])
+            nov = [
+                novelty(XL[test], XL[train], y[train], m.classes_, m.classes_[scores.argmax(axis=1)])
+                for m, train, test, scores in self._folds
+            ]
+            self.oof_ = {"scores": S, "truth": t, **{k: np.concatenate([n[k] for n in nov]) for k in NOVELTIES}}
+            self._held_out = (S, t, self.oof_["off_centroid"])  # what the shipped "novelty" calibration reads
+        self._folds = []  # the fold models stay (fold_models_); their row masks are not needed after
+        return T, accuracy
 
     def agreement(self, X: Sequence[str]) -> np.ndarray:
         """Per text, True when every fold model predicts the final model's track (True without folds)."""

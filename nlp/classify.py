@@ -478,18 +478,19 @@ class TrackClassifier:
         # be reproducible for a given random_state.
         return LinearSVC(C=self.C, tol=self.tol, random_state=self.random_state)
 
-    def _calibrate(self, XL: sp.csr_matrix, y: np.ndarray, w: np.ndarray) -> tuple[float, float | None]:
-        """Softmax temperature minimising the log-loss on held-out folds of the labelled texts, and the
-        accuracy on those folds (``None`` when there are too few labels for folds)."""
+    def _calibration_folds(self, XL: sp.csr_matrix, y: np.ndarray, w: np.ndarray) -> list[tuple]:
+        """The calibration's held-out folds of the labelled texts (stratified, 3; one held-out third from
+        :data:`CALIBRATION_ONE_FOLD_LABELS` labels), each as ``(model fitted on the other rows, train mask,
+        test mask, the model's decision scores on the test rows)``; ``[]`` with too few labels for folds."""
         counts = Counter(y)
         if len(counts) < 2 or min(counts.values()) < 2:
-            return 0.2, None
+            return []
         rng = np.random.default_rng(self.random_state)
         folds = np.empty(len(y), dtype=int)
         for c in counts:  # stratified assignment to 3 folds
             idx = np.flatnonzero(y == c)
             folds[idx] = rng.permutation(len(idx)) % 3
-        scores, truth, off = [], [], []
+        out = []
         # With thousands of labels one held-out third already gives a stable temperature.
         n_folds = 1 if len(y) >= CALIBRATION_ONE_FOLD_LABELS else 3
         for f in range(n_folds):
@@ -497,15 +498,23 @@ class TrackClassifier:
             if len(set(y[train])) < len(counts) or not test.any():
                 continue
             m = self._svc().fit(XL[train], y[train], sample_weight=w[train])
-            S = _decision(m, XL[test])
-            scores.append(S)
-            truth.append(np.searchsorted(m.classes_, y[test]))
-            if getattr(self, "_want_novelty", False):
-                centroids = _sparse_centroids(XL[train], y[train], m.classes_)
-                off.append(_off_centroid(XL[test], centroids, S.argmax(axis=1)))
-        if not scores:
+            out.append((m, train, test, _decision(m, XL[test])))
+        return out
+
+    def _calibrate(self, XL: sp.csr_matrix, y: np.ndarray, w: np.ndarray) -> tuple[float, float | None]:
+        """Softmax temperature minimising the log-loss on held-out folds of the labelled texts
+        (:meth:`_calibration_folds`), and the accuracy on those folds (``None`` when there are too few
+        labels for folds)."""
+        folds = self._calibration_folds(XL, y, w)
+        if not folds:
             return 0.2, None
-        S, t = np.vstack(scores), np.concatenate(truth)
+        S = np.vstack([scores for *_, scores in folds])
+        t = np.concatenate([np.searchsorted(m.classes_, y[test]) for m, _, test, _ in folds])
+        off = [
+            _off_centroid(XL[test], _sparse_centroids(XL[train], y[train], m.classes_), scores.argmax(axis=1))
+            for m, train, test, scores in folds
+            if getattr(self, "_want_novelty", False)
+        ]
         self._held_out = (S, t, np.concatenate(off)) if off else None
         losses = [-np.log(_softmax(S, T)[np.arange(len(t)), t] + 1e-12).mean() for T in _TEMPERATURES]
         accuracy = float((S.argmax(axis=1) == t).mean())
