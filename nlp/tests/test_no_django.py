@@ -26,6 +26,7 @@ CORE = [
     "benchmarks.calibration",
     "benchmarks.classifier_dev",
     "benchmarks.classifier_variants",
+    "benchmarks.feature_views_dev",
     "benchmarks.calibration_variants",
     "benchmarks.triage_eval",
     "benchmarks.routing",
