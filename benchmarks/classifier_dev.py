@@ -111,6 +111,16 @@ def run(task: Task, cache: TokenCache, params: dict, phrases: TokenCache | None 
     }
 
 
+def describe(r: dict, *, same: float | None = None) -> str:
+    """One line of :func:`run`'s figures (``same``: the share of predictions equal to the first variant's)."""
+    top = " ".join(f"{q:.0%}:{v:.2f}" for q, v in r["top"].items())
+    agree = "" if same is None else f"same {same:.4f} "
+    return (
+        f"F1 {r['f1']:.3f} {agree}acc {r['acc']:.3f} cv {r['cv'] or 0:.3f} ECE {r['ece']:.3f} top {top} "
+        f"fit {r['seconds']:.1f}s"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sources", nargs="+", default=list(SOURCES))
@@ -136,10 +146,8 @@ def main(argv: list[str] | None = None) -> int:
                 phrases.save()
                 first = r["pred"] if first is None else first
                 same = float((r["pred"] == first).mean())
-                top = " ".join(f"{q:.0%}:{v:.2f}" for q, v in r["top"].items())
                 print(
-                    f"{source:12s} {args.task} seed {seed:2d} {json.dumps(params):60s} F1 {r['f1']:.3f} "
-                    f"same {same:.4f} acc {r['acc']:.3f} cv {r['cv'] or 0:.3f} ECE {r['ece']:.3f} top {top} fit {r['seconds']:.1f}s",
+                    f"{source:12s} {args.task} seed {seed:2d} {json.dumps(params):60s} {describe(r, same=same)}",
                     flush=True,
                 )
     return 0

@@ -228,8 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                     if c is not None:
                         c.save()
                 print(
-                    f"{source:12s} {args.task} seed {seed:2d} {name}:{weight:g} F1 {r['f1']:.3f} acc {r['acc']:.3f} "
-                    f"ECE {r['ece']:.3f} fit {r['seconds']:.1f}s",
+                    f"{source:12s} {args.task} seed {seed:2d} {name}:{weight:g} {classifier_dev.describe(r)}",
                     flush=True,
                 )
     return 0
