@@ -161,6 +161,19 @@ def _softmax_with_top(S: np.ndarray, top: np.ndarray) -> np.ndarray:
     return E / E.sum(axis=1, keepdims=True)
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values of the int64 array ``values`` in ascending order (``np.unique(values)``), sorting
+    ``values`` in place. NumPy 2's hash-based ``np.unique`` took ~6× as long on the millions of (text,
+    feature) keys of a triage run (3.4 s vs 0.6 s for 5.3 M keys, the 청와대 full-scale task)."""
+    if not len(values):
+        return values
+    values.sort()
+    first = np.empty(len(values), dtype=bool)
+    first[0] = True
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    return values[first]
+
+
 def _placeholder_tokens(text: str) -> list[str]:
     return ["<empty>"]
 
@@ -170,7 +183,7 @@ class _TokenBigramTfidf:
 
     The same features as ``TfidfVectorizer(analyzer=with_bigrams, sublinear_tf=True, min_df, max_df)``
     (smooth idf, L2 rows, float32), without making a string per bigram: a bigram is the pair of its
-    token ids packed in one int64, and document frequencies come from ``np.unique``. Takes a tokenizer
+    token ids packed in one int64, and document frequencies come from sorting the (text, key) pairs. Takes a tokenizer
     ``callable(text) -> tokens`` and texts.
     """
 
@@ -235,8 +248,7 @@ class _TokenBigramTfidf:
         del id_lists
         n = len(texts)
         span = self.width_ * self.width_
-        doc_keys = np.unique(rows * span + keys) % span if len(keys) else np.empty(0, np.int64)
-        uniq, df = np.unique(doc_keys, return_counts=True)
+        uniq, df = np.unique(_distinct(rows * span + keys) % span, return_counts=True)
         keep = (df >= self.min_df) & (df <= self.max_df * n)
         if not keep.any():
             raise ValueError("empty vocabulary")

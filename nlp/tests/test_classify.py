@@ -1,8 +1,10 @@
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nlp import MODEL_VERSION
-from nlp.classify import NEEDS_REVIEW, TrackClassifier, expected_accuracy_threshold
+from nlp.classify import NEEDS_REVIEW, TrackClassifier, _distinct, expected_accuracy_threshold
 
 from .conftest import IDEAS, split_tokenizer
 
@@ -148,3 +150,13 @@ def test_suggestions_under_the_review_threshold_need_review():
         TEXTS, labelled_half()
     )
     assert all(strict.needs_review(s) for s in scores if s < 1.0)
+
+
+@given(st.lists(st.integers(min_value=-(2**62), max_value=2**62), max_size=300))
+def test_distinct_is_numpys_unique(values):
+    """The vectoriser's document frequencies count distinct (text, feature) keys with ``_distinct``."""
+    a = np.array(values, dtype=np.int64)
+    expected = np.unique(a)
+    got = _distinct(a.copy())
+    assert got.dtype == np.int64
+    assert np.array_equal(got, expected)
