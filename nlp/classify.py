@@ -11,8 +11,9 @@ similarity to the track's centroid.
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from itertools import repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -201,10 +202,17 @@ class _TokenBigramTfidf:
         self.bigrams = bigrams
 
     def _ids(self, texts: Sequence[str], grow: bool) -> list[np.ndarray]:
-        vocab = self.token_ids_
+        """Each text's token ids; with ``grow`` a new token gets the next id (``token_ids_`` is then
+        made), without it an unknown token is -1. The look-ups run in ``map`` (no Python frame per token:
+        millions of tokens in a triage run)."""
         if grow:
-            return [np.fromiter((vocab.setdefault(t, len(vocab)) for t in self.tokenizer(x)), np.int64) for x in texts]
-        return [np.fromiter((vocab.get(t, -1) for t in self.tokenizer(x)), np.int64) for x in texts]
+            vocab: defaultdict[str, int] = defaultdict()
+            vocab.default_factory = vocab.__len__  # a token not seen yet: the next id
+            ids = [np.fromiter(map(vocab.__getitem__, self.tokenizer(x)), np.int64) for x in texts]
+            self.token_ids_ = dict(vocab)
+            return ids
+        get = self.token_ids_.get
+        return [np.fromiter(map(get, self.tokenizer(x), repeat(-1)), np.int64) for x in texts]
 
     def _keys(self, id_lists: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """Row index and feature key of every token and bigram occurrence."""
@@ -241,7 +249,6 @@ class _TokenBigramTfidf:
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Learn the vocabulary and idf of ``texts`` and return their L2-normalised TF-IDF rows."""
-        self.token_ids_: dict[str, int] = {}
         id_lists = self._ids(texts, grow=True)
         self.width_ = len(self.token_ids_) + 1
         rows, keys = self._keys(id_lists)
