@@ -247,21 +247,49 @@ class _TokenBigramTfidf:
         X.data *= self.idf_[X.indices]
         return l2_normalize(X, copy=False)
 
+    #: Texts whose token and bigram occurrences are held at once (the occurrences, 16 bytes each, were the
+    #: fit's largest arrays: hundreds of millions for a refit of 100,000 long texts with bigrams).
+    chunk_texts = 5_000
+
+    def _chunks(self, n: int) -> range:
+        return range(0, n, max(1, self.chunk_texts))
+
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Learn the vocabulary and idf of ``texts`` and return their L2-normalised TF-IDF rows."""
+        """Learn the vocabulary and idf of ``texts`` and return their L2-normalised TF-IDF rows.
+
+        Document frequencies are counted :attr:`chunk_texts` texts at a time and merged; the rows are made
+        a chunk at a time too (the same matrix as in one piece: every step is per text or per key)."""
         id_lists = self._ids(texts, grow=True)
         self.width_ = len(self.token_ids_) + 1
-        rows, keys = self._keys(id_lists)
-        del id_lists
         n = len(texts)
         span = self.width_ * self.width_
-        uniq, df = np.unique(_distinct(rows * span + keys) % span, return_counts=True)
+        uniq, df = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        for start in self._chunks(n):
+            rows, keys = self._keys(id_lists[start : start + self.chunk_texts])
+            chunk_uniq, chunk_df = np.unique(_distinct(rows * span + keys) % span, return_counts=True)
+            del rows, keys
+            if not len(uniq):
+                uniq, df = chunk_uniq, chunk_df
+                continue
+            uniq, inverse = np.unique(np.concatenate([uniq, chunk_uniq]), return_inverse=True)
+            df = np.bincount(inverse, weights=np.concatenate([df, chunk_df]), minlength=len(uniq)).astype(np.int64)
         keep = (df >= self.min_df) & (df <= self.max_df * n)
         if not keep.any():
             raise ValueError("empty vocabulary")
         self.keys_ = uniq[keep]
         self.idf_ = (np.log((1 + n) / (1 + df[keep])) + 1.0).astype(np.float32)
-        return self._transform_keys(rows, keys, n)
+        del uniq, df, keep
+        return self._rows(id_lists)
+
+    def _rows(self, id_lists: list[np.ndarray]) -> sp.csr_matrix:
+        """The TF-IDF rows of texts given as token ids, made :attr:`chunk_texts` texts at a time."""
+        parts = []
+        for start in self._chunks(len(id_lists)):
+            chunk = id_lists[start : start + self.chunk_texts]
+            parts.append(self._transform_keys(*self._keys(chunk), len(chunk)))
+        if not parts:
+            return self._matrix(np.empty(0, np.int64), np.empty(0, np.int64), 0)
+        return parts[0] if len(parts) == 1 else sp.vstack(parts, format="csr")
 
     def _transform_keys(self, rows: np.ndarray, keys: np.ndarray, n: int) -> sp.csr_matrix:
         col = np.searchsorted(self.keys_, keys)
@@ -271,8 +299,7 @@ class _TokenBigramTfidf:
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """TF-IDF rows of ``texts`` with the learned vocabulary (unseen tokens are ignored)."""
-        rows, keys = self._keys(self._ids(texts, grow=False))
-        return self._transform_keys(rows, keys, len(texts))
+        return self._rows(self._ids(texts, grow=False))
 
 
 def default_tokenizer(tokenizer: Callable[[str], Sequence[str]] | None) -> Callable[[str], Sequence[str]]:
@@ -413,7 +440,11 @@ class TrackClassifier:
             self.vectorizer_ = _TokenBigramTfidf(_placeholder_tokens)
             self.vectorizer_.fit_transform([""])
             V = self.vectorizer_.transform(lab_texts + unlabelled)
-        XL, XU = V[: len(lab_texts)], V[len(lab_texts) :]
+        if unlabelled:
+            XL, XU = V[: len(lab_texts)], V[len(lab_texts) :]
+        else:  # every text labelled (a router's history): no copy of the whole matrix
+            XL, XU = V, V[:0]
+        del V
         self.centroids_ = l2_normalize(
             np.vstack([np.asarray(XL[lab_y == c].mean(axis=0)) for c in self.classes_])
         ).astype(np.float32)

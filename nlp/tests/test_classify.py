@@ -160,3 +160,33 @@ def test_distinct_is_numpys_unique(values):
     got = _distinct(a.copy())
     assert got.dtype == np.int64
     assert np.array_equal(got, expected)
+
+
+_WORDS = st.sampled_from(["청년", "일자리", "주차", "창업", "돌봄", "a", "b"])
+
+
+@given(
+    texts=st.lists(st.lists(_WORDS, max_size=8).map(" ".join), min_size=1, max_size=14),
+    chunk=st.integers(min_value=1, max_value=5),
+    min_df=st.integers(min_value=1, max_value=3),
+    bigrams=st.booleans(),
+)
+def test_the_vectoriser_in_chunks_is_the_vectoriser_in_one_piece(texts, chunk, min_df, bigrams):
+    from nlp.classify import _TokenBigramTfidf
+
+    whole = _TokenBigramTfidf(str.split, min_df=min_df, bigrams=bigrams)
+    parts = _TokenBigramTfidf(str.split, min_df=min_df, bigrams=bigrams)
+    parts.chunk_texts = chunk
+    try:
+        expected = whole.fit_transform(texts)
+    except ValueError:
+        with pytest.raises(ValueError):
+            parts.fit_transform(texts)
+        return
+    got = parts.fit_transform(texts)
+    assert np.array_equal(parts.keys_, whole.keys_)
+    assert np.array_equal(parts.idf_, whole.idf_)
+    assert got.shape == expected.shape
+    assert np.array_equal(got.toarray(), expected.toarray())
+    unseen = texts[::-1] + ["주차 주차 새말", ""]
+    assert np.array_equal(parts.transform(unseen).toarray(), whole.transform(unseen).toarray())
