@@ -445,9 +445,9 @@ class TrackClassifier:
         else:  # every text labelled (a router's history): no copy of the whole matrix
             XL, XU = V, V[:0]
         del V
-        self.centroids_ = l2_normalize(
-            np.vstack([np.asarray(XL[lab_y == c].mean(axis=0)) for c in self.classes_])
-        ).astype(np.float32)
+        # Sparse: a dense row per track over the whole vocabulary was the fit's largest array after the
+        # matrix (32 routes × 1.1 M features at 20,000 routed posts: 282 MB while made, 141 MB kept).
+        self.centroids_ = _sparse_centroids(XL, lab_y, self.classes_).astype(np.float32)
         self.model_version_ = MODEL_VERSION
         self.n_pseudo_labels_ = 0
         self.cv_accuracy_ = None
@@ -638,7 +638,8 @@ class TrackClassifier:
         X = list(X)
         if self.model_ is None:
             V = self.vectorizer_.transform(X)
-            sim = np.clip(np.asarray(V @ self.centroids_.T).ravel(), 0.0, 1.0)
+            S = V @ self.centroids_.T  # sparse centroids; a model saved before this kept them dense
+            sim = np.clip((S.toarray() if sp.issparse(S) else np.asarray(S)).ravel(), 0.0, 1.0)
             return [(str(self.classes_[0]), float(s)) for s in sim]
         P = self.predict_proba(X)
         best = P.argmax(axis=1)
