@@ -214,6 +214,7 @@ class RouteSuggester:
             self.linear_ = TrackClassifier(tokenize, C=self.C, random_state=self.random_state).fit(texts, routes)
             self._release_memo(tokenize)
             self._sparse_centroids()
+            self._float32_coefficients()
         self.model_version_ = MODEL_VERSION
         return self
 
@@ -238,6 +239,15 @@ class RouteSuggester:
         centroids = getattr(self.linear_, "centroids_", None)
         if isinstance(centroids, np.ndarray) and self.linear_.model_ is not None:
             self.linear_.centroids_ = sp.csr_matrix(centroids)
+
+    def _float32_coefficients(self) -> None:
+        """The linear estimate's ``LinearSVC`` coefficients (routes × vocabulary, float64 from liblinear:
+        269 MB at 20,000 routed texts, saved and mapped by every process) kept in float32, in the same
+        memory order: its decision scores move by about 1e-7 of their size, the routing quality is the
+        same (``benchmarks.routing``, docs/nlp-results.md "Stop 24")."""
+        model = getattr(self.linear_, "model_", None)
+        if model is not None and model.coef_.dtype != np.float32:
+            model.coef_ = model.coef_.astype(np.float32)
 
     def _count_tracks(self) -> None:
         """``track_counts_``: the history's counts plus the prior's pseudo-counts."""

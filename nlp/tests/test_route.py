@@ -240,3 +240,18 @@ def test_the_streamed_neighbours_index_and_sparse_centroids_answer_as_the_in_mem
     for s in (sug, ref):
         s.update([3, 9999], ["버스 지하철 새 노선", "탄소 나무 공원"], ["교통정책과", "기후환경과"], ["교통", "환경"])
     assert sug.suggest_many(queries, query_tracks) == ref.suggest_many(queries, query_tracks)
+
+
+def test_the_linear_estimate_keeps_float32_coefficients_whose_answers_are_within_rounding_of_float64(monkeypatch):
+    texts, routes, tracks = _history()
+    sug = RouteSuggester(split_tokenizer, random_state=0).fit(texts, routes, tracks)
+    monkeypatch.setattr(RouteSuggester, "_float32_coefficients", lambda self: None)
+    ref = RouteSuggester(split_tokenizer, random_state=0).fit(texts, routes, tracks)
+    coef, ref_coef = sug.linear_.model_.coef_, ref.linear_.model_.coef_
+    assert coef.dtype == np.float32 and ref_coef.dtype == np.float64
+    assert coef.flags["F_CONTIGUOUS"] == ref_coef.flags["F_CONTIGUOUS"]  # no copy when scoring (stop 23)
+    assert np.array_equal(coef, ref_coef.astype(np.float32))
+    queries, _, query_tracks = _history(200, seed=1)
+    ours, theirs = sug.component_proba(queries, query_tracks), ref.component_proba(queries, query_tracks)
+    assert np.abs(ours["linear"] - theirs["linear"]).max() < 1e-5
+    assert np.array_equal(ours["linear"].argmax(axis=1), theirs["linear"].argmax(axis=1))
