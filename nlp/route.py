@@ -204,12 +204,21 @@ class RouteSuggester:
         self.linear_ = None
         big_routes = [r for r, n in self.route_counts_.items() if n >= 2]
         if self.linear_weight > 0 and len(texts) >= self.min_linear and len(big_routes) >= 2:
+            # Each history text's tokens are handed to the classifier's vectoriser once per occurrence of the
+            # text and then dropped, so they are not all held through the classifier's fit.
             memo = {t: tk for t, tk in zip(texts, toks, strict=True)}
+            uses = Counter(texts)
+            del toks
             analyzer = self.analyzer_
 
             def tokenize(text: str) -> list[str]:
                 hit = memo.get(text)
-                return hit if hit is not None else analyzer.tokens(normalize(text))
+                if hit is None:
+                    return analyzer.tokens(normalize(text))
+                uses[text] -= 1
+                if not uses[text]:
+                    del memo[text], uses[text]
+                return hit
 
             self.linear_ = TrackClassifier(tokenize, C=self.C, random_state=self.random_state).fit(texts, routes)
             self._release_memo(tokenize)

@@ -255,3 +255,21 @@ def test_the_linear_estimate_keeps_float32_coefficients_whose_answers_are_within
     ours, theirs = sug.component_proba(queries, query_tracks), ref.component_proba(queries, query_tracks)
     assert np.abs(ours["linear"] - theirs["linear"]).max() < 1e-5
     assert np.array_equal(ours["linear"].argmax(axis=1), theirs["linear"].argmax(axis=1))
+
+
+def test_the_fit_analyses_each_routed_text_once_even_when_the_same_text_was_routed_twice():
+    texts, routes, tracks = _history(120)
+    texts, routes, tracks = texts + texts[:30], routes + routes[:30], tracks + tracks[:30]
+    calls = []
+
+    def counting(text: str) -> list[str]:
+        calls.append(text)
+        return split_tokenizer(text)
+
+    sug = RouteSuggester(counting, random_state=0).fit(texts, routes, tracks)
+    assert sug.linear_ is not None
+    history_calls = [t for t in calls if t in set(texts)]
+    assert sorted(history_calls) == sorted(texts)  # once per routed text: the classifier reused the tokens
+    plain = RouteSuggester(split_tokenizer, random_state=0).fit(texts, routes, tracks)
+    queries, _, query_tracks = _history(40, seed=2)
+    assert sug.suggest_many(queries, query_tracks) == plain.suggest_many(queries, query_tracks)
