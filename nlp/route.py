@@ -26,14 +26,18 @@ No Django here: the adapter (:func:`nlp.adapter.route_suggestions`) feeds it the
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from nlp import MODEL_VERSION
 from nlp.analyzer import as_analyzer
 from nlp.classify import TrackClassifier
+from nlp.index_build import IndexBuilder
 from nlp.similar import SimilarityIndex
 from nlp.text import normalize, squash
 
@@ -45,6 +49,11 @@ COMPONENTS = ("neighbours", "prior", "linear")
 
 def _is_missing(value: object) -> bool:
     return value is None or value == ""
+
+
+#: Routed texts per chunk of the neighbours' index build (:meth:`RouteSuggester.fit`, streamed through
+#: :class:`nlp.index_build.IndexBuilder`: the memory of the build is that of a chunk, not of the history).
+INDEX_CHUNK = 5000
 
 
 #: In log pooling, each estimate's probabilities are floored at this share of the uniform one (a neighbour
@@ -191,23 +200,63 @@ class RouteSuggester:
         # route (column) and track of each index position; -1 / None: not (or no longer) in the history
         self._routes = np.array([self._col[r] for r in routes], dtype=np.int64)
         self._tracks = np.array(own_tracks, dtype=object)
-        self.index_ = None
-        if texts:
-            self.index_ = SimilarityIndex(self.analyzer_, min_df=1).fit(names, texts, tokens=toks)
+        self.index_ = self._build_index(names, texts, toks) if texts else None
         self.linear_ = None
         big_routes = [r for r, n in self.route_counts_.items() if n >= 2]
         if self.linear_weight > 0 and len(texts) >= self.min_linear and len(big_routes) >= 2:
+            # Each history text's tokens are handed to the classifier's vectoriser once per occurrence of the
+            # text and then dropped, so they are not all held through the classifier's fit.
             memo = {t: tk for t, tk in zip(texts, toks, strict=True)}
+            uses = Counter(texts)
+            del toks
             analyzer = self.analyzer_
 
             def tokenize(text: str) -> list[str]:
                 hit = memo.get(text)
-                return hit if hit is not None else analyzer.tokens(normalize(text))
+                if hit is None:
+                    return analyzer.tokens(normalize(text))
+                uses[text] -= 1
+                if not uses[text]:
+                    del memo[text], uses[text]
+                return hit
 
             self.linear_ = TrackClassifier(tokenize, C=self.C, random_state=self.random_state).fit(texts, routes)
             self._release_memo(tokenize)
+            self._sparse_centroids()
+            self._float32_coefficients()
         self.model_version_ = MODEL_VERSION
         return self
+
+    def _build_index(self, names: list, texts: list[str], toks: list[list[str]]) -> SimilarityIndex:
+        """The neighbours' index of the history: what ``SimilarityIndex(analyzer, min_df=1).fit(names, texts,
+        tokens=toks)`` gives (the same answers to every query, :mod:`nlp.index_build`), built chunk by chunk
+        (:data:`INDEX_CHUNK` texts) in a temporary directory and read back into memory, so that the build
+        never holds every text's token and bigram strings and the unpruned TF-IDF matrix at once (``fit``
+        of the index took 680 MB more than the tokens at 20,000 routed texts)."""
+        with tempfile.TemporaryDirectory(prefix="route-index-") as tmp:
+            builder = IndexBuilder(SimilarityIndex(self.analyzer_, min_df=1), tmp)
+            for start in range(0, len(texts), INDEX_CHUNK):
+                end = start + INDEX_CHUNK
+                builder.add(names[start:end], texts[start:end], tokens=toks[start:end])
+            built = builder.finish(Path(tmp) / "index")
+            return SimilarityIndex.load(built, analyzer=self.analyzer_, mmap=False)
+
+    def _sparse_centroids(self) -> None:
+        """The linear estimate's track centroids (one dense float32 row per route over the whole vocabulary,
+        mostly zeros: 135 MB at 20,000 routed texts) kept as a sparse matrix of the same values: its
+        ``_off_centroid`` (the ``novelty`` calibration) gives the same numbers from it."""
+        centroids = getattr(self.linear_, "centroids_", None)
+        if isinstance(centroids, np.ndarray) and self.linear_.model_ is not None:
+            self.linear_.centroids_ = sp.csr_matrix(centroids)
+
+    def _float32_coefficients(self) -> None:
+        """The linear estimate's ``LinearSVC`` coefficients (routes × vocabulary, float64 from liblinear:
+        269 MB at 20,000 routed texts, saved and mapped by every process) kept in float32, in the same
+        memory order: its decision scores move by about 1e-7 of their size, the routing quality is the
+        same (``benchmarks.routing``, docs/nlp-results.md "Stop 24")."""
+        model = getattr(self.linear_, "model_", None)
+        if model is not None and model.coef_.dtype != np.float32:
+            model.coef_ = model.coef_.astype(np.float32)
 
     def _count_tracks(self) -> None:
         """``track_counts_``: the history's counts plus the prior's pseudo-counts."""

@@ -35,6 +35,7 @@ CORE = [
     "benchmarks.index_scale",
     "benchmarks.grievance_links",
     "benchmarks.model_store_mmap",
+    "benchmarks.router_fit",
 ]
 
 

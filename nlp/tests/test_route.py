@@ -180,3 +180,96 @@ def test_an_update_of_a_router_without_history_starts_its_neighbours():
 def test_the_linear_estimate_keeps_no_memo_of_the_history_tokens():
     sug = fitted(min_linear=6)
     assert sug.linear_.tokenizer == sug._tokens and sug.linear_.vectorizer_.tokenizer == sug._tokens
+
+
+def _history(n: int = 240, seed: int = 0) -> tuple[list[str], list[str], list[str]]:
+    """Texts of four routes written from overlapping word pools (so held-out rows are not all right)."""
+    rng = np.random.default_rng(seed)
+    pools = {
+        "일자리정책과": "청년 일자리 취업 창업 지원 고용 임금 채용",
+        "기후환경과": "미세먼지 기후 환경 탄소 나무 공원 에너지",
+        "교통정책과": "버스 지하철 도로 교통 주차 자전거 신호",
+        "복지정책과": "어르신 돌봄 복지 주거 지원 청년 임대",
+    }
+    common = "서울 시민 우리 동네 개선 요청 부탁 정책 지원".split()
+    texts, routes, tracks = [], [], []
+    for i in range(n):
+        route = list(pools)[i % 4]
+        words = list(rng.choice(pools[route].split(), size=6)) + list(rng.choice(common, size=4))
+        words += list(rng.choice(pools[list(pools)[(i + 1) % 4]].split(), size=int(rng.integers(0, 5))))
+        rng.shuffle(words)
+        texts.append(" ".join(words))
+        routes.append(route)
+        tracks.append(["일자리", "환경", "교통", "복지"][i % 4])
+    return texts, routes, tracks
+
+
+def test_the_streamed_neighbours_index_and_sparse_centroids_answer_as_the_in_memory_fit(monkeypatch):
+    import scipy.sparse as sp
+
+    from nlp import route
+    from nlp.classify import _off_centroid
+    from nlp.similar import SimilarityIndex
+
+    texts, routes, tracks = _history()
+    monkeypatch.setattr(route, "INDEX_CHUNK", 37)  # several chunks, the last one short
+    sug = RouteSuggester(split_tokenizer, random_state=0).fit(texts, routes, tracks, ids=[i * 3 for i in range(240)])
+    assert sp.issparse(sug.linear_.centroids_) and sug.linear_.novelty_ is not None
+    # the router as fitted before: the whole history's index fitted in memory, dense centroids
+    ref = RouteSuggester(split_tokenizer, random_state=0).fit(texts, routes, tracks, ids=[i * 3 for i in range(240)])
+    ref.index_ = SimilarityIndex(ref.analyzer_, min_df=1).fit([i * 3 for i in range(240)], texts)
+    ref.linear_.centroids_ = sug.linear_.centroids_.toarray()
+    queries, _, query_tracks = _history(40, seed=1)
+    queries += ["버스 청년 지원", "아무 관련 없는 말", ""]
+    query_tracks += ["교통", None, "복지"]
+    V = sug.linear_.vectorizer_.transform(queries)
+    pred = np.arange(len(queries)) % 4
+    assert np.array_equal(
+        _off_centroid(V, sug.linear_.centroids_, pred), _off_centroid(V, ref.linear_.centroids_, pred)
+    )
+    for k in (5, 20):
+        sug.k = ref.k = k
+        ours = sug.component_proba(queries, query_tracks, exclude=[0] * len(queries))
+        theirs = ref.component_proba(queries, query_tracks, exclude=[0] * len(queries))
+        assert all(np.array_equal(ours[c], theirs[c]) for c in ours)
+        assert sug.suggest_many(queries, query_tracks) == ref.suggest_many(queries, query_tracks)
+    assert [sug.suggest(t, exclude=i * 3) for i, t in enumerate(texts[:30])] == [
+        ref.suggest(t, exclude=i * 3) for i, t in enumerate(texts[:30])
+    ]
+    # the delta works on the streamed index as on the fitted one
+    for s in (sug, ref):
+        s.update([3, 9999], ["버스 지하철 새 노선", "탄소 나무 공원"], ["교통정책과", "기후환경과"], ["교통", "환경"])
+    assert sug.suggest_many(queries, query_tracks) == ref.suggest_many(queries, query_tracks)
+
+
+def test_the_linear_estimate_keeps_float32_coefficients_whose_answers_are_within_rounding_of_float64(monkeypatch):
+    texts, routes, tracks = _history()
+    sug = RouteSuggester(split_tokenizer, random_state=0).fit(texts, routes, tracks)
+    monkeypatch.setattr(RouteSuggester, "_float32_coefficients", lambda self: None)
+    ref = RouteSuggester(split_tokenizer, random_state=0).fit(texts, routes, tracks)
+    coef, ref_coef = sug.linear_.model_.coef_, ref.linear_.model_.coef_
+    assert coef.dtype == np.float32 and ref_coef.dtype == np.float64
+    assert coef.flags["F_CONTIGUOUS"] == ref_coef.flags["F_CONTIGUOUS"]  # no copy when scoring (stop 23)
+    assert np.array_equal(coef, ref_coef.astype(np.float32))
+    queries, _, query_tracks = _history(200, seed=1)
+    ours, theirs = sug.component_proba(queries, query_tracks), ref.component_proba(queries, query_tracks)
+    assert np.abs(ours["linear"] - theirs["linear"]).max() < 1e-5
+    assert np.array_equal(ours["linear"].argmax(axis=1), theirs["linear"].argmax(axis=1))
+
+
+def test_the_fit_analyses_each_routed_text_once_even_when_the_same_text_was_routed_twice():
+    texts, routes, tracks = _history(120)
+    texts, routes, tracks = texts + texts[:30], routes + routes[:30], tracks + tracks[:30]
+    calls = []
+
+    def counting(text: str) -> list[str]:
+        calls.append(text)
+        return split_tokenizer(text)
+
+    sug = RouteSuggester(counting, random_state=0).fit(texts, routes, tracks)
+    assert sug.linear_ is not None
+    history_calls = [t for t in calls if t in set(texts)]
+    assert sorted(history_calls) == sorted(texts)  # once per routed text: the classifier reused the tokens
+    plain = RouteSuggester(split_tokenizer, random_state=0).fit(texts, routes, tracks)
+    queries, _, query_tracks = _history(40, seed=2)
+    assert sug.suggest_many(queries, query_tracks) == plain.suggest_many(queries, query_tracks)
