@@ -32,7 +32,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 
 from nlp import MODEL_VERSION
 from nlp.analyzer import as_analyzer
@@ -222,7 +221,6 @@ class RouteSuggester:
 
             self.linear_ = TrackClassifier(tokenize, C=self.C, random_state=self.random_state).fit(texts, routes)
             self._release_memo(tokenize)
-            self._sparse_centroids()
             self._float32_coefficients()
         self.model_version_ = MODEL_VERSION
         return self
@@ -240,14 +238,6 @@ class RouteSuggester:
                 builder.add(names[start:end], texts[start:end], tokens=toks[start:end])
             built = builder.finish(Path(tmp) / "index")
             return SimilarityIndex.load(built, analyzer=self.analyzer_, mmap=False)
-
-    def _sparse_centroids(self) -> None:
-        """The linear estimate's track centroids (one dense float32 row per route over the whole vocabulary,
-        mostly zeros: 135 MB at 20,000 routed texts) kept as a sparse matrix of the same values: its
-        ``_off_centroid`` (the ``novelty`` calibration) gives the same numbers from it."""
-        centroids = getattr(self.linear_, "centroids_", None)
-        if isinstance(centroids, np.ndarray) and self.linear_.model_ is not None:
-            self.linear_.centroids_ = sp.csr_matrix(centroids)
 
     def _float32_coefficients(self) -> None:
         """The linear estimate's ``LinearSVC`` coefficients (routes × vocabulary, float64 from liblinear:

@@ -190,3 +190,17 @@ def test_the_vectoriser_in_chunks_is_the_vectoriser_in_one_piece(texts, chunk, m
     assert np.array_equal(got.toarray(), expected.toarray())
     unseen = texts[::-1] + ["주차 주차 새말", ""]
     assert np.array_equal(parts.transform(unseen).toarray(), whole.transform(unseen).toarray())
+
+
+def test_the_centroids_are_sparse_and_the_dense_means_normalised():
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
+    texts = [f"{t} {c}" for _, t, c, _ in IDEAS]
+    tracks = [tr for *_, tr in IDEAS]
+    clf = TrackClassifier(split_tokenizer, random_state=0).fit(texts, tracks)
+    assert sp.issparse(clf.centroids_) and clf.centroids_.dtype == np.float32
+    X = clf.vectorizer_.transform(texts + [f"{t.replace('/', ' ')}" for t in clf.classes_])
+    y = np.array(tracks + list(clf.classes_), dtype=object)
+    dense = normalize(np.vstack([np.asarray(X[y == c].mean(axis=0)) for c in clf.classes_])).astype(np.float32)
+    assert np.allclose(clf.centroids_.toarray(), dense, atol=1e-6)
