@@ -175,6 +175,13 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     return values[first]
 
 
+def _merge_counts(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Two ``(sorted distinct keys, counts)`` as one (counts of a key in both summed)."""
+    keys, inverse = np.unique(np.concatenate([a[0], b[0]]), return_inverse=True)
+    counts = np.bincount(inverse, weights=np.concatenate([a[1], b[1]]), minlength=len(keys)).astype(np.int64)
+    return keys, counts
+
+
 def _placeholder_tokens(text: str) -> list[str]:
     return ["<empty>"]
 
@@ -263,16 +270,20 @@ class _TokenBigramTfidf:
         self.width_ = len(self.token_ids_) + 1
         n = len(texts)
         span = self.width_ * self.width_
-        uniq, df = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        # (keys, counts) of groups of chunks, each at most half the size of the one below it: a new chunk's
+        # counts are merged into the top while the top is not larger, so every key is merged O(log chunks)
+        # times (merging each chunk into one running total re-sorted the whole total per chunk).
+        stack: list[tuple[np.ndarray, np.ndarray]] = []
         for start in self._chunks(n):
             rows, keys = self._keys(id_lists[start : start + self.chunk_texts])
-            chunk_uniq, chunk_df = np.unique(_distinct(rows * span + keys) % span, return_counts=True)
+            counted = np.unique(_distinct(rows * span + keys) % span, return_counts=True)
             del rows, keys
-            if not len(uniq):
-                uniq, df = chunk_uniq, chunk_df
-                continue
-            uniq, inverse = np.unique(np.concatenate([uniq, chunk_uniq]), return_inverse=True)
-            df = np.bincount(inverse, weights=np.concatenate([df, chunk_df]), minlength=len(uniq)).astype(np.int64)
+            while stack and len(stack[-1][0]) <= len(counted[0]):
+                counted = _merge_counts(stack.pop(), counted)
+            stack.append(counted)
+        uniq, df = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        while stack:
+            uniq, df = _merge_counts(stack.pop(), (uniq, df))
         keep = (df >= self.min_df) & (df <= self.max_df * n)
         if not keep.any():
             raise ValueError("empty vocabulary")

@@ -166,7 +166,7 @@ _WORDS = st.sampled_from(["청년", "일자리", "주차", "창업", "돌봄", "
 
 
 @given(
-    texts=st.lists(st.lists(_WORDS, max_size=8).map(" ".join), min_size=1, max_size=14),
+    texts=st.lists(st.lists(_WORDS, max_size=8).map(" ".join), min_size=1, max_size=30),
     chunk=st.integers(min_value=1, max_value=5),
     min_df=st.integers(min_value=1, max_value=3),
     bigrams=st.booleans(),
