@@ -55,13 +55,12 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
 
 from benchmarks.classifier_dev import TokenCache
 from benchmarks.common import Task, full_task, small_task
 from benchmarks.cross_source import SOURCES, _texts
 from nlp.calibration import NO_THRESHOLD, expected_calibration_error, precision_threshold
-from nlp.classify import TrackClassifier, _decision, _softmax
+from nlp.classify import TrackClassifier, _decision, _intercept_for_mean, _logit, _platt, _sigmoid, _softmax
 
 logger = logging.getLogger("benchmarks.calibration_variants")
 
@@ -197,29 +196,9 @@ def wilson_threshold(confidences: Sequence[float], correct: Sequence[object], pr
     return float(conf[last[np.flatnonzero(good)[-1]]])
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def _platt(features: np.ndarray, correct: np.ndarray) -> LogisticRegression:
-    return LogisticRegression(C=1e4, max_iter=1000).fit(features, correct)
-
-
 def _rematch(z: np.ndarray, target: float) -> np.ndarray:
-    """``sigmoid(z + b)`` with ``b`` such that the mean is ``target`` (bisection)."""
-    lo, hi = -20.0, 20.0
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        if _sigmoid(z + mid).mean() > target:
-            hi = mid
-        else:
-            lo = mid
-    return _sigmoid(z + (lo + hi) / 2)
+    """``sigmoid(z + b)`` with ``b`` such that the mean is ``target``."""
+    return _sigmoid(z + _intercept_for_mean(z, target))
 
 
 def base_conf(r: dict, kind: str) -> np.ndarray:

@@ -132,6 +132,12 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+def _platt(features: np.ndarray, correct: np.ndarray) -> LogisticRegression:
+    """The logistic of ``correct`` (0/1) on ``features`` that the ``novelty`` calibration fits (nearly
+    unregularised: a handful of features, thousands of rows)."""
+    return LogisticRegression(C=1e4, max_iter=1000).fit(features, correct)
+
+
 def _intercept_for_mean(z: np.ndarray, target: float) -> float:
     """The ``b`` at which ``sigmoid(z + b)`` has mean ``target`` (bisection)."""
     lo, hi = -20.0, 20.0
@@ -598,7 +604,7 @@ class TrackClassifier:
         if correct.all() or not correct.any():
             return None
         conf = _softmax(S, self.temperatures_["folds"]).max(axis=1)
-        fit = LogisticRegression(C=1e4, max_iter=1000).fit(np.column_stack([_logit(conf), off]), correct)
+        fit = _platt(np.column_stack([_logit(conf), off]), correct)
         a, b = (float(v) for v in fit.coef_[0])
         c = float(fit.intercept_[0])
         if XU.shape[0]:
