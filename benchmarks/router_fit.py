@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 QUERIES = 40
 
 
+# The helpers below stay in this module on purpose: a child imports it with the reference tree first on its
+# path, so it may use only what every reference tree has (``benchmarks.common.read_rows``, ``nlp``).
 def _status_mb(key: str) -> float:
     with open("/proc/self/status") as fh:
         for line in fh:
