@@ -538,7 +538,17 @@ class TrackClassifier:
             self.cv_accuracy_,
             self.review_threshold_,
         )
+        self._float32_coefficients()
         return self
+
+    def _float32_coefficients(self) -> None:
+        """The fitted ``LinearSVC``'s coefficients (tracks × vocabulary, float64 from liblinear: 269 MB for a
+        router fitted on 20,000 routed posts, saved and mapped by every process) kept in float32, in the same
+        memory order (scoring copies nothing): decision scores move by about 1e-7 of their size; the routing
+        quality is the same (``benchmarks.routing``, docs/nlp-results.md "Stop 24")."""
+        coef = getattr(self.model_, "coef_", None)  # None: one track (or a harness's model without one)
+        if isinstance(coef, np.ndarray) and coef.dtype != np.float32:
+            self.model_.coef_ = coef.astype(np.float32)
 
     def _svc(self) -> LinearSVC:
         # One process, no threads: liblinear's random generator is global, so parallel fits would not

@@ -221,7 +221,6 @@ class RouteSuggester:
 
             self.linear_ = TrackClassifier(tokenize, C=self.C, random_state=self.random_state).fit(texts, routes)
             self._release_memo(tokenize)
-            self._float32_coefficients()
         self.model_version_ = MODEL_VERSION
         return self
 
@@ -238,15 +237,6 @@ class RouteSuggester:
                 builder.add(names[start:end], texts[start:end], tokens=toks[start:end])
             built = builder.finish(Path(tmp) / "index")
             return SimilarityIndex.load(built, analyzer=self.analyzer_, mmap=False)
-
-    def _float32_coefficients(self) -> None:
-        """The linear estimate's ``LinearSVC`` coefficients (routes × vocabulary, float64 from liblinear:
-        269 MB at 20,000 routed texts, saved and mapped by every process) kept in float32, in the same
-        memory order: its decision scores move by about 1e-7 of their size, the routing quality is the
-        same (``benchmarks.routing``, docs/nlp-results.md "Stop 24")."""
-        model = getattr(self.linear_, "model_", None)
-        if model is not None and model.coef_.dtype != np.float32:
-            model.coef_ = model.coef_.astype(np.float32)
 
     def _count_tracks(self) -> None:
         """``track_counts_``: the history's counts plus the prior's pseudo-counts."""
