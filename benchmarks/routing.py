@@ -23,6 +23,10 @@ on the same source's (same-source). Nothing of the judged items is looked at whe
     .venv/bin/python -m benchmarks.routing                           # both sources, chronological split
     .venv/bin/python -m benchmarks.routing --split random --sources gwanghwamun
     .venv/bin/python -m benchmarks.routing --history-sizes 30 100 --no-links
+    .venv/bin/python -m benchmarks.routing --history-sizes --linear-windows 0.5 0.25 --no-links
+
+``--linear-windows``: the whole history, but the linear estimate fitted on its latest share only (what
+``RouteSuggester.max_linear`` does once a board's history outgrows it).
 """
 
 from __future__ import annotations
@@ -112,9 +116,12 @@ class Source:
         logger.warning("%s: %d rows analysed in %.0f s", name, len(self.rows), time.perf_counter() - start)
 
 
-def estimates(src: Source, history: list[int], new: list[int], ks) -> tuple[np.ndarray, dict, list[str]]:
-    """Fit on ``history`` once; every estimate's probabilities for ``new`` for each ``k``."""
-    sug = RouteSuggester(src.tokenizer, k=max(ks), random_state=0, min_linear=30).fit(
+def estimates(
+    src: Source, history: list[int], new: list[int], ks, max_linear: int | None = None
+) -> tuple[np.ndarray, dict, list[str]]:
+    """Fit on ``history`` once; every estimate's probabilities for ``new`` for each ``k``. ``max_linear``: the
+    linear estimate learns from the latest ``max_linear`` history items only (``None``: all of them)."""
+    sug = RouteSuggester(src.tokenizer, k=max(ks), random_state=0, min_linear=30, max_linear=max_linear).fit(
         [src.texts[i] for i in history],
         [src.routes[i] for i in history],
         [src.tracks[i] for i in history],
@@ -131,6 +138,8 @@ def estimates(src: Source, history: list[int], new: list[int], ks) -> tuple[np.n
 
 def accuracy(P: np.ndarray, classes: np.ndarray, truth: list[str]) -> tuple[float, float]:
     """Top-1 and top-3 accuracy of the probability rows ``P`` (ties to the route name, as the suggester)."""
+    if not P.size:  # no estimate with a weight had anything to say (e.g. a linear-only mixture, no linear fit)
+        P = np.zeros((len(truth), len(classes)))
     col = {c: j for j, c in enumerate(classes)}
     top1 = top3 = 0
     names = np.array([str(c) for c in classes])
@@ -171,12 +180,13 @@ def select(src: Source, how: str) -> tuple[dict, list[str]]:
     return best, log
 
 
-def judge(src: Source, settings: dict, how: str, limit: int | None = None) -> dict:
+def judge(src: Source, settings: dict, how: str, limit: int | None = None, max_linear: int | None = None) -> dict:
     """Top-1 / top-3 on ``src``'s held-out items: ours with ``settings`` and the references; ``limit``:
-    only the latest ``limit`` items of the history (a young board)."""
+    only the latest ``limit`` items of the history (a young board); ``max_linear``: the whole history, but
+    the linear estimate (and the "TrackClassifier" column) on its latest ``max_linear`` items only."""
     history, new = split(src.rows, how)
     history = history[-limit:] if limit else history
-    classes, parts, truth = estimates(src, history, new, [settings["k"]])
+    classes, parts, truth = estimates(src, history, new, [settings["k"]], max_linear)
     p = parts[settings["k"]]
     return {
         "ours": accuracy(mix(p, settings, settings["pooling"]), classes, truth),
@@ -257,6 +267,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--history-sizes", nargs="*", type=int, default=[50, 200], help="also judge with only the latest N routed items"
     )
+    parser.add_argument(
+        "--linear-windows",
+        nargs="*",
+        type=float,
+        default=[],
+        help="also judge with the linear estimate learning from only the latest share (0-1) of the history",
+    )
     parser.add_argument("--no-links", action="store_true", help="skip the link table by cosine band")
     parser.add_argument("--links-only", action="store_true", help="only the link table by cosine band")
     parser.add_argument("--analyzer", default=None, help="mecab (default), okt, komoran, or 'split' (whitespace)")
@@ -286,6 +303,11 @@ def main(argv: list[str] | None = None) -> int:
                 if key not in done:
                     done[key] = judge(sources[target], settings, args.split, limit)
                 print(line(label + (f", latest {limit} routed" if limit else ""), done[key]), flush=True)
+        for share in args.linear_windows:
+            window = max(1, round(len(split(sources[target].rows, args.split)[0]) * share))
+            for label, settings in runs:
+                r = judge(sources[target], settings, args.split, max_linear=window)
+                print(line(f"{label}, linear on the latest {window} routed ({share:.0%})", r), flush=True)
     if not args.no_links:
         for name in args.sources:
             print("\n".join(link_bands(sources[name])), flush=True)

@@ -50,6 +50,12 @@ def _is_missing(value: object) -> bool:
     return value is None or value == ""
 
 
+#: The linear estimate learns from at most this many routed texts, the latest (:class:`RouteSuggester`'s
+#: ``max_linear``): its fit's memory and time grow with the texts it learns from (at 20,000 routed posts peak
+#: 1.2 GB and 160 s, at 100,000 2.3 GB and 18 minutes; docs/nlp-results.md "Stop 25"), while the neighbours
+#: and the track prior, cheap to build, keep the whole history.
+MAX_LINEAR = 20000
+
 #: Routed texts per chunk of the neighbours' index build (:meth:`RouteSuggester.fit`, streamed through
 #: :class:`nlp.index_build.IndexBuilder`: the memory of the build is that of a chunk, not of the history).
 INDEX_CHUNK = 5000
@@ -117,6 +123,11 @@ class RouteSuggester:
     min_linear:
         Routed texts needed before the linear estimate is fitted (it also needs two routes with two
         texts each).
+    max_linear:
+        The linear estimate learns from the latest ``max_linear`` routed texts (in the order given: oldest
+        first) — a bound on the refit's memory and time as the history grows, and where a city's
+        departments and their duties change, the latest routings are the ones to learn; the neighbours and
+        the track prior learn from the whole history. ``None``: no bound.
     C:
         Inverse regularisation of the linear estimate's ``LinearSVC``.
     random_state:
@@ -125,7 +136,8 @@ class RouteSuggester:
     Attributes (after ``fit``): ``classes_`` (sorted routes), ``n_history_``, ``route_counts_``
     (``{route: n}``), ``track_counts_`` (``{track: {route: n}}``, history plus ``prior``), ``prior_`` (the
     ``prior`` given), ``index_`` (``None`` without history; its ids are the history texts' ``ids``),
-    ``linear_`` (``None`` until ``min_linear``), ``model_version_``.
+    ``linear_`` (``None`` until ``min_linear``), ``n_linear_`` (the routed texts it learned from),
+    ``model_version_``.
     """
 
     def __init__(
@@ -139,6 +151,7 @@ class RouteSuggester:
         smoothing: float = 1.0,
         pooling: str = "mean",
         min_linear: int = 30,
+        max_linear: int | None = MAX_LINEAR,
         C: float = 1.0,
         random_state: int | None = 0,
     ) -> None:
@@ -150,6 +163,7 @@ class RouteSuggester:
         self.smoothing = smoothing
         self.pooling = pooling
         self.min_linear = min_linear
+        self.max_linear = max_linear
         self.C = C
         self.random_state = random_state
 
@@ -182,7 +196,6 @@ class RouteSuggester:
         own_tracks = [None if _is_missing(tracks[i]) else str(tracks[i]) for i in keep]
         names = list(range(len(keep))) if ids is None else [ids[i] for i in keep]
         self.analyzer_ = as_analyzer(self.tokenizer)
-        toks = [list(tokens[i]) for i in keep] if tokens is not None else [self._tokens(t) for t in texts]
         self.n_history_ = len(texts)
         self.route_counts_: dict[str, float] = dict(Counter(routes))
         counts: dict[str, Counter] = defaultdict(Counter)
@@ -199,15 +212,26 @@ class RouteSuggester:
         # route (column) and track of each index position; -1 / None: not (or no longer) in the history
         self._routes = np.array([self._col[r] for r in routes], dtype=np.int64)
         self._tracks = np.array(own_tracks, dtype=object)
-        self.index_ = self._build_index(names, texts, toks) if texts else None
+        # the linear estimate's window: the latest max_linear routed texts
+        first = max(0, len(texts) - self.max_linear) if self.max_linear else 0
+
+        def chunk_tokens(start: int, end: int) -> list[list[str]]:
+            if tokens is not None:
+                return [list(tokens[keep[i]]) for i in range(start, min(end, len(texts)))]
+            return [self._tokens(t) for t in texts[start:end]]
+
+        window: list[list[str]] = []
+        self.index_ = self._build_index(names, texts, chunk_tokens, first, window) if texts else None
         self.linear_ = None
-        big_routes = [r for r, n in self.route_counts_.items() if n >= 2]
-        if self.linear_weight > 0 and len(texts) >= self.min_linear and len(big_routes) >= 2:
-            # Each history text's tokens are handed to the classifier's vectoriser once per occurrence of the
+        self.n_linear_ = 0
+        lin_texts, lin_routes = texts[first:], routes[first:]
+        big_routes = [r for r, n in Counter(lin_routes).items() if n >= 2]
+        if self.linear_weight > 0 and len(lin_texts) >= self.min_linear and len(big_routes) >= 2:
+            # Each window text's tokens are handed to the classifier's vectoriser once per occurrence of the
             # text and then dropped, so they are not all held through the classifier's fit.
-            memo = {t: tk for t, tk in zip(texts, toks, strict=True)}
-            uses = Counter(texts)
-            del toks
+            memo = {t: tk for t, tk in zip(lin_texts, window, strict=True)}
+            uses = Counter(lin_texts)
+            del window
             analyzer = self.analyzer_
 
             def tokenize(text: str) -> list[str]:
@@ -219,22 +243,32 @@ class RouteSuggester:
                     del memo[text], uses[text]
                 return hit
 
-            self.linear_ = TrackClassifier(tokenize, C=self.C, random_state=self.random_state).fit(texts, routes)
+            self.linear_ = TrackClassifier(tokenize, C=self.C, random_state=self.random_state).fit(
+                lin_texts, lin_routes
+            )
+            self.n_linear_ = len(lin_texts)
             self._release_memo(tokenize)
         self.model_version_ = MODEL_VERSION
         return self
 
-    def _build_index(self, names: list, texts: list[str], toks: list[list[str]]) -> SimilarityIndex:
+    def _build_index(
+        self, names: list, texts: list[str], chunk_tokens, first: int, window: list[list[str]]
+    ) -> SimilarityIndex:
         """The neighbours' index of the history: what ``SimilarityIndex(analyzer, min_df=1).fit(names, texts,
         tokens=toks)`` gives (the same answers to every query, :mod:`nlp.index_build`), built chunk by chunk
-        (:data:`INDEX_CHUNK` texts) in a temporary directory and read back into memory, so that the build
-        never holds every text's token and bigram strings and the unpruned TF-IDF matrix at once (``fit``
-        of the index took 680 MB more than the tokens at 20,000 routed texts)."""
+        (:data:`INDEX_CHUNK` texts, ``chunk_tokens(start, end)`` their tokens, analysed chunk by chunk too)
+        in a temporary directory and read back into memory, so that the build never holds every text's
+        tokens, its token and bigram strings and the unpruned TF-IDF matrix at once (``fit`` of the index
+        took 680 MB more than the tokens at 20,000 routed texts). The tokens of the texts from position
+        ``first`` on (the linear estimate's window) are appended to ``window``."""
         with tempfile.TemporaryDirectory(prefix="route-index-") as tmp:
             builder = IndexBuilder(SimilarityIndex(self.analyzer_, min_df=1), tmp)
             for start in range(0, len(texts), INDEX_CHUNK):
                 end = start + INDEX_CHUNK
-                builder.add(names[start:end], texts[start:end], tokens=toks[start:end])
+                toks = chunk_tokens(start, end)
+                builder.add(names[start:end], texts[start:end], tokens=toks)
+                if end > first:
+                    window.extend(toks[max(0, first - start) :])
             built = builder.finish(Path(tmp) / "index")
             return SimilarityIndex.load(built, analyzer=self.analyzer_, mmap=False)
 

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nlp import MODEL_VERSION
 from nlp.classify import TrackClassifier
@@ -274,3 +276,63 @@ def test_the_fit_analyses_each_routed_text_once_even_when_the_same_text_was_rout
     plain = RouteSuggester(split_tokenizer, random_state=0).fit(texts, routes, tracks)
     queries, _, query_tracks = _history(40, seed=2)
     assert sug.suggest_many(queries, query_tracks) == plain.suggest_many(queries, query_tracks)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    window=st.integers(min_value=1, max_value=150),
+    chunk=st.integers(min_value=1, max_value=70),
+    unrouted=st.sets(st.integers(min_value=0, max_value=149), max_size=30),
+    given_tokens=st.booleans(),
+)
+def test_the_linear_estimate_learns_from_the_latest_max_linear_routed_texts_the_rest_from_all(
+    monkeypatch, window, chunk, unrouted, given_tokens
+):
+    from nlp import route
+    from nlp.analyzer import as_analyzer
+    from nlp.text import normalize
+
+    texts, routes, tracks = _history(150)
+    routes = ["" if i in unrouted else r for i, r in enumerate(routes)]  # not routed: not in the history
+    routed = [i for i, r in enumerate(routes) if r]
+    monkeypatch.setattr(route, "INDEX_CHUNK", chunk)
+    # the tokens the router's own analyser gives (its content filter applied)
+    tokens = [as_analyzer(split_tokenizer).tokens(normalize(t)) for t in texts] if given_tokens else None
+    sug = RouteSuggester(split_tokenizer, random_state=0, min_linear=4, max_linear=window).fit(
+        texts, routes, tracks, tokens=tokens, ids=list(range(150))
+    )
+    latest = routed[-window:]
+    # the neighbours and the prior: the whole history
+    assert sug.n_history_ == len(routed) and sug.history_ids() == routed
+    assert sum(sum(d.values()) for d in sug._history_counts.values()) == len(routed)
+    # the linear estimate: what a router fitted on the latest routed texts alone learns
+    alone = RouteSuggester(split_tokenizer, random_state=0, min_linear=4, max_linear=None).fit(
+        [texts[i] for i in latest], [routes[i] for i in latest], [tracks[i] for i in latest]
+    )
+    assert (sug.linear_ is None) == (alone.linear_ is None)
+    if sug.linear_ is None:
+        assert sug.n_linear_ == 0
+        return
+    assert sug.n_linear_ == len(latest)
+    queries, _, _ = _history(30, seed=3)
+    V, W = sug.linear_.vectorizer_.transform(queries), alone.linear_.vectorizer_.transform(queries)
+    assert (V != W).nnz == 0
+    assert np.array_equal(sug.linear_.predict_proba(queries), alone.linear_.predict_proba(queries))
+
+
+def test_a_history_within_max_linear_is_fitted_as_without_the_bound():
+    texts, routes, tracks = _history()
+    bounded = RouteSuggester(split_tokenizer, random_state=0, max_linear=len(texts)).fit(texts, routes, tracks)
+    unbounded = RouteSuggester(split_tokenizer, random_state=0, max_linear=None).fit(texts, routes, tracks)
+    queries, _, query_tracks = _history(60, seed=4)
+    assert bounded.n_linear_ == unbounded.n_linear_ == len(texts)
+    assert bounded.suggest_many(queries, query_tracks) == unbounded.suggest_many(queries, query_tracks)
+    assert RouteSuggester().max_linear == 20000  # the default bound (nlp.route.MAX_LINEAR)
+
+
+def test_a_window_of_one_route_fits_no_linear_estimate_and_the_others_still_suggest():
+    texts, routes, tracks = _history(120)
+    routes = routes[:100] + ["교통정책과"] * 20  # the latest 20 all went to one department
+    sug = RouteSuggester(split_tokenizer, random_state=0, min_linear=4, max_linear=20).fit(texts, routes, tracks)
+    assert sug.linear_ is None and sug.n_linear_ == 0 and sug.n_history_ == 120
+    assert sug.suggest("미세먼지 공원 나무", track="환경")[0][0] == "기후환경과"
