@@ -778,11 +778,14 @@ def _frozen(prior: dict) -> tuple:
     return tuple(sorted((str(t), tuple(sorted((str(r), float(w)) for r, w in d.items()))) for t, d in prior.items()))
 
 
-def _fit_router(corpus: Corpus, qs, prior: dict, since: datetime | None = None) -> tuple[RouteSuggester, dict]:
-    """A routing model fitted on every routed live item of ``qs`` (named by pk), and the baseline of the
-    delta's cursor (:class:`_Changes`): ``{"live": live items read, "top": their largest pk, "known":
-    their pks (sorted), "applied": {pk: changed value} of those changed after ``since``}`` (the fit holds
-    them as they are)."""
+def _fit_router(
+    corpus: Corpus, qs, prior: dict, since: datetime | None = None, progress=None
+) -> tuple[RouteSuggester, dict]:
+    """A routing model fitted on every routed live item of ``qs`` (named by pk, oldest first: the linear
+    estimate learns from the latest, :data:`nlp.route.MAX_LINEAR`), and the baseline of the delta's cursor
+    (:class:`_Changes`): ``{"live": live items read, "top": their largest pk, "known": their pks (sorted),
+    "applied": {pk: changed value} of those changed after ``since``}`` (the fit holds them as they are).
+    ``progress(done, total)``: the fit's (:meth:`RouteSuggester.fit`)."""
     rows = list(_rows(corpus, qs.order_by("pk")))
     routed = [(r, route) for r in rows if (route := corpus.route_of(r))]
     texts = [corpus.text(r) for r, _ in routed]
@@ -796,7 +799,9 @@ def _fit_router(corpus: Corpus, qs, prior: dict, since: datetime | None = None) 
     known = np.fromiter((r.pk for r in rows), dtype=np.int64, count=len(rows))
     base = {"live": len(rows), "top": rows[-1].pk if rows else None, "applied": applied, "known": known}
     del rows, routed  # the model instances are not kept through the fit (about 2.4 kB each)
-    router = RouteSuggester(_analyzer(), random_state=0).fit(texts, routes, labels, prior=prior, ids=ids)
+    router = RouteSuggester(_analyzer(), random_state=0).fit(
+        texts, routes, labels, prior=prior, ids=ids, progress=progress
+    )
     return router, base
 
 
@@ -872,11 +877,12 @@ def router_for(corpus: Corpus) -> RouteSuggester | None:
     return _router(corpus)
 
 
-def router_publish(corpus: Corpus) -> RouteSuggester | None:
+def router_publish(corpus: Corpus, *, progress=None) -> RouteSuggester | None:
     """Fit the corpus's routing model on every routed live item now and, with ``IDEAS_NLP_INDEX_DIR``,
     save it for every process (:func:`router_for` loads it), with what the delta needs (the items
     changed after the fit's start are applied on top). Run by the refit. Returns the model (None when
-    the corpus keeps no routes); this process uses it from now on."""
+    the corpus keeps no routes); this process uses it from now on. ``progress(done, total)``: the fit's
+    (:meth:`nlp.route.RouteSuggester.fit`: routed items indexed, then the linear estimate's)."""
     if corpus.route_of is None:
         return None
     started = timezone.now()
@@ -884,7 +890,7 @@ def router_publish(corpus: Corpus) -> RouteSuggester | None:
     qs = corpus.queryset()
     key = (_signature(qs, corpus.changed_field), _frozen(prior))
     since = started - INDEX_DELTA_MARGIN
-    router, base = _fit_router(corpus, qs, prior, since=since)
+    router, base = _fit_router(corpus, qs, prior, since=since, progress=progress)
     cache = _cache(corpus)
     with cache.lock:
         cache.router, cache.route_sig = router, key
@@ -1126,7 +1132,8 @@ def corpus_refit(*, name: str | None = None, n_clusters: int | None = None, prog
 
     ``progress(corpus, stage, done, total)``, when given, is called as the work goes on, per corpus and
     stage: ``"index"`` (the persisted index's analysis, per chunk; or the stage `index_publish` names),
-    ``"classifier"`` and ``"routing"`` (the saved models; routing only for corpora that keep routes),
+    ``"classifier"`` and ``"routing"`` (the saved models, 0 of 1 at the start and 1 of 1 at the end;
+    routing, only for corpora that keep routes, also per chunk of its fit in between: routed items),
     ``"links"`` and ``"cluster"`` (0 of 1 at the start, 1 of 1 at the end), ``"analyse"`` (every item,
     after each). `nlp.tasks` stores it for the triage screen."""
     summary = {"items": 0, "retried": 0, "failed": 0, "clusters": 0, "indexed": 0}
@@ -1164,7 +1171,7 @@ def _refit(corpus: Corpus, *, n_clusters: int | None, progress=None) -> dict:
     # The routing model likewise (corpora that keep routes): loaded by every process, new routes as a delta.
     if corpus.route_of is not None:
         report(corpus.name, "routing", 0, 1)
-        router_publish(corpus)
+        router_publish(corpus, progress=_stage_reporter(progress, corpus, "routing"))
         report(corpus.name, "routing", 1, 1)
     # Every item again: tags, similar items and duplicates see the whole corpus as it is now.
     pks = list(corpus.queryset().order_by("pk").values_list("pk", flat=True))

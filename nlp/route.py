@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -177,12 +177,16 @@ class RouteSuggester:
         prior: Mapping[object, Mapping[object, float]] | None = None,
         tokens: Sequence[Sequence[str]] | None = None,
         ids: Sequence[object] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ):
         """Learn from texts ``X`` routed to ``y`` (``None``/``""`` = not routed yet: ignored), with each
         text's track in ``tracks`` (optional). ``prior`` adds ``{track: {route: pseudo-count}}``;
         ``tokens`` are the texts' tokens when already known. ``ids`` name the texts (e.g. the items'
         primary keys: what ``exclude`` and :meth:`update` take); without them a routed text is named by
-        its position among the routed texts. Returns ``self``."""
+        its position among the routed texts. ``progress(done, total)``, when given, is called after each
+        chunk of the neighbours' index (``done`` routed texts analysed and indexed) and after the linear
+        estimate's fit, which counts as its texts (``total`` = routed texts + the linear estimate's; the
+        last call has ``done == total``). Returns ``self``."""
         X = list(X)
         y = list(y)
         tracks = [None] * len(X) if tracks is None else list(tracks)
@@ -214,6 +218,11 @@ class RouteSuggester:
         self._tracks = np.array(own_tracks, dtype=object)
         # the linear estimate's window: the latest max_linear routed texts
         first = max(0, len(texts) - self.max_linear) if self.max_linear else 0
+        lin_texts, lin_routes = texts[first:], routes[first:]
+        big_routes = [r for r, n in Counter(lin_routes).items() if n >= 2]
+        linear = self.linear_weight > 0 and len(lin_texts) >= self.min_linear and len(big_routes) >= 2
+        total = len(texts) + (len(lin_texts) if linear else 0)
+        report = progress or (lambda done, total: None)
 
         def chunk_tokens(start: int, end: int) -> list[list[str]]:
             if tokens is not None:
@@ -221,12 +230,14 @@ class RouteSuggester:
             return [self._tokens(t) for t in texts[start:end]]
 
         window: list[list[str]] = []
-        self.index_ = self._build_index(names, texts, chunk_tokens, first, window) if texts else None
+        self.index_ = (
+            self._build_index(names, texts, chunk_tokens, first, window, lambda done: report(done, total))
+            if texts
+            else None
+        )
         self.linear_ = None
         self.n_linear_ = 0
-        lin_texts, lin_routes = texts[first:], routes[first:]
-        big_routes = [r for r, n in Counter(lin_routes).items() if n >= 2]
-        if self.linear_weight > 0 and len(lin_texts) >= self.min_linear and len(big_routes) >= 2:
+        if linear:
             # Each window text's tokens are handed to the classifier's vectoriser once per occurrence of the
             # text and then dropped, so they are not all held through the classifier's fit.
             memo = {t: tk for t, tk in zip(lin_texts, window, strict=True)}
@@ -248,11 +259,12 @@ class RouteSuggester:
             )
             self.n_linear_ = len(lin_texts)
             self._release_memo(tokenize)
+            report(total, total)
         self.model_version_ = MODEL_VERSION
         return self
 
     def _build_index(
-        self, names: list, texts: list[str], chunk_tokens, first: int, window: list[list[str]]
+        self, names: list, texts: list[str], chunk_tokens, first: int, window: list[list[str]], indexed
     ) -> SimilarityIndex:
         """The neighbours' index of the history: what ``SimilarityIndex(analyzer, min_df=1).fit(names, texts,
         tokens=toks)`` gives (the same answers to every query, :mod:`nlp.index_build`), built chunk by chunk
@@ -260,7 +272,8 @@ class RouteSuggester:
         in a temporary directory and read back into memory, so that the build never holds every text's
         tokens, its token and bigram strings and the unpruned TF-IDF matrix at once (``fit`` of the index
         took 680 MB more than the tokens at 20,000 routed texts). The tokens of the texts from position
-        ``first`` on (the linear estimate's window) are appended to ``window``."""
+        ``first`` on (the linear estimate's window) are appended to ``window``; ``indexed(done)`` is called
+        after each chunk."""
         with tempfile.TemporaryDirectory(prefix="route-index-") as tmp:
             builder = IndexBuilder(SimilarityIndex(self.analyzer_, min_df=1), tmp)
             for start in range(0, len(texts), INDEX_CHUNK):
@@ -269,6 +282,7 @@ class RouteSuggester:
                 builder.add(names[start:end], texts[start:end], tokens=toks)
                 if end > first:
                     window.extend(toks[max(0, first - start) :])
+                indexed(min(end, len(texts)))
             built = builder.finish(Path(tmp) / "index")
             return SimilarityIndex.load(built, analyzer=self.analyzer_, mmap=False)
 

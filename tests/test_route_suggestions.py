@@ -199,10 +199,22 @@ def test_a_saved_router_that_cannot_be_used_is_fitted_in_the_process_not_an_erro
     assert fits == [1, 1]  # the refit's, then this process's own (once: the broken file is not read again)
 
 
-def test_the_refit_saves_the_router_and_reports_its_stage(history, index_dir):
-    stages = []
-    adapter.corpus_refit(name="field-notes", progress=lambda corpus, stage, done, total: stages.append(stage))
+def test_the_refit_saves_the_router_and_reports_its_stage(history, index_dir, monkeypatch):
+    from nlp import route
+
+    monkeypatch.setattr(route, "INDEX_CHUNK", 2)  # several chunks of the router's index
+    calls = []
+    adapter.corpus_refit(
+        name="field-notes", progress=lambda corpus, stage, done, total: calls.append((stage, done, total))
+    )
+    stages = [stage for stage, *_ in calls]
     assert "routing" in stages and stages.index("routing") > stages.index("classifier")
+    # the fit's own progress between the stage's 0 of 1 and 1 of 1: routed items, then the linear estimate's
+    routing = [(done, total) for stage, done, total in calls if stage == "routing"][1:-1]
+    routed = len(history)  # every note of the history is routed
+    total = routing[-1][1]
+    assert routing[-1] == (total, total) and total in (routed, 2 * routed)
+    assert [done for done, _ in routing[:-1]] == list(range(2, routed + 1, 2)) + ([routed] if routed % 2 else [])
     loaded = adapter._saved_model(corpus_named("field-notes"), adapter._cache(corpus_named("field-notes")), "router")
     assert loaded is not None and set(loaded[0].history_ids()) == {n.pk for n in history}
     assert loaded[1]["live"] == len(history) and loaded[1]["top"] == max(n.pk for n in history)

@@ -336,3 +336,18 @@ def test_a_window_of_one_route_fits_no_linear_estimate_and_the_others_still_sugg
     sug = RouteSuggester(split_tokenizer, random_state=0, min_linear=4, max_linear=20).fit(texts, routes, tracks)
     assert sug.linear_ is None and sug.n_linear_ == 0 and sug.n_history_ == 120
     assert sug.suggest("미세먼지 공원 나무", track="환경")[0][0] == "기후환경과"
+
+
+def test_the_fit_reports_its_progress_in_routed_texts_then_the_linear_estimates(monkeypatch):
+    from nlp import route
+
+    monkeypatch.setattr(route, "INDEX_CHUNK", 40)
+    texts, routes, tracks = _history(100)
+    calls = []
+    RouteSuggester(split_tokenizer, random_state=0, max_linear=30).fit(
+        texts, routes, tracks, progress=lambda done, total: calls.append((done, total))
+    )
+    assert calls == [(40, 130), (80, 130), (100, 130), (130, 130)]
+    calls.clear()
+    RouteSuggester(split_tokenizer, linear_weight=0).fit(texts, routes, tracks, progress=lambda *a: calls.append(a))
+    assert calls == [(40, 100), (80, 100), (100, 100)]  # no linear estimate: the index's chunks alone
