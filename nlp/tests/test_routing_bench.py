@@ -36,9 +36,7 @@ def test_routing_benchmark_prints_top1_top3_beside_the_references(tmp_path, monk
     assert out.count("| cosine | links | same category") == 2
 
 
-def test_routing_benchmark_judges_the_linear_estimate_on_the_latest_share_of_the_history(
-    tmp_path, monkeypatch, capsys
-):
+def test_routing_benchmark_judges_the_linear_estimate_on_the_latest_share_of_the_history(tmp_path, monkeypatch, capsys):
     _sources(tmp_path, monkeypatch)
     assert routing.main(["--analyzer", "split", "--history-sizes", "--linear-windows", "0.9", "0.5", "--no-links"]) == 0
     out = capsys.readouterr().out
