@@ -231,7 +231,10 @@ class RouteSuggester:
 
         window: list[list[str]] = []
         self.index_ = (
-            self._build_index(names, texts, chunk_tokens, first, window, lambda done: report(done, total))
+            # (the window's tokens are kept for the linear estimate only when it is fitted)
+            self._build_index(
+                names, texts, chunk_tokens, first if linear else len(texts), window, lambda done: report(done, total)
+            )
             if texts
             else None
         )
