@@ -229,14 +229,11 @@ class RouteSuggester:
                 return [list(tokens[keep[i]]) for i in range(start, min(end, len(texts)))]
             return [self._tokens(t) for t in texts[start:end]]
 
-        window: list[list[str]] = []
-        self.index_ = (
-            # (the window's tokens are kept for the linear estimate only when it is fitted)
-            self._build_index(
-                names, texts, chunk_tokens, first if linear else len(texts), window, lambda done: report(done, total)
-            )
+        # (the window's tokens are kept for the linear estimate only when it is fitted)
+        self.index_, window = (
+            self._build_index(names, texts, chunk_tokens, first if linear else len(texts), lambda d: report(d, total))
             if texts
-            else None
+            else (None, [])
         )
         self.linear_ = None
         self.n_linear_ = 0
@@ -267,16 +264,17 @@ class RouteSuggester:
         return self
 
     def _build_index(
-        self, names: list, texts: list[str], chunk_tokens, first: int, window: list[list[str]], indexed
-    ) -> SimilarityIndex:
+        self, names: list, texts: list[str], chunk_tokens, first: int, indexed
+    ) -> tuple[SimilarityIndex, list[list[str]]]:
         """The neighbours' index of the history: what ``SimilarityIndex(analyzer, min_df=1).fit(names, texts,
         tokens=toks)`` gives (the same answers to every query, :mod:`nlp.index_build`), built chunk by chunk
         (:data:`INDEX_CHUNK` texts, ``chunk_tokens(start, end)`` their tokens, analysed chunk by chunk too)
         in a temporary directory and read back into memory, so that the build never holds every text's
         tokens, its token and bigram strings and the unpruned TF-IDF matrix at once (``fit`` of the index
-        took 680 MB more than the tokens at 20,000 routed texts). The tokens of the texts from position
-        ``first`` on (the linear estimate's window) are appended to ``window``; ``indexed(done)`` is called
-        after each chunk."""
+        took 680 MB more than the tokens at 20,000 routed texts). Returns the index and the tokens of the
+        texts from position ``first`` on (the linear estimate's window); ``indexed(done)`` is called after
+        each chunk."""
+        window: list[list[str]] = []
         with tempfile.TemporaryDirectory(prefix="route-index-") as tmp:
             builder = IndexBuilder(SimilarityIndex(self.analyzer_, min_df=1), tmp)
             for start in range(0, len(texts), INDEX_CHUNK):
@@ -287,7 +285,7 @@ class RouteSuggester:
                     window.extend(toks[max(0, first - start) :])
                 indexed(min(end, len(texts)))
             built = builder.finish(Path(tmp) / "index")
-            return SimilarityIndex.load(built, analyzer=self.analyzer_, mmap=False)
+            return SimilarityIndex.load(built, analyzer=self.analyzer_, mmap=False), window
 
     def _count_tracks(self) -> None:
         """``track_counts_``: the history's counts plus the prior's pseudo-counts."""
