@@ -3,12 +3,16 @@ on a city board's history: wall time, peak memory and the saved model's size, th
 reference tree (e.g. ``git archive <commit>`` unpacked) in the same run.
 
     IDEAS_DEV_DATA=/work/shared/data/dev .venv/bin/python -m benchmarks.router_fit --before /tmp/before \\
-        [--sizes 2000,20000,100000] [--rounds 1] [--timeout 1500]
+        [--sizes 2000,20000,100000] [--after-sizes 1000000] [--rounds 1] [--timeout 1500]
 
 The routed texts are generated from the dev rows read at run time, as ``bench/routing_saved.py`` makes its
 grievances: both sources, rows with a title and a body of at least 50 characters, shuffled (seed 0), title
 (200 characters) and body (5,000) joined, cycled when a size exceeds them; each category is a route and a
-track. Forty rows from the other end of the shuffled rows are the new texts asked after the fit.
+track. Forty rows from the other end of the shuffled rows are the new texts asked after the fit. A tree whose
+router fits a history as it streams (``RouteSuggester.fit_chunks``) is given it chunk by chunk, made as the
+fit reads it, its neighbours' index built in a directory beside the save (as the refit does); an older tree
+is given the lists. ``--after-sizes`` are fitted by this checkout only (a reference that takes the lists
+cannot hold a million texts).
 
 Each fit runs in a fresh child process with the tree's ``nlp`` first on its path: the Mecab analyser is built
 first (not timed), then the fit is timed, the model saved with :func:`nlp.model_store.save` into a temporary
@@ -52,8 +56,7 @@ def _dir_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
 
 
-def generated(size: int, seed: int = 0) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
-    """``size`` routed texts (texts, routes, tracks) and the new texts with their tracks."""
+def _rows_and_text(seed: int):
     import random
 
     from benchmarks.common import read_rows
@@ -66,6 +69,12 @@ def generated(size: int, seed: int = 0) -> tuple[list[str], list[str], list[str]
     def text(r: dict) -> str:
         return join_title_content(r["title"].strip()[:200], r["content"].strip()[:5000])
 
+    return rows, text
+
+
+def generated(size: int, seed: int = 0) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+    """``size`` routed texts (texts, routes, tracks) and the new texts with their tracks."""
+    rows, text = _rows_and_text(seed)
     history = [rows[n % len(rows)] for n in range(size)]
     new = rows[-QUERIES:]
     return (
@@ -77,30 +86,62 @@ def generated(size: int, seed: int = 0) -> tuple[list[str], list[str], list[str]
     )
 
 
+def streamed(size: int, seed: int = 0, chunk: int = 5000):
+    """The history of :func:`generated`, made chunk by chunk as ``RouteSuggester.fit_chunks`` reads it
+    (``(ids, texts, routes, tracks, None)``), so the benchmark holds no more of it than the fit does; and the
+    new texts with their tracks."""
+    rows, text = _rows_and_text(seed)
+
+    def chunks():
+        for start in range(0, size, chunk):
+            part = [rows[n % len(rows)] for n in range(start, min(size, start + chunk))]
+            yield (
+                list(range(start, start + len(part))),
+                [text(r) for r in part],
+                [f"dept-{r['category']}" for r in part],
+                [f"track-{r['category']}" for r in part],
+                None,
+            )
+
+    new = rows[-QUERIES:]
+    return chunks(), [text(r) for r in new], [f"track-{r['category']}" for r in new]
+
+
 def child(size: int, seed: int) -> dict:
     """One fit in this process (whose ``nlp`` is the tree's): its time, memory, saved size and answers."""
     from nlp import model_store
     from nlp.analyzer import as_analyzer
     from nlp.route import RouteSuggester
 
-    texts, routes, tracks, queries, query_tracks = generated(size, seed)
+    stream = hasattr(RouteSuggester, "fit_chunks")  # a tree that fits a history as it streams
+    if stream:
+        chunks, queries, query_tracks = streamed(size, seed)
+    else:
+        texts, routes, tracks, queries, query_tracks = generated(size, seed)
     analyzer = as_analyzer(None)
     analyzer.tokens("서울 시민의 제안")
     rss_before = _status_mb("VmRSS")
-    t0 = time.perf_counter()
-    router = RouteSuggester(analyzer, random_state=0).fit(texts, routes, tracks, ids=list(range(size)))
-    fit_s = time.perf_counter() - t0
-    hwm_fit = _status_mb("VmHWM")
-    del texts
-    answers = router.suggest_many(queries, query_tracks)
     with tempfile.TemporaryDirectory(prefix="router-fit-") as tmp:
         t0 = time.perf_counter()
-        model_store.save(router, tmp, name=model_store.ROUTER)
+        if stream:  # as the refit runs it: the neighbours' index built beside the save and mapped
+            router = RouteSuggester(analyzer, random_state=0).fit_chunks(
+                chunks, n=size, directory=Path(tmp) / "b/index"
+            )
+        else:
+            router = RouteSuggester(analyzer, random_state=0).fit(texts, routes, tracks, ids=list(range(size)))
+            del texts
+        fit_s = time.perf_counter() - t0
+        hwm_fit = _status_mb("VmHWM")
+        answers = router.suggest_many(queries, query_tracks)
+        models = Path(tmp) / "models"
+        t0 = time.perf_counter()
+        model_store.save(router, models, name=model_store.ROUTER)
         save_s = time.perf_counter() - t0
-        saved_mb = _dir_mb(Path(tmp))
+        saved_mb = _dir_mb(models)
     linear = router.linear_
     return {
         "size": size,
+        "streamed": stream,
         "fit_s": fit_s,
         "save_s": save_s,
         "saved_mb": saved_mb,
@@ -151,6 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--before", required=True, help="the reference tree (its nlp/ is imported by its children)")
     ap.add_argument("--sizes", default="2000,20000,100000", help="routed texts, comma-separated")
+    ap.add_argument(
+        "--after-sizes",
+        default="",
+        help="routed texts fitted by this checkout only (e.g. 1000000, whose texts a reference that fits lists "
+        "cannot hold), comma-separated",
+    )
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--timeout", type=float, default=1500.0, help="seconds a child may run (default 25 minutes)")
@@ -161,9 +208,11 @@ def main(argv: list[str] | None = None) -> int:
         trees = {args.only: trees[args.only]}
     print(f"before = {trees.get('before')}, after = {ROOT}; load average at the start {os.getloadavg()}", flush=True)
     results: dict[tuple[int, str], list[dict]] = {}
-    for size in (int(s) for s in args.sizes.split(",")):
+    plan = [(int(s), trees) for s in args.sizes.split(",") if s]
+    plan += [(int(s), {"after": ROOT}) for s in args.after_sizes.split(",") if s]
+    for size, sized in plan:
         for _ in range(args.rounds):
-            for mode, tree in trees.items():
+            for mode, tree in sized.items():
                 r = _run(tree, size, args.seed, args.timeout)
                 results.setdefault((size, mode), []).append(r)
                 print(json.dumps({"mode": mode, **r}), file=sys.stderr, flush=True)

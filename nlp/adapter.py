@@ -9,8 +9,10 @@ signature query), so web workers and task workers stay consistent without shared
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Mapping
 from contextlib import contextmanager
@@ -28,6 +30,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from . import MODEL_VERSION, index_store, model_store
+from . import route as _route
 from .analyzer import get_analyzer
 from .classify import TrackClassifier
 from .cluster import TopicClusterer
@@ -779,37 +782,45 @@ def _frozen(prior: dict) -> tuple:
 
 
 def _fit_router(
-    corpus: Corpus, qs, prior: dict, since: datetime | None = None, progress=None
+    corpus: Corpus, qs, prior: dict, since: datetime | None = None, progress=None, directory: Path | None = None
 ) -> tuple[RouteSuggester, dict]:
     """A routing model fitted on every routed live item of ``qs`` (named by pk, oldest first: the linear
     estimate learns from the latest, :data:`nlp.route.MAX_LINEAR`), and the baseline of the delta's cursor
     (:class:`_Changes`): ``{"live": live items read, "top": their largest pk, "known": their pks (sorted),
     "applied": {pk: changed value} of those changed after ``since``}`` (the fit holds them as they are).
-    ``progress(done, total)``: the fit's (:meth:`RouteSuggester.fit`)."""
-    # The rows are read in chunks and only what the fit needs is kept of them: holding every model instance
-    # (its text fields, title and public text, beside the joined text) cost 875 MB at 100,000 posts, which
-    # the process kept through the fit.
-    texts, routes, labels, ids, known, applied = [], [], [], [], [], {}
+    ``progress(done, total)``: the fit's (:meth:`RouteSuggester.fit_chunks`: live items read of those
+    counted first, then the linear estimate's texts). ``directory``: where the neighbours' index is built
+    and mapped from (:meth:`RouteSuggester.fit_chunks`; None: in memory)."""
+    # The rows are streamed into the fit chunk by chunk (:meth:`RouteSuggester.fit_chunks`), and of each
+    # only what the fit needs is read: holding every model instance cost 875 MB at 100,000 posts, and the
+    # texts of every routed item 430 MB more (4 GB at 1,000,000).
+    known, applied = [], {}
     floor = _stamp(since) if since is not None else None
-    for r in _rows(corpus, qs.order_by("pk")).iterator(chunk_size=INDEX_CHUNK):
-        known.append(r.pk)
-        if floor is not None and (s := _stamp(getattr(r, corpus.changed_field))) > floor:
-            applied[r.pk] = s
-        if route := corpus.route_of(r):
-            texts.append(corpus.text(r))
-            routes.append(route)
-            labels.append(corpus.label_of(r) if corpus.label_of else None)
-            ids.append(r.pk)
+    rows = _rows(corpus, qs.order_by("pk")).iterator(chunk_size=_route.INDEX_CHUNK)
+
+    def chunks():
+        while part := list(islice(rows, _route.INDEX_CHUNK)):
+            ids, texts, routes, labels = [], [], [], []
+            for r in part:
+                known.append(r.pk)
+                if floor is not None and (s := _stamp(getattr(r, corpus.changed_field))) > floor:
+                    applied[r.pk] = s
+                route = corpus.route_of(r) or None
+                ids.append(r.pk)
+                routes.append(route)
+                texts.append(corpus.text(r) if route else "")
+                labels.append(corpus.label_of(r) if route and corpus.label_of else None)
+            yield ids, texts, routes, labels, None
+
+    router = RouteSuggester(_analyzer(), random_state=0).fit_chunks(
+        chunks(), n=qs.count() if progress is not None else None, prior=prior, progress=progress, directory=directory
+    )
     base = {
         "live": len(known),
         "top": known[-1] if known else None,
         "applied": applied,
         "known": np.array(known, dtype=np.int64),
     }
-    del known
-    router = RouteSuggester(_analyzer(), random_state=0).fit(
-        texts, routes, labels, prior=prior, ids=ids, progress=progress
-    )
     return router, base
 
 
@@ -898,12 +909,23 @@ def router_publish(corpus: Corpus, *, progress=None) -> RouteSuggester | None:
     qs = corpus.queryset()
     key = (_signature(qs, corpus.changed_field), _frozen(prior))
     since = started - INDEX_DELTA_MARGIN
-    router, base = _fit_router(corpus, qs, prior, since=since, progress=progress)
-    cache = _cache(corpus)
-    with cache.lock:
-        cache.router, cache.route_sig = router, key
-        meta = {"corpus": corpus.name, "since": since.isoformat(), **base}
-        _model_publish(corpus, cache, model_store.ROUTER, router, meta)
+    root = _index_root(corpus)
+    # With a directory to save in, the neighbours' index is built beside it and mapped, and the save links
+    # its files (a history of any size is not held in memory); the build's own names go once it is saved
+    # (a killed refit's are removed as any abandoned build's work: index_store.remove_abandoned_work).
+    build = None if root is None else root / f".build-router-{uuid.uuid4().hex}"
+    try:
+        router, base = _fit_router(
+            corpus, qs, prior, since=since, progress=progress, directory=None if build is None else build / "index"
+        )
+        cache = _cache(corpus)
+        with cache.lock:
+            cache.router, cache.route_sig = router, key
+            meta = {"corpus": corpus.name, "since": since.isoformat(), **base}
+            _model_publish(corpus, cache, model_store.ROUTER, router, meta)
+    finally:
+        if build is not None:
+            shutil.rmtree(build, ignore_errors=True)  # the mapping (and the saved links) keep the data
     return router
 
 

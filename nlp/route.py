@@ -26,9 +26,10 @@ No Django here: the adapter (:func:`nlp.adapter.route_suggestions`) feeds it the
 
 from __future__ import annotations
 
+import os
 import tempfile
-from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -178,6 +179,7 @@ class RouteSuggester:
         tokens: Sequence[Sequence[str]] | None = None,
         ids: Sequence[object] | None = None,
         progress: Callable[[int, int], None] | None = None,
+        directory: str | os.PathLike | None = None,
     ):
         """Learn from texts ``X`` routed to ``y`` (``None``/``""`` = not routed yet: ignored), with each
         text's track in ``tracks`` (optional). ``prior`` adds ``{track: {route: pseudo-count}}``;
@@ -186,7 +188,9 @@ class RouteSuggester:
         its position among the routed texts. ``progress(done, total)``, when given, is called after each
         chunk of the neighbours' index (``done`` routed texts analysed and indexed) and after the linear
         estimate's fit, which counts as its texts (``total`` = routed texts + the linear estimate's; the
-        last call has ``done == total``). Returns ``self``."""
+        last call has ``done == total``). ``directory``: as :meth:`fit_chunks`. Returns ``self``.
+
+        The texts are handed to :meth:`fit_chunks` in chunks of :data:`INDEX_CHUNK` routed texts."""
         X = list(X)
         y = list(y)
         tracks = [None] * len(X) if tracks is None else list(tracks)
@@ -195,54 +199,121 @@ class RouteSuggester:
         if ids is not None and len(ids) != len(X):
             raise ValueError("X 와 ids 의 길이가 다릅니다")
         keep = [i for i, r in enumerate(y) if not _is_missing(r)]
-        texts = [X[i] for i in keep]
-        routes = [str(y[i]) for i in keep]
-        own_tracks = [None if _is_missing(tracks[i]) else str(tracks[i]) for i in keep]
         names = list(range(len(keep))) if ids is None else [ids[i] for i in keep]
+
+        def chunks():
+            for start in range(0, len(keep), INDEX_CHUNK):
+                part = keep[start : start + INDEX_CHUNK]
+                yield (
+                    names[start : start + INDEX_CHUNK],
+                    [X[i] for i in part],
+                    [y[i] for i in part],
+                    [tracks[i] for i in part],
+                    None if tokens is None else [tokens[i] for i in part],
+                )
+
+        return self.fit_chunks(chunks(), n=len(keep), prior=prior, progress=progress, directory=directory)
+
+    def fit_chunks(
+        self,
+        chunks: Iterable[tuple],
+        *,
+        n: int | None = None,
+        prior: Mapping[object, Mapping[object, float]] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        directory: str | os.PathLike | None = None,
+    ):
+        """:meth:`fit`, streamed: learn from ``chunks`` of the history, oldest first, each ``(ids, texts,
+        routes, tracks, tokens)`` (lists of one length; ``tokens`` None: analysed here; a missing route:
+        not routed, ignored but counted), so that a history of any length is fitted without holding its
+        texts: only the latest ``max_linear`` routed texts and their tokens are kept (the linear
+        estimate's window), each chunk is analysed and written to the neighbours' index build
+        (:class:`nlp.index_build.IndexBuilder`) and dropped.
+
+        ``n``: the number of entries the chunks hold, for ``progress(done, total)``, called after each
+        chunk (``done`` entries read) and after the linear estimate's fit, which counts as its texts
+        (``total`` = ``n`` + the window, its size known at the end; the last call has ``done == total``).
+
+        ``directory`` (must not exist): the neighbours' index is built there and memory-mapped from it
+        (saving the model then links its files instead of writing them again: :meth:`SimilarityIndex.save`),
+        so its size is not held in memory — a history of a million texts; the caller keeps the directory
+        while the model is used and saved. Without it the index is built in a temporary directory and
+        read into memory. Returns ``self``."""
         self.analyzer_ = as_analyzer(self.tokenizer)
-        self.n_history_ = len(texts)
-        self.route_counts_: dict[str, float] = dict(Counter(routes))
+        report = progress or (lambda done, total: None)
+        keep_window = self.linear_weight > 0
+        expected = min(self.max_linear or n, n) if n is not None and keep_window and n >= self.min_linear else 0
+        window: deque = deque(maxlen=self.max_linear or None)  # (text, route, tokens) of the latest routed
+        route_counts: Counter = Counter()
         counts: dict[str, Counter] = defaultdict(Counter)
-        for t, r in zip(own_tracks, routes, strict=True):
-            if t is not None:
-                counts[t][r] += 1
+        codes: dict[str, int] = {}  # route -> code in the order first met
+        route_codes: list[int] = []  # the code of each history text's route
+        interned: dict[str, str] = {}  # one string per track, shared by every history text of it
+        own_tracks: list[str | None] = []
+        done = 0
+        target = None if directory is None else Path(directory)
+        if target is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="route-index-", dir=None if target is None else target.parent) as tmp:
+            builder = IndexBuilder(SimilarityIndex(self.analyzer_, min_df=1), tmp)
+            for c_ids, c_texts, c_routes, c_tracks, c_tokens in chunks:
+                if not (len(c_ids) == len(c_texts) == len(c_routes) == len(c_tracks)) or (
+                    c_tokens is not None and len(c_tokens) != len(c_ids)
+                ):
+                    builder.abort()
+                    raise ValueError("ids, X, y, tracks 의 길이가 다릅니다")
+                part = [i for i, r in enumerate(c_routes) if not _is_missing(r)]
+                texts = [c_texts[i] for i in part]
+                toks = [list(c_tokens[i]) for i in part] if c_tokens is not None else [self._tokens(t) for t in texts]
+                builder.add([c_ids[i] for i in part], texts, tokens=toks)
+                for i, text, tk in zip(part, texts, toks, strict=True):
+                    route = str(c_routes[i])
+                    track = (
+                        None if _is_missing(c_tracks[i]) else interned.setdefault(str(c_tracks[i]), str(c_tracks[i]))
+                    )
+                    route_codes.append(codes.setdefault(route, len(codes)))
+                    own_tracks.append(track)
+                    route_counts[route] += 1
+                    if track is not None:
+                        counts[track][route] += 1
+                    if keep_window:
+                        window.append((text, route, tk))
+                done += len(c_ids)
+                report(done, max(n or 0, done) + expected)
+            if builder.n_items:
+                built = builder.finish(target if target is not None else Path(tmp) / "index")
+                self.index_ = SimilarityIndex.load(built, analyzer=self.analyzer_, mmap=target is not None)
+            else:
+                builder.abort()
+                self.index_ = None
+        self.n_history_ = len(route_codes)
+        self.route_counts_: dict[str, float] = dict(route_counts)
         self._history_counts = {t: dict(c) for t, c in counts.items()}
         self.prior_ = {str(t): {str(r): float(w) for r, w in d.items()} for t, d in (prior or {}).items()}
         self._count_tracks()
         self.classes_ = np.array(
-            sorted(set(routes) | {r for c in self.track_counts_.values() for r in c}), dtype=object
+            sorted(set(route_counts) | {r for c in self.track_counts_.values() for r in c}), dtype=object
         )
         self._col = {r: i for i, r in enumerate(self.classes_)}
         # route (column) and track of each index position; -1 / None: not (or no longer) in the history
-        self._routes = np.array([self._col[r] for r in routes], dtype=np.int64)
+        col_of_code = np.array([self._col[r] for r in codes], dtype=np.int64)
+        self._routes = col_of_code[np.asarray(route_codes, dtype=np.int64)] if route_codes else np.empty(0, np.int64)
+        del route_codes
         self._tracks = np.array(own_tracks, dtype=object)
+        del own_tracks
         # the linear estimate's window: the latest max_linear routed texts
-        first = max(0, len(texts) - self.max_linear) if self.max_linear else 0
-        lin_texts, lin_routes = texts[first:], routes[first:]
-        big_routes = [r for r, n in Counter(lin_routes).items() if n >= 2]
-        linear = self.linear_weight > 0 and len(lin_texts) >= self.min_linear and len(big_routes) >= 2
-        total = len(texts) + (len(lin_texts) if linear else 0)
-        report = progress or (lambda done, total: None)
-
-        def chunk_tokens(start: int, end: int) -> list[list[str]]:
-            if tokens is not None:
-                return [list(tokens[keep[i]]) for i in range(start, min(end, len(texts)))]
-            return [self._tokens(t) for t in texts[start:end]]
-
-        # (the window's tokens are kept for the linear estimate only when it is fitted)
-        self.index_, window = (
-            self._build_index(names, texts, chunk_tokens, first if linear else len(texts), lambda d: report(d, total))
-            if texts
-            else (None, [])
-        )
+        lin_routes = [r for _, r, _ in window]
+        big_routes = [r for r, c in Counter(lin_routes).items() if c >= 2]
+        linear = keep_window and len(window) >= self.min_linear and len(big_routes) >= 2
         self.linear_ = None
         self.n_linear_ = 0
         if linear:
+            lin_texts = [t for t, _, _ in window]
             # Each window text's tokens are handed to the classifier's vectoriser once per occurrence of the
             # text and then dropped, so they are not all held through the classifier's fit.
-            memo = {t: tk for t, tk in zip(lin_texts, window, strict=True)}
+            memo = {t: tk for t, _, tk in window}
             uses = Counter(lin_texts)
-            del window
+            window.clear()
             analyzer = self.analyzer_
 
             def tokenize(text: str) -> list[str]:
@@ -259,33 +330,12 @@ class RouteSuggester:
             )
             self.n_linear_ = len(lin_texts)
             self._release_memo(tokenize)
+        window.clear()
+        total = done + self.n_linear_
+        if self.n_linear_ or expected:
             report(total, total)
         self.model_version_ = MODEL_VERSION
         return self
-
-    def _build_index(
-        self, names: list, texts: list[str], chunk_tokens, first: int, indexed
-    ) -> tuple[SimilarityIndex, list[list[str]]]:
-        """The neighbours' index of the history: what ``SimilarityIndex(analyzer, min_df=1).fit(names, texts,
-        tokens=toks)`` gives (the same answers to every query, :mod:`nlp.index_build`), built chunk by chunk
-        (:data:`INDEX_CHUNK` texts, ``chunk_tokens(start, end)`` their tokens, analysed chunk by chunk too)
-        in a temporary directory and read back into memory, so that the build never holds every text's
-        tokens, its token and bigram strings and the unpruned TF-IDF matrix at once (``fit`` of the index
-        took 680 MB more than the tokens at 20,000 routed texts). Returns the index and the tokens of the
-        texts from position ``first`` on (the linear estimate's window); ``indexed(done)`` is called after
-        each chunk."""
-        window: list[list[str]] = []
-        with tempfile.TemporaryDirectory(prefix="route-index-") as tmp:
-            builder = IndexBuilder(SimilarityIndex(self.analyzer_, min_df=1), tmp)
-            for start in range(0, len(texts), INDEX_CHUNK):
-                end = start + INDEX_CHUNK
-                toks = chunk_tokens(start, end)
-                builder.add(names[start:end], texts[start:end], tokens=toks)
-                if end > first:
-                    window.extend(toks[max(0, first - start) :])
-                indexed(min(end, len(texts)))
-            built = builder.finish(Path(tmp) / "index")
-            return SimilarityIndex.load(built, analyzer=self.analyzer_, mmap=False), window
 
     def _count_tracks(self) -> None:
         """``track_counts_``: the history's counts plus the prior's pseudo-counts."""

@@ -11,6 +11,7 @@ who re-posts keeps the title but may drop a sentence and add a greeting, which l
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -332,6 +333,7 @@ class SimilarityIndex:
         self._dead_arr = np.empty(0, dtype=np.int64)
         self._grown: dict[str, int] = {}  # features first seen by add(): column
         self._grown_idf: list[float] = []
+        self._source: Path | None = None  # the directory load() mapped, while nothing was added or removed
 
     def _n_features(self) -> int:
         return len(self.idf_) + len(self._grown_idf)
@@ -387,6 +389,7 @@ class SimilarityIndex:
     ) -> None:
         if titles is not None and len(titles) != len(ids):
             raise ValueError("ids 와 titles 의 길이가 다릅니다")
+        self._source = None
         X = _prune_rows(X, self.max_terms)
         start = len(self.ids_)
         self._offsets.append(start)
@@ -450,6 +453,7 @@ class SimilarityIndex:
                 continue
             self._dead.add(pos)
             self._id_pos[i] = -1
+            self._source = None
             key = self.titles_[pos]
             if key:
                 self._title_counts[key] -= 1
@@ -657,6 +661,11 @@ class SimilarityIndex:
         directory = Path(directory)
         if directory.exists():
             raise FileExistsError(f"{directory} 이(가) 이미 있습니다")
+        if self._source is not None and not extras:
+            try:
+                return self._save_linked(directory, meta)
+            except (OSError, ValueError):  # the mapped build is gone or unreadable: write it out as below
+                logger.warning("Index %s could not be linked; writing it again", self._source, exc_info=True)
         live = np.setdiff1d(np.arange(len(self.ids_)), self._dead_arr)
         rows = self._all_rows()[live]
         ids = [self.ids_[p] for p in live]
@@ -702,6 +711,34 @@ class SimilarityIndex:
                 header["sizes"][name] = (tmp / f"{name}.npy").stat().st_size
             if not int_ids:
                 (tmp / "ids.json").write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
+            (tmp / "index.json").write_text(json.dumps(header, ensure_ascii=False), encoding="utf-8")
+            os.rename(tmp, directory)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return directory
+
+    def _save_linked(self, directory: Path, meta: dict | None) -> Path:
+        """:meth:`save` of an index that :meth:`load` mapped and that nothing was added to or removed from
+        since: its files are what ``save`` would write, so they are hard-linked (copied across file
+        systems) into ``directory`` instead of being read through the mapping and written again — the
+        routing model's neighbours (:meth:`nlp.route.RouteSuggester.fit_chunks`) are saved without their
+        size in memory. Only ``meta`` is new. A build with extras is not linked (``save`` writes none)."""
+        header = json.loads((self._source / "index.json").read_text(encoding="utf-8"))
+        if any(name.startswith("extra_") for name in header["sizes"]):
+            raise ValueError("extras")
+        header["meta"] = meta or {}
+        files = [f"{name}.npy" for name in header["sizes"]] + ([] if header["int_ids"] else ["ids.json"])
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+        try:
+            for name in files:
+                try:
+                    os.link(self._source / name, tmp / name)
+                except OSError as exc:
+                    if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                        raise
+                    shutil.copyfile(self._source / name, tmp / name)
             (tmp / "index.json").write_text(json.dumps(header, ensure_ascii=False), encoding="utf-8")
             os.rename(tmp, directory)
         except BaseException:
@@ -786,6 +823,8 @@ class SimilarityIndex:
                 "title_count": title_count_of,
             }
         )
+        if mmap:
+            index._source = directory
         return index
 
     @staticmethod

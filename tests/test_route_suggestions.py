@@ -4,6 +4,7 @@ standing for grievances: ``route`` is the department a note was sent to. Sentenc
 import dataclasses
 import shutil
 
+import numpy as np
 import pytest
 
 from ideas.tests.factories import UserFactory
@@ -125,6 +126,25 @@ def test_a_saved_router_is_loaded_by_another_process_and_answers_exactly_as_the_
     assert [route_suggestions(corpus="field-notes", item=n, track=t) for n, t in asked] == expected
     loaded = router_for(own)
     assert loaded is not fitted and fits == [1]  # the one fit is the refit's; this process loaded it
+
+
+def test_the_refit_maps_the_router_s_index_from_its_build_links_it_into_the_save_and_leaves_no_build(
+    history, index_dir, monkeypatch
+):
+    import os
+
+    own = corpus_named("field-notes")
+    fitted = adapter.router_publish(own)
+    root = index_dir / "field-notes"
+    assert list(root.glob(".build-*")) == []  # the build's names are gone once saved
+    # this process's router maps its index (not read into memory), from the files the save linked
+    assert isinstance(fitted.index_.idf_, np.memmap)
+    saved = next(p for p in root.glob("router-*") if (p / "index.json").exists())
+    assert os.stat(saved / "texts.npy").st_nlink == 1 and os.stat(saved / "texts.npy").st_size > 0
+    new = note("택시 기사들이 쉴 곳이 없어 길에 차를 세우고 쉽니다. 택시 쉼터를 만들어 주세요.")
+    assert route_suggestions(corpus="field-notes", item=new)[0][0] == "taxi-logistics"
+    as_other_process(monkeypatch)
+    assert route_suggestions(corpus="field-notes", item=new) == fitted.suggest(own.text(new), exclude=new.pk)
 
 
 def test_a_new_note_is_not_a_refit_and_a_new_department_counts_at_once(history, index_dir, monkeypatch, fits):

@@ -351,3 +351,91 @@ def test_the_fit_reports_its_progress_in_routed_texts_then_the_linear_estimates(
     calls.clear()
     RouteSuggester(split_tokenizer, linear_weight=0).fit(texts, routes, tracks, progress=lambda *a: calls.append(a))
     assert calls == [(40, 100), (80, 100), (100, 100)]  # no linear estimate: the index's chunks alone
+
+
+def _chunked(ids, texts, routes, tracks, tokens, cuts):
+    """The entries cut into chunks at the sorted positions ``cuts`` (empty chunks included)."""
+    bounds = [0, *sorted(cuts), len(ids)]
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        yield ids[a:b], texts[a:b], routes[a:b], tracks[a:b], None if tokens is None else tokens[a:b]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    cuts=st.lists(st.integers(min_value=0, max_value=120), max_size=8),
+    unrouted=st.sets(st.integers(min_value=0, max_value=119), max_size=40),
+    window=st.one_of(st.none(), st.integers(min_value=1, max_value=120)),
+    given_tokens=st.booleans(),
+)
+def test_a_history_fitted_chunk_by_chunk_as_it_streams_answers_as_the_fit_of_the_whole_list(
+    cuts, unrouted, window, given_tokens
+):
+    from nlp.analyzer import as_analyzer
+    from nlp.text import normalize
+
+    texts, routes, tracks = _history(120)
+    routes = [None if i in unrouted else r for i, r in enumerate(routes)]
+    tracks = [None if i % 7 == 0 else t for i, t in enumerate(tracks)]
+    ids = [1000 + 3 * i for i in range(120)]
+    tokens = [as_analyzer(split_tokenizer).tokens(normalize(t)) for t in texts] if given_tokens else None
+    params = dict(random_state=0, min_linear=4, max_linear=window)
+    whole = RouteSuggester(split_tokenizer, **params).fit(texts, routes, tracks, tokens=tokens, ids=ids)
+    calls = []
+    streamed = RouteSuggester(split_tokenizer, **params).fit_chunks(
+        _chunked(ids, texts, routes, tracks, tokens, cuts), n=120, progress=lambda *a: calls.append(a)
+    )
+    assert streamed.history_ids() == whole.history_ids() == [ids[i] for i, r in enumerate(routes) if r]
+    assert streamed.route_counts_ == whole.route_counts_ and streamed.track_counts_ == whole.track_counts_
+    assert list(streamed.classes_) == list(whole.classes_) and streamed.n_linear_ == whole.n_linear_
+    queries, _, query_tracks = _history(30, seed=5)
+    assert streamed.suggest_many(queries, query_tracks) == whole.suggest_many(queries, query_tracks)
+    # progress: entries read (routed or not) after each chunk, the window's texts last; ends at done == total
+    assert calls[-1][0] == calls[-1][1] == 120 + streamed.n_linear_
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_a_chunk_of_unequal_columns_is_refused_and_leaves_no_build_behind(tmp_path):
+    texts, routes, tracks = _history(40)
+    chunks = [(list(range(40)), texts, routes[:39], tracks, None)]
+    with pytest.raises(ValueError, match="길이"):
+        RouteSuggester(split_tokenizer).fit_chunks(iter(chunks), directory=tmp_path / "index")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_history_fitted_into_a_directory_is_mapped_from_it_and_saved_by_linking_its_files(tmp_path):
+    import os
+
+    from nlp import model_store
+    from nlp.similar import _Strings
+
+    texts, routes, tracks = _history(200)
+    ids = list(range(5, 205))
+    mapped = RouteSuggester(split_tokenizer, random_state=0).fit(
+        texts, routes, tracks, ids=ids, directory=tmp_path / "build" / "router-index"
+    )
+    in_memory = RouteSuggester(split_tokenizer, random_state=0).fit(texts, routes, tracks, ids=ids)
+    assert isinstance(mapped.index_.texts_._base, _Strings)  # mapped from the directory, not read into memory
+    assert isinstance(mapped.index_.idf_, np.memmap) and not isinstance(in_memory.index_.idf_, np.memmap)
+    queries, _, query_tracks = _history(40, seed=6)
+    assert mapped.suggest_many(queries, query_tracks) == in_memory.suggest_many(queries, query_tracks)
+    model_store.save(mapped, tmp_path / "models", name=model_store.ROUTER)
+    built = tmp_path / "build" / "router-index"
+    saved = next(p for p in (tmp_path / "models").iterdir() if p.is_dir() and (p / "index.json").exists())
+    for f in built.glob("*.npy"):  # the same files, linked: no second copy of the texts and vectors
+        assert os.path.samefile(f, saved / f.name)
+    loaded, _meta = model_store.load(tmp_path / "models", name=model_store.ROUTER, analyzer=split_tokenizer)
+    assert loaded.suggest_many(queries, query_tracks) == in_memory.suggest_many(queries, query_tracks)
+    # the build may go once saved; the delta changes the mapped index, whose next save writes it out
+    import shutil
+
+    shutil.rmtree(tmp_path / "build")
+    for s in (mapped, in_memory):
+        s.update(
+            [9998, 9999], ["버스 지하철 새 노선", "탄소 나무 공원"], ["교통정책과", "기후환경과"], ["교통", "환경"]
+        )
+    assert mapped.suggest_many(queries, query_tracks) == in_memory.suggest_many(queries, query_tracks)
+    model_store.save(mapped, tmp_path / "models2", name=model_store.ROUTER)
+    again, _ = model_store.load(tmp_path / "models2", name=model_store.ROUTER, analyzer=split_tokenizer)
+    assert again.in_history(9999) and again.suggest_many(queries, query_tracks) == mapped.suggest_many(
+        queries, query_tracks
+    )

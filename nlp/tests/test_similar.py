@@ -100,3 +100,33 @@ def test_repost_score_rules():
 def test_title_key_ignores_spacing_and_short_titles():
     assert title_key("청년 창업 지원") == title_key("청년창업  지원") == "청년창업지원"
     assert title_key("제안") == "" and title_key(None) == ""
+
+
+def test_a_mapped_index_unchanged_since_its_load_is_saved_by_linking_its_files_and_otherwise_written(tmp_path):
+    import os
+
+    from nlp.similar import SimilarityIndex
+
+    from .conftest import IDEAS, split_tokenizer
+
+    ids = [i for i, *_ in IDEAS]
+    texts = [f"{t} {c}" for _, t, c, _ in IDEAS]
+    SimilarityIndex(split_tokenizer, min_df=1).fit(ids, texts).save(tmp_path / "a", meta={"m": 1})
+    loaded = SimilarityIndex.load(tmp_path / "a", analyzer=split_tokenizer)
+    loaded.save(tmp_path / "b", meta={"m": 2})
+    for f in (tmp_path / "a").glob("*.npy"):
+        assert os.path.samefile(f, tmp_path / "b" / f.name)
+    b = SimilarityIndex.load(tmp_path / "b", analyzer=split_tokenizer)
+    assert b.meta_ == {"m": 2} and b.query(texts[0]) == loaded.query(texts[0])
+    # read into memory, or changed since the load: written out, the change included
+    SimilarityIndex.load(tmp_path / "a", analyzer=split_tokenizer, mmap=False).save(tmp_path / "c")
+    assert not os.path.samefile(tmp_path / "a" / "idf.npy", tmp_path / "c" / "idf.npy")
+    loaded.remove([ids[0]])
+    loaded.save(tmp_path / "d")
+    assert ids[0] not in SimilarityIndex.load(tmp_path / "d", analyzer=split_tokenizer)
+    # its files gone (a build removed after the save): written out from the mapping still held
+    b2 = SimilarityIndex.load(tmp_path / "b", analyzer=split_tokenizer)
+    for f in (tmp_path / "b").iterdir():
+        f.unlink()
+    b2.save(tmp_path / "e")
+    assert SimilarityIndex.load(tmp_path / "e", analyzer=split_tokenizer).query(texts[0]) == b.query(texts[0])
