@@ -27,6 +27,7 @@ CORE = [
     "benchmarks.classifier_dev",
     "benchmarks.classifier_variants",
     "benchmarks.feature_views_dev",
+    "benchmarks.fewshot_methods",
     "benchmarks.calibration_variants",
     "benchmarks.triage_eval",
     "benchmarks.routing",
