@@ -151,6 +151,20 @@ def _hashes(terms: Iterable[str]) -> np.ndarray:
     return np.fromiter((term_hash(t) for t in terms), dtype=np.uint64)
 
 
+def _write_directory(directory: Path, write) -> Path:
+    """``write(tmp)`` the files of ``directory`` into a temporary sibling directory, renamed into place once
+    complete (a reader never sees half of it; a failure leaves nothing). Returns ``directory``."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        write(tmp)
+        os.rename(tmp, directory)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return directory
+
+
 class _Column(Sequence):
     """A sequence made of a fixed base (a list, or a view over memory-mapped arrays) and appended values;
     what ``ids_``, ``texts_`` and ``titles_`` are, so appending never copies the base."""
@@ -703,20 +717,16 @@ class SimilarityIndex:
             "sizes": {},
             "meta": meta or {},
         }
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
-        try:
+
+        def write(tmp: Path) -> None:
             for name, array in arrays.items():
                 np.save(tmp / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
                 header["sizes"][name] = (tmp / f"{name}.npy").stat().st_size
             if not int_ids:
                 (tmp / "ids.json").write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
             (tmp / "index.json").write_text(json.dumps(header, ensure_ascii=False), encoding="utf-8")
-            os.rename(tmp, directory)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return directory
+
+        return _write_directory(directory, write)
 
     def _save_linked(self, directory: Path, meta: dict | None) -> Path:
         """:meth:`save` of an index that :meth:`load` mapped and that nothing was added to or removed from
@@ -729,9 +739,8 @@ class SimilarityIndex:
             raise ValueError("extras")
         header["meta"] = meta or {}
         files = [f"{name}.npy" for name in header["sizes"]] + ([] if header["int_ids"] else ["ids.json"])
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
-        try:
+
+        def write(tmp: Path) -> None:
             for name in files:
                 try:
                     os.link(self._source / name, tmp / name)
@@ -740,11 +749,8 @@ class SimilarityIndex:
                         raise
                     shutil.copyfile(self._source / name, tmp / name)
             (tmp / "index.json").write_text(json.dumps(header, ensure_ascii=False), encoding="utf-8")
-            os.rename(tmp, directory)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return directory
+
+        return _write_directory(directory, write)
 
     @classmethod
     def load(

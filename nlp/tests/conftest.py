@@ -34,6 +34,12 @@ IDEAS = [
 ]
 
 
+# The fixture ideas three times over, a third of them labelled: the few-shot batch of the classifier harnesses' tests.
+TRIPLED_TEXTS = [f"{t} {c}" for _, t, c, _ in IDEAS] * 3
+TRIPLED_TRACKS = [tr for *_, tr in IDEAS] * 3
+THIRD_LABELLED = [tr if i % 3 == 0 else None for i, tr in enumerate(TRIPLED_TRACKS)]
+
+
 def split_tokenizer(text: str) -> list[str]:
     """Whitespace tokenizer with punctuation stripped: fast, no analyser needed."""
     return [w.strip(".,!?") for w in text.split() if w.strip(".,!?")]

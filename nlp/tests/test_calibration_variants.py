@@ -20,10 +20,8 @@ from nlp.calibration import NO_THRESHOLD, precision_threshold
 from nlp.classify import TrackClassifier
 
 from .conftest import IDEAS, split_tokenizer
-
-TEXTS = [f"{t} {c}" for _, t, c, _ in IDEAS] * 3
-TRACKS = [tr for *_, tr in IDEAS] * 3
-HALF = [tr if i % 3 == 0 else None for i, tr in enumerate(TRACKS)]
+from .conftest import THIRD_LABELLED as HALF
+from .conftest import TRIPLED_TEXTS as TEXTS
 
 
 def test_the_fold_keeping_classifier_is_exactly_the_shipped_one_and_keeps_three_folds():

@@ -8,11 +8,10 @@ import scipy.sparse as sp
 from benchmarks.classifier_variants import _NBSVM, METHODS, ExperimentalClassifier, ProbabilityAverage
 from nlp.classify import TrackClassifier
 
-from .conftest import IDEAS, split_tokenizer
-
-TEXTS = [f"{t} {c}" for _, t, c, _ in IDEAS] * 3
-TRACKS = [tr for *_, tr in IDEAS] * 3
-HALF = [tr if i % 3 == 0 else None for i, tr in enumerate(TRACKS)]
+from .conftest import THIRD_LABELLED as HALF
+from .conftest import TRIPLED_TEXTS as TEXTS
+from .conftest import TRIPLED_TRACKS as TRACKS
+from .conftest import split_tokenizer
 
 
 def test_the_svm_variant_is_exactly_the_shipped_classifier():

@@ -8,11 +8,9 @@ import nlp.classify
 from benchmarks.feature_views_dev import shipped_vectorizer_replaced, smoothing_matrix, view_vectorizer
 from nlp.classify import TrackClassifier
 
-from .conftest import IDEAS, split_tokenizer
-
-TEXTS = [f"{t} {c}" for _, t, c, _ in IDEAS] * 3
-TRACKS = [tr for *_, tr in IDEAS] * 3
-HALF = [tr if i % 3 == 0 else None for i, tr in enumerate(TRACKS)]
+from .conftest import THIRD_LABELLED as HALF
+from .conftest import TRIPLED_TEXTS as TEXTS
+from .conftest import split_tokenizer
 
 
 def _fit(cls):

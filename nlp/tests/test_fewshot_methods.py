@@ -6,11 +6,9 @@ import numpy as np
 from benchmarks.fewshot_methods import MethodClassifier, em_prior, matching_biases
 from nlp.classify import TrackClassifier
 
-from .conftest import IDEAS, split_tokenizer
-
-TEXTS = [f"{t} {c}" for _, t, c, _ in IDEAS] * 3
-TRACKS = [tr for *_, tr in IDEAS] * 3
-HALF = [tr if i % 3 == 0 else None for i, tr in enumerate(TRACKS)]
+from .conftest import THIRD_LABELLED as HALF
+from .conftest import TRIPLED_TEXTS as TEXTS
+from .conftest import split_tokenizer
 
 
 def test_no_option_is_exactly_the_shipped_classifier_and_an_option_is_not():
