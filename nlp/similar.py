@@ -675,11 +675,14 @@ class SimilarityIndex:
         directory = Path(directory)
         if directory.exists():
             raise FileExistsError(f"{directory} 이(가) 이미 있습니다")
-        if self._source is not None and not extras:
+        if getattr(self, "_source", None) is not None and not extras:
             try:
-                return self._save_linked(directory, meta)
+                linked = self._save_linked(directory, meta)
             except (OSError, ValueError):  # the mapped build is gone or unreadable: write it out as below
                 logger.warning("Index %s could not be linked; writing it again", self._source, exc_info=True)
+            else:
+                if linked is not None:
+                    return linked
         live = np.setdiff1d(np.arange(len(self.ids_)), self._dead_arr)
         rows = self._all_rows()[live]
         ids = [self.ids_[p] for p in live]
@@ -728,15 +731,16 @@ class SimilarityIndex:
 
         return _write_directory(directory, write)
 
-    def _save_linked(self, directory: Path, meta: dict | None) -> Path:
+    def _save_linked(self, directory: Path, meta: dict | None) -> Path | None:
         """:meth:`save` of an index that :meth:`load` mapped and that nothing was added to or removed from
         since: its files are what ``save`` would write, so they are hard-linked (copied across file
         systems) into ``directory`` instead of being read through the mapping and written again — the
         routing model's neighbours (:meth:`nlp.route.RouteSuggester.fit_chunks`) are saved without their
-        size in memory. Only ``meta`` is new. A build with extras is not linked (``save`` writes none)."""
+        size in memory. Only ``meta`` is new. None (nothing written) for a build with extras, which ``save``
+        leaves out: it is written out then."""
         header = json.loads((self._source / "index.json").read_text(encoding="utf-8"))
         if any(name.startswith("extra_") for name in header["sizes"]):
-            raise ValueError("extras")
+            return None
         header["meta"] = meta or {}
         files = [f"{name}.npy" for name in header["sizes"]] + ([] if header["int_ids"] else ["ids.json"])
 

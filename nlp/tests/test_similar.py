@@ -130,3 +130,26 @@ def test_a_mapped_index_unchanged_since_its_load_is_saved_by_linking_its_files_a
         f.unlink()
     b2.save(tmp_path / "e")
     assert SimilarityIndex.load(tmp_path / "e", analyzer=split_tokenizer).query(texts[0]) == b.query(texts[0])
+
+
+def test_a_mapped_build_with_extras_is_written_out_without_them_and_without_a_warning(tmp_path, caplog):
+    import os
+
+    from nlp.index_build import IndexBuilder
+    from nlp.similar import SimilarityIndex
+
+    from .conftest import IDEAS, split_tokenizer
+
+    ids = [i for i, *_ in IDEAS]
+    texts = [f"{t} {c}" for _, t, c, _ in IDEAS]
+    builder = IndexBuilder(SimilarityIndex(split_tokenizer, min_df=1), tmp_path / "work", columns=("stamp",))
+    builder.add(ids, texts, columns={"stamp": list(range(len(ids)))})
+    built = SimilarityIndex.load(builder.finish(tmp_path / "a"), analyzer=split_tokenizer)
+    assert set(built.extras_) == {"stamp"}
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="nlp.similar"):
+        built.save(tmp_path / "b")
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
+    assert not os.path.samefile(tmp_path / "a" / "idf.npy", tmp_path / "b" / "idf.npy")
+    saved = SimilarityIndex.load(tmp_path / "b", analyzer=split_tokenizer)
+    assert saved.extras_ == {} and saved.query(texts[0]) == built.query(texts[0])
