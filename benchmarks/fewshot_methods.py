@@ -50,12 +50,12 @@ import logging
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.metrics import f1_score
+from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.svm import LinearSVC
 
@@ -63,12 +63,11 @@ import nlp.classify
 from benchmarks import classifier_dev
 from benchmarks.common import Task, full_task, small_task
 from benchmarks.cross_source import _texts
+from benchmarks.feature_views_dev import _ShippedTfidf, shipped_vectorizer_replaced
 from nlp.calibration import expected_calibration_error
 from nlp.classify import TrackClassifier, _decision, _is_unlabelled, _softmax, _temperature_for_mean_confidence
 
 logger = logging.getLogger("benchmarks.fewshot_methods")
-
-_ShippedTfidf = nlp.classify._TokenBigramTfidf
 
 
 def name_text(track: str) -> str:
@@ -97,18 +96,6 @@ def boosted_vectorizer(columns_of: callable, beta: float) -> type:
             return self._scaled(super().transform(texts))
 
     return Boosted
-
-
-@contextlib.contextmanager
-def vectorizer_replaced(cls: type | None) -> Iterator[None]:
-    if cls is None:
-        yield
-        return
-    nlp.classify._TokenBigramTfidf = cls
-    try:
-        yield
-    finally:
-        nlp.classify._TokenBigramTfidf = _ShippedTfidf
 
 
 class _Hooked:
@@ -227,7 +214,7 @@ class MethodClassifier(TrackClassifier):
             names = self._names
             labelled, gate = self._labelled, self.name_gate
             cls = boosted_vectorizer(lambda v: _name_columns(v, names, labelled, gate), boost)
-        with vectorizer_replaced(cls):
+        with contextlib.nullcontext() if cls is None else shipped_vectorizer_replaced(cls):
             super().fit(X, y)
         if self.rounds_average and self.model_ is not None and len(self._fitted) > 1:
             n_models = self.n_rounds_ + 1
@@ -603,15 +590,11 @@ def run(task: Task, cache: classifier_dev.TokenCache, params: dict, rules: Seque
 
 def per_class(truth: np.ndarray, pred: np.ndarray, classes) -> list[tuple]:
     """(track, true count, predicted count, precision, recall, F1) per track."""
-    rows = []
-    for c in classes:
-        t, p = truth == c, pred == c
-        tp = float((t & p).sum())
-        prec = tp / p.sum() if p.sum() else 0.0
-        rec = tp / t.sum() if t.sum() else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        rows.append((str(c), int(t.sum()), int(p.sum()), prec, rec, f1))
-    return rows
+    prec, rec, f1, true = precision_recall_fscore_support(truth, pred, labels=list(classes), zero_division=0)
+    return [
+        (str(c), int(n), int((pred == c).sum()), float(p), float(r), float(f))
+        for c, n, p, r, f in zip(classes, true, prec, rec, f1, strict=True)
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
