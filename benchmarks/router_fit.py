@@ -56,7 +56,10 @@ def _dir_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
 
 
-def _rows_and_text(seed: int):
+def streamed(size: int, seed: int = 0, chunk: int = 5000):
+    """``size`` routed texts cycled from the dev rows, made chunk by chunk as ``RouteSuggester.fit_chunks``
+    reads them (``(ids, texts, routes, tracks, None)``), so the benchmark holds no more of them than the fit
+    does; and the new texts with their tracks."""
     import random
 
     from benchmarks.common import read_rows
@@ -68,29 +71,6 @@ def _rows_and_text(seed: int):
 
     def text(r: dict) -> str:
         return join_title_content(r["title"].strip()[:200], r["content"].strip()[:5000])
-
-    return rows, text
-
-
-def generated(size: int, seed: int = 0) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
-    """``size`` routed texts (texts, routes, tracks) and the new texts with their tracks."""
-    rows, text = _rows_and_text(seed)
-    history = [rows[n % len(rows)] for n in range(size)]
-    new = rows[-QUERIES:]
-    return (
-        [text(r) for r in history],
-        [f"dept-{r['category']}" for r in history],
-        [f"track-{r['category']}" for r in history],
-        [text(r) for r in new],
-        [f"track-{r['category']}" for r in new],
-    )
-
-
-def streamed(size: int, seed: int = 0, chunk: int = 5000):
-    """The history of :func:`generated`, made chunk by chunk as ``RouteSuggester.fit_chunks`` reads it
-    (``(ids, texts, routes, tracks, None)``), so the benchmark holds no more of it than the fit does; and the
-    new texts with their tracks."""
-    rows, text = _rows_and_text(seed)
 
     def chunks():
         for start in range(0, size, chunk):
@@ -105,6 +85,18 @@ def streamed(size: int, seed: int = 0, chunk: int = 5000):
 
     new = rows[-QUERIES:]
     return chunks(), [text(r) for r in new], [f"track-{r['category']}" for r in new]
+
+
+def generated(size: int, seed: int = 0) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+    """``size`` routed texts (texts, routes, tracks) and the new texts with their tracks: :func:`streamed`'s
+    chunks joined (the lists a tree without ``fit_chunks`` is given)."""
+    chunks, queries, query_tracks = streamed(size, seed)
+    texts, routes, tracks = [], [], []
+    for _ids, part_texts, part_routes, part_tracks, _tokens in chunks:
+        texts += part_texts
+        routes += part_routes
+        tracks += part_tracks
+    return texts, routes, tracks, queries, query_tracks
 
 
 def child(size: int, seed: int) -> dict:
